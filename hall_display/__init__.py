@@ -1,0 +1,1 @@
+"""Hall display (综合显示屏): placeholder until its issue."""

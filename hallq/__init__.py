@@ -1,0 +1,1 @@
+"""hallq: command line entry point."""

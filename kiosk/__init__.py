@@ -1,0 +1,1 @@
+"""Kiosk app (取号机): placeholder until its issue."""

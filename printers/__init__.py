@@ -1,0 +1,1 @@
+"""Ticket layout to ESC/POS bytes, printer transports and status."""

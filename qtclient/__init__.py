@@ -1,0 +1,1 @@
+"""The one object the Qt apps use to talk to the hall server."""

@@ -1,0 +1,1 @@
+"""Hall server: aiohttp REST + WebSocket push over a durable SQLite store."""

@@ -1,0 +1,1 @@
+"""Clerk window terminal (叫号器): placeholder until its issue."""

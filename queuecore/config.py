@@ -1,0 +1,122 @@
+"""Hall configuration from a TOML document: decoded strictly, cross-checked, with messages that name the bad entry."""
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from typing import Any
+
+import msgspec
+
+from queuecore.model import HallConfig, PriorityKind, TimeRange
+
+
+class ConfigError(ValueError):
+    """The hall configuration is unusable; the message says where and why."""
+
+
+def _parse_range(text: str) -> TimeRange:
+    try:
+        a, b = (part.strip() for part in text.split("-"))
+        start, end = time.fromisoformat(a), time.fromisoformat(b)
+    except ValueError:
+        raise ValueError(f"expected 'HH:MM-HH:MM', got {text!r}") from None
+    if not start < end:
+        raise ValueError(f"{text!r} ends before it starts")
+    return TimeRange(start, end)
+
+
+def _enc_hook(obj: Any) -> Any:
+    if isinstance(obj, TimeRange):
+        return str(obj)
+    raise NotImplementedError
+
+
+def parse_config(doc: dict[str, Any]) -> HallConfig:
+    """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]])."""
+    data = dict(doc.get("hall", {}))
+    for key in ("services", "windows", "priorities", "rules"):
+        if key in doc:
+            data[key] = doc[key]
+    services = []
+    for i, svc in enumerate(data.get("services", [])):
+        svc = dict(svc)
+        try:
+            svc["hours"] = [_parse_range(h) if isinstance(h, str) else h for h in svc.get("hours", [])]
+        except ValueError as exc:
+            raise ConfigError(f"services[{i}] ({svc.get('code')}): hours: {exc}") from None
+        services.append(svc)
+    if "services" in data:
+        data["services"] = services
+    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules"}
+    if unknown:
+        raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
+    try:
+        cfg = msgspec.convert(data, HallConfig, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"hall config: {exc}") from None
+    _check(cfg)
+    return cfg
+
+
+def load_config(path: str) -> HallConfig:
+    try:
+        with open(path, "rb") as f:
+            doc = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        return parse_config(doc)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def config_to_builtins(cfg: HallConfig) -> Any:
+    return msgspec.to_builtins(cfg, enc_hook=_enc_hook)
+
+
+def _dupes(values: list) -> list:
+    seen, dup = set(), []
+    for v in values:
+        if v in seen:
+            dup.append(v)
+        seen.add(v)
+    return dup
+
+
+def _check(cfg: HallConfig) -> None:
+    problems: list[str] = []
+    for what, values in (
+        ("service code", [s.code for s in cfg.services]),
+        ("service prefix", [s.prefix for s in cfg.services]),
+        ("window id", [w.id for w in cfg.windows]),
+        ("priority code", [p.code for p in cfg.priorities]),
+    ):
+        for d in _dupes(values):
+            problems.append(f"duplicate {what} {d!r}")
+    codes = {s.code for s in cfg.services}
+    for s in cfg.services:
+        if not (s.prefix.isascii() and s.prefix.isalpha() and s.prefix.isupper()):
+            problems.append(f"service {s.code}: prefix must be capital letters, got {s.prefix!r}")
+        if not 1 <= s.digits <= 6:
+            problems.append(f"service {s.code}: digits must be 1..6")
+        if s.daily_cap is not None and s.daily_cap < 0:
+            problems.append(f"service {s.code}: daily_cap must be >= 0")
+    for w in cfg.windows:
+        if not w.services:
+            problems.append(f"window {w.id}: serves no service")
+        for code in w.services:
+            if code not in codes:
+                problems.append(f"window {w.id}: unknown service {code!r}")
+    if not any(p.kind is PriorityKind.NORMAL for p in cfg.priorities):
+        problems.append("priorities: at least one class must have kind = 'normal'")
+    r = cfg.rules
+    if r.priority_ratio < 1 or r.requeue_places < 0 or r.skip_grace_minutes < 0:
+        problems.append("rules: priority_ratio >= 1, requeue_places >= 0 and skip_grace_minutes >= 0")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(cfg.timezone)
+    except Exception:
+        problems.append(f"hall: unknown timezone {cfg.timezone!r}")
+    if problems:
+        raise ConfigError("; ".join(problems))

@@ -1,0 +1,47 @@
+"""Queue errors: each subclass has a stable string `code` that clients can rely on."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class QueueError(Exception):
+    """A refused command. `code` never changes once published; `message` is for people."""
+
+    code = "queue_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, {self.message!r})"
+
+
+def _error(name: str, code: str, doc: str) -> type[QueueError]:
+    return type(name, (QueueError,), {"code": code, "__doc__": doc})
+
+
+UnknownService = _error("UnknownService", "unknown_service", "No service has this code.")
+UnknownPriority = _error("UnknownPriority", "unknown_priority", "No priority class has this code.")
+UnknownWindow = _error("UnknownWindow", "unknown_window", "No window has this id.")
+UnknownTicket = _error("UnknownTicket", "unknown_ticket", "No ticket with this number today.")
+UnknownAppointment = _error("UnknownAppointment", "unknown_appointment", "No appointment has this code.")
+ServiceClosed = _error("ServiceClosed", "service_closed", "The service is closed today.")
+OutsideHours = _error("OutsideHours", "outside_hours", "Tickets for this service are not issued now.")
+DailyCapReached = _error("DailyCapReached", "daily_cap_reached", "The service's tickets for today are gone.")
+IllegalTransition = _error("IllegalTransition", "illegal_transition", "The ticket or window cannot make this move.")
+NothingWaiting = _error("NothingWaiting", "nothing_waiting", "No ticket waits for this window.")
+WindowClosed = _error("WindowClosed", "window_closed", "No clerk is signed in at this window.")
+WindowPaused = _error("WindowPaused", "window_paused", "The window is paused.")
+WindowBusy = _error("WindowBusy", "window_busy", "The window still has a ticket called or in service.")
+NoCurrentTicket = _error("NoCurrentTicket", "no_current_ticket", "The window has no current ticket.")
+NotServedHere = _error("NotServedHere", "service_not_served_here", "This window does not serve that service.")
+ClerkElsewhere = _error("ClerkElsewhere", "clerk_signed_in_elsewhere", "The clerk is signed in at another window.")
+AppointmentUsed = _error("AppointmentUsed", "appointment_used", "This appointment has already been checked in.")
+AppointmentTooEarly = _error("AppointmentTooEarly", "appointment_too_early", "Too early to check in for this appointment.")
+AppointmentExpired = _error("AppointmentExpired", "appointment_expired", "The appointment's slot has passed.")
+DuplicateAppointment = _error("DuplicateAppointment", "duplicate_appointment", "An appointment with this code exists.")
+GraceExpired = _error("GraceExpired", "grace_expired", "The skipped ticket's grace period is over.")
+DayNotStarted = _error("DayNotStarted", "day_not_started", "The business day has not been started.")
+InvalidArgument = _error("InvalidArgument", "invalid_argument", "A value is out of range.")

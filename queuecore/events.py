@@ -1,0 +1,141 @@
+"""Events: what happened in the hall, past tense, each stamped with the `at` it was given."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    at: datetime
+
+
+class DayStarted(Event, tag="day_started"):
+    day: date
+
+
+class TicketIssued(Event, tag="ticket_issued"):
+    ticket_id: str
+    number: str
+    service: str
+    priority: str
+    ahead: int
+
+
+class AppointmentCheckedIn(Event, tag="appointment_checked_in"):
+    code: str
+    ticket_id: str
+
+
+class AppointmentCreated(Event, tag="appointment_created"):
+    code: str
+    service: str
+    start: datetime
+
+
+class TicketCalled(Event, tag="ticket_called"):
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    clerk: str | None
+    specific: bool = False  # 指呼: called by number, not by the selection rules
+
+
+class TicketRecalled(Event, tag="ticket_recalled"):
+    ticket_id: str
+    number: str
+    window: int
+    recalls: int
+
+
+class ServingStarted(Event, tag="serving_started"):
+    ticket_id: str
+    window: int
+
+
+class TicketSkipped(Event, tag="ticket_skipped"):
+    ticket_id: str
+    number: str
+    window: int
+
+
+class TicketRequeued(Event, tag="ticket_requeued"):
+    ticket_id: str
+    number: str
+    places: int
+
+
+class TicketFinished(Event, tag="ticket_finished"):
+    ticket_id: str
+    window: int
+    clerk: str | None
+    outcome: str
+
+
+class TicketTransferred(Event, tag="ticket_transferred"):
+    ticket_id: str
+    number: str
+    from_service: str
+    to_service: str
+    window: int
+    kept_arrival: bool
+
+
+class TicketSuspended(Event, tag="ticket_suspended"):
+    ticket_id: str
+    window: int
+
+
+class TicketResumed(Event, tag="ticket_resumed"):
+    ticket_id: str
+    number: str
+    window: int
+
+
+class TicketCancelled(Event, tag="ticket_cancelled"):
+    ticket_id: str
+    reason: str
+
+
+class TicketExpired(Event, tag="ticket_expired"):
+    ticket_id: str
+
+
+class ClerkSignedIn(Event, tag="clerk_signed_in"):
+    window: int
+    clerk: str
+
+
+class ClerkSignedOut(Event, tag="clerk_signed_out"):
+    window: int
+    clerk: str
+
+
+class WindowPaused(Event, tag="window_paused"):
+    window: int
+    reason: str
+
+
+class WindowResumed(Event, tag="window_resumed"):
+    window: int
+
+
+class ServiceOpened(Event, tag="service_opened"):
+    service: str
+
+
+class ServiceClosed(Event, tag="service_closed"):
+    service: str
+    reason: str
+
+
+AnyEvent = (
+    DayStarted | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
+    | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
+    | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
+    | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
+)
+
+# Events after which a display speaks: a citizen must walk to a window.
+ANNOUNCED = (TicketCalled, TicketRecalled, TicketResumed)

@@ -1,0 +1,576 @@
+"""The hall's state machine: every command validates first, then changes state and returns past-tense events.
+
+Rule: no clock, no I/O. Every method takes `now`; an illegal move raises a QueueError and
+changes nothing. Every status change goes through a transition table below.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import msgspec
+
+from queuecore import errors as E
+from queuecore import events as ev
+from queuecore.model import (
+    ACTIVE_STATUSES,
+    Appointment,
+    HallConfig,
+    PriorityClass,
+    PriorityKind,
+    Service,
+    Ticket,
+    TicketStatus as T,
+    WindowConfig,
+    WindowState,
+    WindowStatus as W,
+)
+from queuecore.policy import kind_of, people_ahead, select_next
+
+TICKET_TRANSITIONS: dict[tuple[T, str], T] = {
+    (T.WAITING, "call"): T.CALLED,
+    (T.NO_SHOW, "call"): T.CALLED,  # 指呼 of a late citizen, within the grace
+    (T.CALLED, "recall"): T.CALLED,
+    (T.CALLED, "start"): T.SERVING,
+    (T.CALLED, "skip"): T.NO_SHOW,
+    (T.CALLED, "finish"): T.DONE,
+    (T.SERVING, "finish"): T.DONE,
+    (T.CALLED, "transfer"): T.WAITING,
+    (T.SERVING, "transfer"): T.WAITING,
+    (T.SERVING, "suspend"): T.SUSPENDED,
+    (T.SUSPENDED, "resume"): T.CALLED,
+    (T.NO_SHOW, "requeue"): T.WAITING,
+    (T.WAITING, "cancel"): T.CANCELLED,
+    (T.SUSPENDED, "cancel"): T.CANCELLED,
+    (T.NO_SHOW, "cancel"): T.CANCELLED,
+    **{(s, "expire"): T.EXPIRED for s in ACTIVE_STATUSES},
+}
+
+WINDOW_TRANSITIONS: dict[tuple[W, str], W] = {
+    (W.CLOSED, "sign_in"): W.OPEN,
+    (W.OPEN, "sign_in"): W.OPEN,  # another clerk takes over, or the same one after a restart
+    (W.PAUSED, "sign_in"): W.PAUSED,
+    (W.OPEN, "sign_out"): W.CLOSED,
+    (W.PAUSED, "sign_out"): W.CLOSED,
+    (W.OPEN, "pause"): W.PAUSED,
+    (W.PAUSED, "resume"): W.OPEN,
+    (W.OPEN, "close_day"): W.CLOSED,
+    (W.PAUSED, "close_day"): W.CLOSED,
+}
+
+MAX_TEXT = 200
+
+
+class Changes(msgspec.Struct, frozen=True):
+    """What a batch of commands changed, for the store and the broadcast."""
+
+    version: int
+    tickets: list[Ticket]
+    windows: list[WindowState]
+    appointments: list[Appointment]
+    services: list[str]  # services whose queue figures changed
+
+
+class Hall:
+    def __init__(
+        self,
+        config: HallConfig,
+        *,
+        day: date | None = None,
+        tickets: Iterable[Ticket] = (),
+        windows: Iterable[WindowState] = (),
+        appointments: Iterable[Appointment] = (),
+        closed_services: Iterable[str] = (),
+        version: int = 0,
+    ) -> None:
+        self.config = config
+        self.services: dict[str, Service] = {s.code: s for s in config.services}
+        self.window_configs: dict[int, WindowConfig] = {w.id: w for w in config.windows}
+        self.priorities: dict[str, PriorityClass] = {p.code: p for p in config.priorities}
+        self.rules = config.rules
+        self.day = day
+        self.version = version
+        self.closed: set[str] = set(closed_services)
+        self.tickets: dict[str, Ticket] = {}
+        self.by_number: dict[str, Ticket] = {}
+        self.waiting: dict[str, dict[str, Ticket]] = {code: {} for code in self.services}
+        self.counters: dict[str, int] = {}
+        self.issued: dict[str, int] = {code: 0 for code in self.services}
+        self._last_rank = 0.0
+        for t in tickets:
+            self._add(t)
+        self.windows: dict[int, WindowState] = {w: WindowState(id=w) for w in self.window_configs}
+        for w in windows:
+            if w.id in self.windows:
+                self.windows[w.id] = w
+        self.appointments: dict[str, Appointment] = {a.code: a for a in appointments}
+        self._dirty_tickets: set[str] = set()
+        self._dirty_windows: set[int] = set()
+        self._dirty_appointments: set[str] = set()
+        self._dirty_services: set[str] = set()
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def _add(self, t: Ticket) -> None:
+        self.tickets[t.id] = t
+        if t.day == self.day:
+            self.by_number[t.number] = t
+            prefix = t.number.rstrip("0123456789")
+            self.counters[prefix] = max(self.counters.get(prefix, 0), t.seq)
+            if kind_of(t, self.priorities) is not PriorityKind.APPOINTMENT:
+                walk_in_service = t.origin_service or t.service
+                self.issued[walk_in_service] = self.issued.get(walk_in_service, 0) + 1
+        self._last_rank = max(self._last_rank, t.rank)
+        self._index(t)
+
+    def _index(self, t: Ticket) -> None:
+        for queue in self.waiting.values():
+            queue.pop(t.id, None)
+        if t.status is T.WAITING:
+            self.waiting.setdefault(t.service, {})[t.id] = t
+
+    def _touch(self, t: Ticket) -> None:
+        self._dirty_tickets.add(t.id)
+        self._dirty_services.add(t.service)
+        self._index(t)
+
+    def take_changes(self) -> Changes | None:
+        """Hand over what changed since the last call (one new version), or None."""
+        if not (self._dirty_tickets or self._dirty_windows or self._dirty_appointments or self._dirty_services):
+            return None
+        self.version += 1
+        changes = Changes(
+            version=self.version,
+            tickets=[self.tickets[i] for i in sorted(self._dirty_tickets) if i in self.tickets],
+            windows=[self.windows[w] for w in sorted(self._dirty_windows)],
+            appointments=[self.appointments[c] for c in sorted(self._dirty_appointments)],
+            services=sorted(self._dirty_services),
+        )
+        self._dirty_tickets.clear()
+        self._dirty_windows.clear()
+        self._dirty_appointments.clear()
+        self._dirty_services.clear()
+        # Earlier days' tickets were only kept to be handed over once more (expired).
+        for tid in [tid for tid, t in self.tickets.items() if t.day != self.day]:
+            del self.tickets[tid]
+        return changes
+
+    def _require_day(self, now: datetime) -> None:
+        if self.day != now.date():
+            raise E.DayNotStarted(f"business day {now.date()} has not been started", day=str(self.day))
+
+    def _service(self, code: str) -> Service:
+        try:
+            return self.services[code]
+        except KeyError:
+            raise E.UnknownService(f"unknown service {code!r}", service=code) from None
+
+    def _window(self, wid: int) -> tuple[WindowConfig, WindowState]:
+        if wid not in self.window_configs:
+            raise E.UnknownWindow(f"unknown window {wid!r}", window=wid)
+        return self.window_configs[wid], self.windows[wid]
+
+    def _ticket(self, number: str) -> Ticket:
+        t = self.by_number.get(number.strip().upper())
+        if t is None:
+            raise E.UnknownTicket(f"no ticket {number!r} today", number=number)
+        return t
+
+    def _move(self, t: Ticket, action: str) -> T:
+        new = TICKET_TRANSITIONS.get((t.status, action))
+        if new is None:
+            raise E.IllegalTransition(
+                f"ticket {t.number} is {t.status}; cannot {action}", number=t.number, status=str(t.status), action=action
+            )
+        return new
+
+    def _wmove(self, ws: WindowState, action: str) -> W:
+        new = WINDOW_TRANSITIONS.get((ws.status, action))
+        if new is None:
+            raise E.IllegalTransition(
+                f"window {ws.id} is {ws.status}; cannot {action}", window=ws.id, status=str(ws.status), action=action
+            )
+        return new
+
+    def _ready_to_call(self, wid: int) -> tuple[WindowConfig, WindowState]:
+        wc, ws = self._window(wid)
+        if ws.status is W.CLOSED:
+            raise E.WindowClosed(f"no clerk is signed in at window {wid}", window=wid)
+        if ws.status is W.PAUSED:
+            raise E.WindowPaused(f"window {wid} is paused ({ws.pause_reason})", window=wid)
+        if ws.current is not None:
+            raise E.WindowBusy(f"window {wid} still has {self.tickets[ws.current].number}", window=wid)
+        return wc, ws
+
+    def _current(self, wid: int) -> tuple[WindowState, Ticket]:
+        _, ws = self._window(wid)
+        if ws.current is None:
+            raise E.NoCurrentTicket(f"window {wid} has no current ticket", window=wid)
+        return ws, self.tickets[ws.current]
+
+    def _next_rank(self, now: datetime) -> float:
+        self._last_rank = max(now.timestamp(), self._last_rank + 1e-3)
+        return self._last_rank
+
+    def _set_window(self, ws: WindowState, **changes) -> None:
+        for k, v in changes.items():
+            setattr(ws, k, v)
+        self._dirty_windows.add(ws.id)
+
+    # ------------------------------------------------------------ queries
+
+    def default_priority(self) -> str:
+        for p in self.config.priorities:
+            if p.kind is PriorityKind.NORMAL:
+                return p.code
+        return self.config.priorities[0].code
+
+    def open_windows_for(self, service: str) -> int:
+        return sum(
+            1
+            for wid, ws in self.windows.items()
+            if ws.status is W.OPEN and service in self.window_configs[wid].services
+        )
+
+    def estimated_wait_minutes(self, service: str, ahead: int) -> int:
+        svc = self._service(service)
+        return math.ceil(ahead * svc.avg_service_minutes / max(1, self.open_windows_for(service)))
+
+    def issuable(self, service: str, now: datetime) -> str | None:
+        """None if a walk-in ticket can be issued now, else the error code that refuses it."""
+        svc = self._service(service)
+        if service in self.closed:
+            return E.ServiceClosed.code
+        if not svc.within_hours(now.time()):
+            return E.OutsideHours.code
+        if svc.daily_cap is not None and self.issued.get(service, 0) >= svc.daily_cap:
+            return E.DailyCapReached.code
+        return None
+
+    def people_ahead(self, number: str, now: datetime) -> int:
+        t = self._ticket(number)
+        return people_ahead(t, self.waiting.get(t.service, {}).values(), self.priorities, now)
+
+    def active_tickets(self) -> list[Ticket]:
+        return [t for t in self.tickets.values() if t.status in ACTIVE_STATUSES]
+
+    # ------------------------------------------------------------ day
+
+    def start_day(self, day: date, now: datetime) -> list[ev.Event]:
+        """Begin a business day: numbering restarts, leftovers expire, clerks are signed out."""
+        if self.day == day:
+            return []
+        out: list[ev.Event] = []
+        for t in list(self.tickets.values()):
+            if t.status in ACTIVE_STATUSES:
+                t.status = self._move(t, "expire")
+                self._touch(t)
+                out.append(ev.TicketExpired(at=now, ticket_id=t.id))
+        for ws in self.windows.values():
+            if ws.status is not W.CLOSED:
+                clerk = ws.clerk
+                self._set_window(ws, status=self._wmove(ws, "close_day"), clerk=None, current=None,
+                                 pause_reason=None, priority_streak=0, since=now)
+                out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
+            elif ws.current is not None or ws.priority_streak:
+                self._set_window(ws, current=None, priority_streak=0)
+        self.day = day
+        self.by_number.clear()
+        self.counters.clear()
+        self.issued = {code: 0 for code in self.services}
+        self._dirty_services.update(self.services)
+        out.append(ev.DayStarted(at=now, day=day))
+        return out
+
+    def roll_day(self, now: datetime) -> list[ev.Event]:
+        return self.start_day(now.date(), now) if self.day != now.date() else []
+
+    # ------------------------------------------------------------ issuing
+
+    def _new_ticket(self, svc: Service, priority: str, now: datetime, appointment_start: datetime | None) -> Ticket:
+        seq = self.counters.get(svc.prefix, 0) + 1
+        number = f"{svc.prefix}{seq:0{svc.digits}d}"
+        t = Ticket(
+            id=f"{self.day:%Y%m%d}-{number}", number=number, day=self.day, seq=seq, service=svc.code,
+            priority=priority, issued_at=now, arrival_at=now, rank=self._next_rank(now),
+            appointment_start=appointment_start,
+        )
+        t.ahead_at_issue = people_ahead(t, self.waiting[svc.code].values(), self.priorities, now)
+        self.counters[svc.prefix] = seq
+        self._add(t)
+        self._touch(t)
+        return t
+
+    def issue(self, service: str, now: datetime, priority: str | None = None) -> list[ev.Event]:
+        """Issue a walk-in ticket (取号)."""
+        self._require_day(now)
+        svc = self._service(service)
+        priority = priority or self.default_priority()
+        cls = self.priorities.get(priority)
+        if cls is None:
+            raise E.UnknownPriority(f"unknown priority class {priority!r}", priority=priority)
+        if cls.kind is PriorityKind.APPOINTMENT:
+            raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
+        refusal = self.issuable(service, now)
+        if refusal == E.ServiceClosed.code:
+            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=service)
+        if refusal == E.OutsideHours.code:
+            hours = ", ".join(str(r) for r in svc.hours)
+            raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=service, hours=hours)
+        if refusal == E.DailyCapReached.code:
+            raise E.DailyCapReached(f"{svc.name_zh}: all {svc.daily_cap} tickets for today are issued", service=service)
+        t = self._new_ticket(svc, priority, now, None)
+        return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=service, priority=priority,
+                                ahead=t.ahead_at_issue)]
+
+    def create_appointment(self, appt: Appointment, now: datetime) -> list[ev.Event]:
+        self._service(appt.service)
+        if appt.code in self.appointments:
+            raise E.DuplicateAppointment(f"appointment code {appt.code!r} exists", code=appt.code)
+        if not appt.end > appt.start or appt.start.date() != appt.day:
+            raise E.InvalidArgument("an appointment slot must end after it starts, on its own day", code=appt.code)
+        self.appointments[appt.code] = appt
+        self._dirty_appointments.add(appt.code)
+        return [ev.AppointmentCreated(at=now, code=appt.code, service=appt.service, start=appt.start)]
+
+    def appointment_class(self) -> str:
+        for p in self.config.priorities:
+            if p.kind is PriorityKind.APPOINTMENT:
+                return p.code
+        raise E.InvalidArgument("this hall has no appointment priority class configured")
+
+    def check_in(self, code: str, now: datetime) -> list[ev.Event]:
+        """A kiosk check-in with an appointment code issues a ticket in the appointment class."""
+        self._require_day(now)
+        appt = self.appointments.get(code.strip().upper())
+        if appt is None:
+            raise E.UnknownAppointment(f"no appointment with code {code!r}", code=code)
+        if appt.ticket_id is not None:
+            raise E.AppointmentUsed(f"appointment {appt.code} was checked in at {appt.checked_in_at:%H:%M}",
+                                    code=appt.code)
+        if now < appt.start - timedelta(minutes=self.rules.appointment_early_minutes):
+            raise E.AppointmentTooEarly(f"check-in opens at {appt.start - timedelta(minutes=self.rules.appointment_early_minutes):%Y-%m-%d %H:%M}",
+                                        code=appt.code, start=appt.start.isoformat())
+        if now > appt.start + timedelta(minutes=self.rules.appointment_late_minutes):
+            raise E.AppointmentExpired(f"the slot at {appt.start:%Y-%m-%d %H:%M} has passed", code=appt.code,
+                                       start=appt.start.isoformat())
+        svc = self._service(appt.service)
+        if svc.code in self.closed:
+            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=svc.code)
+        priority = self.appointment_class()
+        t = self._new_ticket(svc, priority, now, appt.start)
+        appt.ticket_id, appt.checked_in_at = t.id, now
+        self._dirty_appointments.add(appt.code)
+        return [
+            ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=svc.code, priority=priority,
+                            ahead=t.ahead_at_issue),
+            ev.AppointmentCheckedIn(at=now, code=appt.code, ticket_id=t.id),
+        ]
+
+    # ------------------------------------------------------------ clerks and windows
+
+    def sign_in(self, wid: int, clerk: str, now: datetime) -> list[ev.Event]:
+        _, ws = self._window(wid)
+        if not clerk:
+            raise E.InvalidArgument("a staff id is needed to sign in")
+        for other in self.windows.values():
+            if other.clerk == clerk and other.id != wid:
+                raise E.ClerkElsewhere(f"clerk {clerk} is signed in at window {other.id}", window=other.id)
+        new = self._wmove(ws, "sign_in")
+        out: list[ev.Event] = []
+        if ws.clerk == clerk:
+            return out  # already signed in here: a terminal restart, nothing changes
+        if ws.clerk is not None:
+            out.append(ev.ClerkSignedOut(at=now, window=wid, clerk=ws.clerk))
+        self._set_window(ws, status=new, clerk=clerk, since=now)
+        out.append(ev.ClerkSignedIn(at=now, window=wid, clerk=clerk))
+        return out
+
+    def sign_out(self, wid: int, now: datetime) -> list[ev.Event]:
+        _, ws = self._window(wid)
+        new = self._wmove(ws, "sign_out")
+        if ws.current is not None:
+            raise E.WindowBusy(f"finish {self.tickets[ws.current].number} before signing out", window=wid)
+        clerk = ws.clerk or ""
+        self._set_window(ws, status=new, clerk=None, pause_reason=None, since=now)
+        return [ev.ClerkSignedOut(at=now, window=wid, clerk=clerk)]
+
+    def pause(self, wid: int, reason: str, now: datetime) -> list[ev.Event]:
+        _, ws = self._window(wid)
+        new = self._wmove(ws, "pause")
+        if ws.current is not None:
+            raise E.WindowBusy(f"finish {self.tickets[ws.current].number} before pausing", window=wid)
+        reason = (reason or "").strip()[:MAX_TEXT]
+        self._set_window(ws, status=new, pause_reason=reason, since=now)
+        return [ev.WindowPaused(at=now, window=wid, reason=reason)]
+
+    def resume_window(self, wid: int, now: datetime) -> list[ev.Event]:
+        _, ws = self._window(wid)
+        new = self._wmove(ws, "resume")
+        self._set_window(ws, status=new, pause_reason=None, since=now)
+        return [ev.WindowResumed(at=now, window=wid)]
+
+    # ------------------------------------------------------------ calling
+
+    def _call(self, wc: WindowConfig, ws: WindowState, t: Ticket, now: datetime, specific: bool) -> ev.TicketCalled:
+        t.status = self._move(t, "call")
+        t.window, t.clerk, t.called_at, t.recalls = wc.id, ws.clerk, now, 0
+        self._touch(t)
+        self._set_window(ws, current=t.id)
+        return ev.TicketCalled(at=now, ticket_id=t.id, number=t.number, service=t.service, window=wc.id,
+                               clerk=ws.clerk, specific=specific)
+
+    def call_next(self, wid: int, now: datetime) -> list[ev.Event]:
+        """Call the next ticket for this window by the hall's call order (叫号)."""
+        self._require_day(now)
+        wc, ws = self._ready_to_call(wid)
+        waiting = (t for code in wc.services for t in self.waiting.get(code, {}).values())
+        t = select_next(waiting, wc, priorities=self.priorities, priority_streak=ws.priority_streak,
+                        priority_ratio=self.rules.priority_ratio, now=now)
+        if t is None:
+            raise E.NothingWaiting(f"no ticket waits for window {wid}", window=wid)
+        kind = kind_of(t, self.priorities)
+        if kind is PriorityKind.PRIORITY:
+            ws.priority_streak += 1
+        elif kind is PriorityKind.NORMAL or (t.appointment_start and t.appointment_start > now):
+            ws.priority_streak = 0
+        return [self._call(wc, ws, t, now, specific=False)]
+
+    def call_ticket(self, wid: int, number: str, now: datetime) -> list[ev.Event]:
+        """Call one ticket by its number (指呼), e.g. a late citizen standing at the window."""
+        self._require_day(now)
+        wc, ws = self._ready_to_call(wid)
+        t = self._ticket(number)
+        self._move(t, "call")
+        if t.service not in wc.services:
+            raise E.NotServedHere(f"window {wid} does not serve {t.service}", window=wid, service=t.service)
+        if t.status is T.NO_SHOW:
+            self._check_grace(t, now)
+        return [self._call(wc, ws, t, now, specific=True)]
+
+    def recall(self, wid: int, now: datetime) -> list[ev.Event]:
+        ws, t = self._current(wid)
+        t.status = self._move(t, "recall")
+        t.recalls += 1
+        self._touch(t)
+        return [ev.TicketRecalled(at=now, ticket_id=t.id, number=t.number, window=wid, recalls=t.recalls)]
+
+    def start(self, wid: int, now: datetime) -> list[ev.Event]:
+        ws, t = self._current(wid)
+        t.status = self._move(t, "start")
+        t.serving_at = now
+        self._touch(t)
+        return [ev.ServingStarted(at=now, ticket_id=t.id, window=wid)]
+
+    def skip(self, wid: int, now: datetime) -> list[ev.Event]:
+        """过号: the citizen did not come; they may be requeued within the grace."""
+        ws, t = self._current(wid)
+        t.status = self._move(t, "skip")
+        t.skipped_at = now
+        self._touch(t)
+        self._set_window(ws, current=None)
+        return [ev.TicketSkipped(at=now, ticket_id=t.id, number=t.number, window=wid)]
+
+    def finish(self, wid: int, now: datetime, outcome: str = "done") -> list[ev.Event]:
+        ws, t = self._current(wid)
+        t.status = self._move(t, "finish")
+        t.finished_at, t.outcome = now, (outcome or "done").strip()[:MAX_TEXT]
+        if t.serving_at is None:
+            t.serving_at = t.called_at
+        self._touch(t)
+        self._set_window(ws, current=None)
+        return [ev.TicketFinished(at=now, ticket_id=t.id, window=wid, clerk=t.clerk, outcome=t.outcome)]
+
+    def transfer(self, wid: int, service: str, now: datetime, keep_arrival: bool | None = None) -> list[ev.Event]:
+        """Send the window's current ticket to another service's queue; the number stays."""
+        ws, t = self._current(wid)
+        new_status = self._move(t, "transfer")
+        svc = self._service(service)
+        if svc.code == t.service:
+            raise E.InvalidArgument(f"{t.number} is already in {service}")
+        if svc.code in self.closed:
+            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=service)
+        keep = self.rules.transfer_keeps_arrival if keep_arrival is None else keep_arrival
+        old = t.service
+        self._dirty_services.add(old)
+        t.status, t.service = new_status, svc.code
+        t.origin_service = t.origin_service or old
+        t.transfers += 1
+        t.window = t.clerk = t.called_at = t.serving_at = None
+        t.recalls = 0
+        if not keep:
+            t.rank, t.arrival_at = self._next_rank(now), now
+        self._touch(t)
+        self._set_window(ws, current=None)
+        return [ev.TicketTransferred(at=now, ticket_id=t.id, number=t.number, from_service=old, to_service=svc.code,
+                                     window=wid, kept_arrival=keep)]
+
+    def suspend(self, wid: int, now: datetime) -> list[ev.Event]:
+        """挂起: the citizen fetches a document; any window of the service can resume the visit."""
+        ws, t = self._current(wid)
+        t.status = self._move(t, "suspend")
+        t.suspended_at = now
+        self._touch(t)
+        self._set_window(ws, current=None)
+        return [ev.TicketSuspended(at=now, ticket_id=t.id, window=wid)]
+
+    def resume(self, wid: int, number: str, now: datetime) -> list[ev.Event]:
+        wc, ws = self._ready_to_call(wid)
+        t = self._ticket(number)
+        new = self._move(t, "resume")
+        if t.service not in wc.services:
+            raise E.NotServedHere(f"window {wid} does not serve {t.service}", window=wid, service=t.service)
+        t.status, t.window, t.clerk, t.called_at, t.recalls = new, wid, ws.clerk, now, 0
+        self._touch(t)
+        self._set_window(ws, current=t.id)
+        return [ev.TicketResumed(at=now, ticket_id=t.id, number=t.number, window=wid)]
+
+    def _check_grace(self, t: Ticket, now: datetime) -> None:
+        grace = timedelta(minutes=self.rules.skip_grace_minutes)
+        if t.skipped_at is not None and now - t.skipped_at > grace:
+            raise E.GraceExpired(f"{t.number} was skipped at {t.skipped_at:%H:%M}; the {self.rules.skip_grace_minutes}"
+                                 f" min grace is over", number=t.number)
+
+    def requeue(self, number: str, now: datetime) -> list[ev.Event]:
+        """A skipped citizen came back within the grace: put them back `requeue_places` places."""
+        self._require_day(now)
+        t = self._ticket(number)
+        new = self._move(t, "requeue")
+        self._check_grace(t, now)
+        places = self.rules.requeue_places
+        queue = sorted(self.waiting[t.service].values(), key=lambda x: (x.rank, x.seq))
+        if len(queue) > places:
+            before, after = queue[places - 1].rank if places else queue[0].rank - 1.0, queue[places].rank
+            rank = (before + after) / 2
+        else:
+            rank = self._next_rank(now)
+        t.status, t.rank = new, rank
+        t.window = t.clerk = t.called_at = None
+        self._touch(t)
+        return [ev.TicketRequeued(at=now, ticket_id=t.id, number=t.number, places=min(places, len(queue)))]
+
+    def cancel(self, number: str, reason: str, now: datetime) -> list[ev.Event]:
+        t = self._ticket(number)
+        t.status = self._move(t, "cancel")
+        t.finished_at, t.outcome = now, "cancelled"
+        self._touch(t)
+        return [ev.TicketCancelled(at=now, ticket_id=t.id, reason=(reason or "").strip()[:MAX_TEXT])]
+
+    # ------------------------------------------------------------ services
+
+    def close_service(self, service: str, reason: str, now: datetime) -> list[ev.Event]:
+        self._service(service)
+        if service in self.closed:
+            return []
+        self.closed.add(service)
+        self._dirty_services.add(service)
+        return [ev.ServiceClosed(at=now, service=service, reason=(reason or "").strip()[:MAX_TEXT])]
+
+    def open_service(self, service: str, now: datetime) -> list[ev.Event]:
+        self._service(service)
+        if service not in self.closed:
+            return []
+        self.closed.discard(service)
+        self._dirty_services.add(service)
+        return [ev.ServiceOpened(at=now, service=service)]

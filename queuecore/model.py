@@ -1,0 +1,164 @@
+"""The hall's vocabulary: configuration (services, windows, priority classes, rules) and live state (tickets, windows, appointments)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+import msgspec
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    SUSPENDED = "suspended"
+    NO_SHOW = "no_show"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ACTIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SUSPENDED})
+
+
+class WindowStatus(StrEnum):
+    CLOSED = "closed"  # no clerk signed in
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class PriorityKind(StrEnum):
+    NORMAL = "normal"
+    PRIORITY = "priority"  # 绿色通道: elderly, disabled, military
+    APPOINTMENT = "appointment"  # 预约: issued only by appointment check-in
+
+
+# ---------------------------------------------------------------- configuration
+
+
+class TimeRange(msgspec.Struct, frozen=True):
+    start: time
+    end: time
+
+    def __contains__(self, t: time) -> bool:
+        return self.start <= t < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class PriorityClass(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    name_zh: str
+    name_en: str
+    kind: PriorityKind = PriorityKind.NORMAL
+
+
+class Service(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    category: str = ""
+    daily_cap: int | None = None
+    hours: tuple[TimeRange, ...] = ()  # empty: whenever the hall issues tickets
+    materials: tuple[str, ...] = ()  # 一次性告知: what to bring
+    digits: int = 3
+    avg_service_minutes: float = 10.0
+    warn_minutes: int = 15  # serving time that turns the clerk's timer amber
+    alert_minutes: int = 30  # ... and red
+
+    def within_hours(self, t: time) -> bool:
+        return not self.hours or any(t in r for r in self.hours)
+
+
+class WindowConfig(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name_zh: str
+    name_en: str
+    services: tuple[str, ...]  # in preference order
+    ordered: bool = True  # False: all its services are equal, oldest ticket first
+    zone: str = ""
+
+
+class Rules(msgspec.Struct, frozen=True, kw_only=True):
+    # After this many priority calls in a row at a window, a normal ticket that has waited
+    # longer than the oldest priority ticket goes first (so 绿色通道 cannot starve everyone).
+    priority_ratio: int = 2
+    # A skipped (过号) citizen who turns up within the grace is put back this many places.
+    skip_grace_minutes: int = 30
+    requeue_places: int = 3
+    # Transfer: keep the original arrival time (True) or go to the end of the new queue.
+    transfer_keeps_arrival: bool = True
+    # An appointment can check in from this long before its slot until this long after its start.
+    appointment_early_minutes: int = 30
+    appointment_late_minutes: int = 15
+
+
+class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
+    name_zh: str
+    name_en: str
+    timezone: str = "Asia/Shanghai"
+    services: tuple[Service, ...]
+    windows: tuple[WindowConfig, ...]
+    priorities: tuple[PriorityClass, ...] = (
+        PriorityClass(code="normal", name_zh="普通", name_en="Normal"),
+    )
+    rules: Rules = Rules()
+
+    def service(self, code: str) -> Service | None:
+        return _index(self.services, "code").get(code)
+
+
+def _index(items: tuple, attr: str) -> dict:
+    return {getattr(i, attr): i for i in items}
+
+
+# ---------------------------------------------------------------- live state
+
+
+class Ticket(msgspec.Struct, kw_only=True):
+    id: str  # "20261121-A012": unique across days
+    number: str  # "A012": unique within a business day
+    day: date
+    seq: int
+    service: str
+    priority: str
+    status: TicketStatus = TicketStatus.WAITING
+    issued_at: datetime
+    arrival_at: datetime  # waiting time counts from here (reset by transfer-to-end)
+    rank: float  # queue order: smaller is earlier; a requeue slots in between two ranks
+    ahead_at_issue: int = 0
+    window: int | None = None
+    clerk: str | None = None
+    called_at: datetime | None = None
+    recalls: int = 0
+    serving_at: datetime | None = None
+    finished_at: datetime | None = None
+    outcome: str | None = None
+    skipped_at: datetime | None = None
+    suspended_at: datetime | None = None
+    transfers: int = 0
+    origin_service: str | None = None
+    appointment_start: datetime | None = None
+
+
+class WindowState(msgspec.Struct, kw_only=True):
+    id: int
+    status: WindowStatus = WindowStatus.CLOSED
+    clerk: str | None = None
+    current: str | None = None  # ticket id, while called or serving
+    pause_reason: str | None = None
+    priority_streak: int = 0  # priority calls in a row, for the fairness ratio
+    since: datetime | None = None
+
+
+class Appointment(msgspec.Struct, kw_only=True):
+    code: str
+    service: str
+    day: date
+    start: datetime
+    end: datetime
+    name_masked: str = ""  # e.g. "张*明"; never shown on public screens
+    ticket_id: str | None = None
+    checked_in_at: datetime | None = None

@@ -1,0 +1,324 @@
+"""Every message between the hall server and its clients, written once.
+
+Commands (client -> server) are strict: unknown fields and wrong types are rejected. Pushes
+(server -> client) are lenient: an older client ignores fields it does not know. Every
+command may carry an `id` that its `result` / `error` reply echoes. JSON, sent as text frames.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Union
+
+import msgspec
+from msgspec import Meta
+
+from queuecore.events import AnyEvent
+from queuecore.model import HallConfig, Ticket, WindowState
+
+PROTOCOL_VERSION = 1
+
+Code = Annotated[str, Meta(min_length=1, max_length=64)]
+Text = Annotated[str, Meta(max_length=200)]
+Number = Annotated[str, Meta(min_length=2, max_length=12, pattern=r"^[A-Za-z]+[0-9]+$")]
+WindowId = Annotated[int, Meta(ge=1, le=9999)]
+CommandId = Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+# ---------------------------------------------------------------- commands
+
+
+class Command(msgspec.Struct, kw_only=True, tag_field="type", forbid_unknown_fields=True):
+    id: CommandId | None = None
+    # Who may send it: "kiosk", "window" (its own window, clerk signed in), "admin", "any".
+    roles: ClassVar[frozenset[str]] = frozenset()
+    # True: a window token needs a signed-in clerk for it (sign-in itself does not).
+    needs_clerk: ClassVar[bool] = True
+
+
+class WindowCommand(Command, kw_only=True):
+    # Omitted by a window terminal: its token says which window it is.
+    window: WindowId | None = None
+    roles: ClassVar[frozenset[str]] = frozenset({"window", "admin"})
+
+
+class IssueTicket(Command, tag="issue_ticket", kw_only=True):
+    service: Code
+    priority: Code | None = None
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "admin"})
+
+
+class CheckIn(Command, tag="check_in", kw_only=True):
+    code: Annotated[str, Meta(min_length=1, max_length=32)]
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "admin"})
+
+
+class SignIn(WindowCommand, tag="sign_in", kw_only=True):
+    staff_id: Code
+    pin: Annotated[str, Meta(min_length=1, max_length=64)]
+    needs_clerk: ClassVar[bool] = False
+
+
+class SignOut(WindowCommand, tag="sign_out"):
+    pass
+
+
+class CallNext(WindowCommand, tag="call_next"):
+    pass
+
+
+class CallTicket(WindowCommand, tag="call_ticket", kw_only=True):
+    number: Number
+
+
+class Recall(WindowCommand, tag="recall"):
+    pass
+
+
+class StartServing(WindowCommand, tag="start_serving"):
+    pass
+
+
+class Skip(WindowCommand, tag="skip"):
+    pass
+
+
+class Finish(WindowCommand, tag="finish", kw_only=True):
+    outcome: Text = "done"
+
+
+class Transfer(WindowCommand, tag="transfer", kw_only=True):
+    service: Code
+    keep_arrival: bool | None = None
+
+
+class Suspend(WindowCommand, tag="suspend"):
+    pass
+
+
+class Resume(WindowCommand, tag="resume", kw_only=True):
+    number: Number
+
+
+class Requeue(WindowCommand, tag="requeue", kw_only=True):
+    number: Number
+
+
+class PauseWindow(WindowCommand, tag="pause_window", kw_only=True):
+    reason: Text = ""
+
+
+class ResumeWindow(WindowCommand, tag="resume_window"):
+    pass
+
+
+class CancelTicket(Command, tag="cancel_ticket", kw_only=True):
+    number: Number
+    reason: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class StartDay(Command, tag="start_day", kw_only=True):
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class OpenService(Command, tag="open_service", kw_only=True):
+    service: Code
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class CloseService(Command, tag="close_service", kw_only=True):
+    service: Code
+    reason: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class NewAppointment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Annotated[str, Meta(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
+    service: Code
+    start: datetime  # local time with offset, e.g. "2026-11-21T09:00:00+08:00"
+    end: datetime
+    name_masked: Annotated[str, Meta(max_length=32)] = ""
+
+
+class CreateAppointments(Command, tag="create_appointments", kw_only=True):
+    appointments: Annotated[list[NewAppointment], Meta(min_length=1, max_length=5000)]
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class GetSnapshot(Command, tag="get_snapshot"):
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    needs_clerk: ClassVar[bool] = False
+
+
+COMMANDS: tuple[type[Command], ...] = (
+    IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
+    Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, CancelTicket, StartDay,
+    OpenService, CloseService, CreateAppointments, GetSnapshot,
+)
+AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
+
+
+def command_tag(cls: type[Command]) -> str:
+    return cls.__struct_config__.tag
+
+
+# ---------------------------------------------------------------- pushes and replies
+
+
+class ServiceState(msgspec.Struct, kw_only=True):
+    code: str
+    waiting: int
+    issued: int
+    daily_cap: int | None
+    open: bool
+    refusal: str | None  # None: a kiosk can issue now; else the error code it would get
+    estimated_wait_minutes: int
+    windows_open: int
+
+
+class CallView(msgspec.Struct, kw_only=True):
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    at: datetime
+    recall: int = 0
+
+
+class Push(msgspec.Struct, kw_only=True, tag_field="type"):
+    pass
+
+
+class Snapshot(Push, tag="snapshot", kw_only=True):
+    protocol: int = PROTOCOL_VERSION
+    version: int
+    day: date | None
+    now: datetime
+    hall: HallConfig
+    services: list[ServiceState]
+    windows: list[WindowState]
+    tickets: list[Ticket]  # today's tickets that still need someone: waiting, called, serving, suspended
+    recent_calls: list[CallView]
+    closed_services: list[str] = []
+
+
+class Change(Push, tag="change", kw_only=True):
+    version: int
+    events: list[AnyEvent]
+    tickets: list[Ticket] = []
+    windows: list[WindowState] = []
+    services: list[ServiceState] = []
+
+
+class Announcement(Push, tag="announce", kw_only=True):
+    """A citizen must walk to a window: displays show and speak it."""
+
+    version: int
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    window_name_zh: str
+    window_name_en: str
+    recall: int = 0
+    at: datetime
+
+
+class Result(Push, tag="result", kw_only=True):
+    id: str | None = None
+    data: Any = None
+
+
+class Error(Push, tag="error", kw_only=True):
+    id: str | None = None
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+AnyPush = Union[Snapshot, Change, Announcement, Result, Error]
+
+
+class IssuedTicket(msgspec.Struct, kw_only=True):
+    """The reply to issue_ticket / check_in: everything a kiosk prints."""
+
+    ticket: Ticket
+    service_name_zh: str
+    service_name_en: str
+    people_ahead: int
+    estimated_wait_minutes: int
+    materials: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- encode / decode
+
+_encoder = msgspec.json.Encoder()
+_command_decoder = msgspec.json.Decoder(AnyCommand)
+_push_decoder = msgspec.json.Decoder(AnyPush)
+
+
+class ProtocolError(ValueError):
+    """A message that cannot be decoded: `code` is invalid_json or invalid_format."""
+
+    def __init__(self, code: str, message: str, id: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.id = code, message, id
+
+
+def encode(msg: Any) -> bytes:
+    return _encoder.encode(msg)
+
+
+def encode_text(msg: Any) -> str:
+    return _encoder.encode(msg).decode()
+
+
+def _id_of(raw: bytes | str) -> str | None:
+    try:
+        obj = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    cid = obj.get("id") if isinstance(obj, dict) else None
+    return cid if isinstance(cid, str) and len(cid) <= 64 else None
+
+
+def decode_command(raw: bytes | str) -> Command:
+    """A tagged command from a socket frame; ProtocolError (with the id, if readable) otherwise."""
+    try:
+        return _command_decoder.decode(raw)
+    except msgspec.ValidationError as exc:
+        raise ProtocolError("invalid_format", str(exc), _id_of(raw)) from None
+    except msgspec.DecodeError as exc:
+        raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+
+
+def command_from_body(cls: type[Command], raw: bytes, **path: Any) -> Command:
+    """A command of a known type from a REST body (`type` may be left out) plus path parameters."""
+    try:
+        obj = msgspec.json.decode(raw) if raw.strip() else {}
+    except msgspec.DecodeError as exc:
+        raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError("invalid_format", "the body must be a JSON object")
+    tag = command_tag(cls)
+    if obj.setdefault("type", tag) != tag:
+        raise ProtocolError("invalid_format", f"`type` must be {tag!r} here", obj.get("id"))
+    for key, value in path.items():
+        if key in obj and obj[key] != value:
+            raise ProtocolError("invalid_format", f"`{key}` in the body disagrees with the URL", obj.get("id"))
+        obj[key] = value
+    try:
+        return msgspec.convert(obj, AnyCommand, strict=True)
+    except msgspec.ValidationError as exc:
+        cid = obj.get("id")
+        raise ProtocolError("invalid_format", str(exc), cid if isinstance(cid, str) else None) from None
+
+
+def decode_push(raw: bytes | str) -> Push | None:
+    """A server message, or None for a message type this client does not know (newer server)."""
+    try:
+        return _push_decoder.decode(raw)
+    except msgspec.ValidationError as exc:
+        if "Invalid value" in str(exc) and "$.type" in str(exc):
+            return None
+        raise

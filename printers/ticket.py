@@ -1,0 +1,34 @@
+"""PrintableTicket: what a printed ticket shows; the kiosk maps the server's ticket onto it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+DEFAULT_FOOTER = "请留意叫号，过号请到服务台"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintableTicket:
+    hall_name: str
+    number: str  # e.g. "A012"
+    service_name: str  # Simplified Chinese
+    people_ahead: int
+    issued_at: datetime
+    service_name_en: str | None = None
+    estimated_wait_minutes: int | None = None
+    priority_label: str | None = None  # e.g. "绿色通道", "预约"
+    status_url: str | None = None  # goes into the QR code
+    materials: tuple[str, ...] = ()  # 一次性告知: what to bring
+    footer: str = DEFAULT_FOOTER
+    language: Literal["zh", "en"] = "zh"
+
+    def __post_init__(self) -> None:
+        if self.language not in ("zh", "en"):
+            raise ValueError(f"language must be 'zh' or 'en', not {self.language!r}")
+        if self.people_ahead < 0:
+            raise ValueError("people_ahead must be >= 0")
+        if not self.number:
+            raise ValueError("a ticket needs a number")
+        # A list passed by mistake would make the dataclass unhashable and mutable.
+        object.__setattr__(self, "materials", tuple(self.materials))

@@ -171,6 +171,10 @@ class Hall:
             raise E.UnknownWindow(f"unknown window {wid!r}", window=wid)
         return self.window_configs[wid], self.windows[wid]
 
+    def ticket(self, number: str) -> Ticket:
+        """Today's ticket with this number (case-insensitive); UnknownTicket otherwise."""
+        return self._ticket(number)
+
     def _ticket(self, number: str) -> Ticket:
         t = self.by_number.get(number.strip().upper())
         if t is None:
@@ -325,14 +329,30 @@ class Hall:
                                 ahead=t.ahead_at_issue)]
 
     def create_appointment(self, appt: Appointment, now: datetime) -> list[ev.Event]:
+        self._check_appointment(appt)
+        self.appointments[appt.code] = appt
+        self._dirty_appointments.add(appt.code)
+        return [ev.AppointmentCreated(at=now, code=appt.code, service=appt.service, start=appt.start)]
+
+    def create_appointments(self, appts: list[Appointment], now: datetime) -> list[ev.Event]:
+        """Import a batch of appointments: all of them, or (on any bad one) none."""
+        codes = [a.code for a in appts]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise E.DuplicateAppointment(f"appointment codes repeated in the batch: {', '.join(dupes)}", codes=dupes)
+        for a in appts:
+            self._check_appointment(a)
+        out: list[ev.Event] = []
+        for a in appts:
+            out += self.create_appointment(a, now)
+        return out
+
+    def _check_appointment(self, appt: Appointment) -> None:
         self._service(appt.service)
         if appt.code in self.appointments:
             raise E.DuplicateAppointment(f"appointment code {appt.code!r} exists", code=appt.code)
         if not appt.end > appt.start or appt.start.date() != appt.day:
             raise E.InvalidArgument("an appointment slot must end after it starts, on its own day", code=appt.code)
-        self.appointments[appt.code] = appt
-        self._dirty_appointments.add(appt.code)
-        return [ev.AppointmentCreated(at=now, code=appt.code, service=appt.service, start=appt.start)]
 
     def appointment_class(self) -> str:
         for p in self.config.priorities:

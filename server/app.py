@@ -1,0 +1,286 @@
+"""create_app(config): wires the REST routes, the WebSocket and the store; decides nothing itself."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from queuecore import protocol as P
+from queuecore.errors import QueueError
+from queuecore.model import HallConfig
+from server import auth
+from server.openapi import build_openapi, schema_json
+from server.service import CommandResult, Denied, HallService
+from server.store import Store
+from server.ws import WsSubscriber
+
+log = logging.getLogger("hallq.server")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    hall: HallConfig
+    data_dir: Path
+    outbox_limit: int = 256  # pushes queued for one client before it is dropped as too slow
+    durable: bool = True  # fsync every commit
+    heartbeat_s: float = 15.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    command: type[P.Command]
+    summary: str
+
+    @property
+    def path_params(self) -> list[str]:
+        return [part[1:-1] for part in self.path.split("/") if part.startswith("{")]
+
+
+W = "/api/windows/{window}"
+ROUTES: list[Route] = [
+    Route("/api/tickets", P.IssueTicket, "Issue a walk-in ticket (取号)"),
+    Route("/api/appointments/check-in", P.CheckIn, "Check in an appointment by its code (预约取号)"),
+    Route("/api/appointments", P.CreateAppointments, "Create or import appointments"),
+    Route(f"{W}/sign-in", P.SignIn, "Clerk signs in at the window (签到)"),
+    Route(f"{W}/sign-out", P.SignOut, "Clerk signs out (签退)"),
+    Route(f"{W}/call-next", P.CallNext, "Call the next ticket by the call order (叫号)"),
+    Route(f"{W}/call", P.CallTicket, "Call a specific ticket by number (指呼)"),
+    Route(f"{W}/recall", P.Recall, "Call the current ticket again (重呼)"),
+    Route(f"{W}/start", P.StartServing, "Start serving the current ticket"),
+    Route(f"{W}/skip", P.Skip, "Mark the current ticket as no-show (过号)"),
+    Route(f"{W}/finish", P.Finish, "Finish the current visit with an outcome (办结)"),
+    Route(f"{W}/transfer", P.Transfer, "Transfer the current visit to another service (转移)"),
+    Route(f"{W}/suspend", P.Suspend, "Suspend the current visit (挂起)"),
+    Route(f"{W}/resume-ticket", P.Resume, "Resume a suspended visit at this window"),
+    Route(f"{W}/requeue", P.Requeue, "Put a late no-show back into the queue"),
+    Route(f"{W}/pause", P.PauseWindow, "Pause the window with a reason (暂停)"),
+    Route(f"{W}/resume", P.ResumeWindow, "Resume the paused window"),
+    Route("/api/tickets/{number}/cancel", P.CancelTicket, "Cancel a ticket (admin)"),
+    Route("/api/day/start", P.StartDay, "Start today's business day (admin; also automatic)"),
+    Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (admin)"),
+    Route("/api/services/{service}/close", P.CloseService, "Close a service for issuing (admin)"),
+]
+READ_ROUTES: list[dict[str, Any]] = [
+    {"path": "/api/health", "operationId": "health", "summary": "Liveness and basic figures", "auth": False},
+    {"path": "/api/openapi.json", "operationId": "openapi", "summary": "This document", "auth": False},
+    {"path": "/api/hall", "operationId": "hall_snapshot", "summary": "Full versioned snapshot of the hall",
+     "schema": P.Snapshot},
+    {"path": "/api/tickets/{number}", "operationId": "ticket_status", "summary": "One ticket and people ahead",
+     "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]},
+    {"path": "/api/appointments", "operationId": "list_appointments", "summary": "Appointments of a day (admin)",
+     "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
+                                                                                  "format": "date"}}]},
+    {"path": "/ws", "operationId": "websocket", "summary": "WebSocket: snapshot, then changes and announcements; "
+                                                           "commands with ids. Token in header or ?token="},
+]
+RESULT_TYPES: dict[type, type] = {P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
+                                  **{r.command: CommandResult for r in ROUTES
+                                     if r.command not in (P.IssueTicket, P.CheckIn)}}
+
+STATUS = {
+    "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
+    "unauthorized": 401,
+    "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
+    "unknown_service": 404, "unknown_window": 404, "unknown_ticket": 404, "unknown_appointment": 404,
+    "unknown_priority": 404,
+    "store_unavailable": 503,
+}
+
+SERVICE = web.AppKey("service", HallService)
+CONFIG = web.AppKey("config", ServerConfig)
+TOKENS = web.AppKey("tokens", dict)
+STARTED = web.AppKey("started", float)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(body=P.encode(data), status=status, content_type="application/json")
+
+
+def _error(code: str, message: str, details: dict | None = None, status: int | None = None) -> web.Response:
+    return _json({"code": code, "message": message, "details": details or {}}, status or STATUS.get(code, 409))
+
+
+def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Principal:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    if not token and allow_query:
+        token = request.query.get("token", "")
+    if not token:
+        raise Denied(401, "unauthorized", "send Authorization: Bearer <token>")
+    digest = auth.hash_token(token)
+    cache: dict = request.app[TOKENS]
+    who = cache.get(digest)
+    if who is None:
+        row = request.app[SERVICE].store.find_token(digest)
+        if row is None:
+            raise Denied(401, "unauthorized", "unknown or revoked token")
+        who = auth.Principal(role=row["role"], name=row["name"], window=row["window"], key=digest[:16])
+        cache[digest] = who
+    return who
+
+
+async def run_command(app: web.Application, cmd: P.Command, who: auth.Principal) -> P.Result | P.Error:
+    service = app[SERVICE]
+    pin_ok = None
+    if isinstance(cmd, P.SignIn):
+        clerk = service.store.clerk(cmd.staff_id)
+        # scrypt takes tens of ms: keep it off the event loop. Unknown staff ids cost the same.
+        stored = clerk["pin_hash"] if clerk else auth.hash_pin("decoy")
+        loop = asyncio.get_running_loop()
+        pin_ok = await loop.run_in_executor(None, auth.verify_pin, cmd.pin, stored) and clerk is not None
+    return service.execute(cmd, who, pin_ok=pin_ok)
+
+
+def _command_handler(route: Route) -> Callable:
+    async def handler(request: web.Request) -> web.Response:
+        try:
+            who = authenticate(request)
+            path: dict[str, Any] = {}
+            for name in route.path_params:
+                raw = request.match_info[name]
+                if name == "window":
+                    if not raw.isdigit():
+                        return _error("invalid_format", f"window must be a number, got {raw!r}")
+                    path[name] = int(raw)
+                else:
+                    path[name] = raw
+            cmd = P.command_from_body(route.command, await request.read(), **path)
+        except Denied as exc:
+            return _error(exc.code, exc.message, status=exc.status)
+        except P.ProtocolError as exc:
+            return _error(exc.code, exc.message)
+        key = request.headers.get("Idempotency-Key")
+        if key and cmd.id is None:
+            cmd = msgspec.structs.replace(cmd, id=key[:64])
+        reply = await run_command(request.app, cmd, who)
+        if isinstance(reply, P.Error):
+            return _error(reply.code, reply.message, reply.details)
+        return _json(reply.data)
+
+    handler.__name__ = f"post_{P.command_tag(route.command)}"
+    return handler
+
+
+async def health(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    return _json({"status": "ok", "version": service.hall.version, "day": service.hall.day,
+                  "clients": len(service.subscribers), "schema": service.store.schema_version(),
+                  "uptime_s": round(time.monotonic() - request.app[STARTED], 1), "now": service.clock()})
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES)),
+                        content_type="application/json")
+
+
+def _reader(roles: set[str] | None = None) -> Callable:
+    def wrap(fn: Callable) -> Callable:
+        async def handler(request: web.Request) -> web.Response:
+            try:
+                who = authenticate(request)
+                if roles and who.role not in roles:
+                    raise Denied(403, "forbidden", f"a {who.role} token may not read this")
+                return await fn(request, who)
+            except Denied as exc:
+                return _error(exc.code, exc.message, status=exc.status)
+            except QueueError as exc:
+                return _error(exc.code, exc.message, exc.details)
+
+        handler.__name__ = fn.__name__
+        return handler
+
+    return wrap
+
+
+@_reader()
+async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Response:
+    return _json(request.app[SERVICE].snapshot())
+
+
+@_reader()
+async def ticket_status(request: web.Request, who: auth.Principal) -> web.Response:
+    return _json(request.app[SERVICE].ticket_status(request.match_info["number"]))
+
+
+@_reader({"admin"})
+async def list_appointments(request: web.Request, who: auth.Principal) -> web.Response:
+    service = request.app[SERVICE]
+    raw = request.query.get("day")
+    try:
+        day = date.fromisoformat(raw) if raw else service.clock().date()
+    except ValueError:
+        return _error("invalid_format", f"day must be YYYY-MM-DD, got {raw!r}")
+    return _json(service.store.appointments_for_day(day))
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    service = request.app[SERVICE]
+    try:
+        who = authenticate(request, allow_query=True)
+    except Denied as exc:
+        return _error(exc.code, exc.message, status=exc.status)
+    ws = web.WebSocketResponse(heartbeat=request.app[CONFIG].heartbeat_s, max_msg_size=1 << 20)
+    await ws.prepare(request)
+    sub = WsSubscriber(ws, f"{who.role}:{who.name}@{request.remote}", request.app[CONFIG].outbox_limit)
+    service.subscribe(sub)  # snapshot queued and broadcast joined with no await between
+    writer = asyncio.create_task(sub.run_writer())
+    log.info("ws connected: %s (%d clients)", sub.name, len(service.subscribers))
+    try:
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                try:
+                    cmd = P.decode_command(msg.data)
+                except P.ProtocolError as exc:
+                    sub.offer(P.encode_text(P.Error(id=exc.id, code=exc.code, message=exc.message)))
+                    continue
+                reply = await run_command(request.app, cmd, who)
+                sub.offer(P.encode_text(reply))
+            elif msg.type == WSMsgType.BINARY:
+                sub.offer(P.encode_text(P.Error(code="invalid_format", message="send JSON as text frames")))
+    finally:
+        service.unsubscribe(sub)
+        writer.cancel()
+        log.info("ws closed: %s (%d clients)", sub.name, len(service.subscribers))
+    return ws
+
+
+def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = None) -> web.Application:
+    app = web.Application(client_max_size=2 << 20)
+    app[CONFIG] = config
+    app[TOKENS] = {}
+    app[STARTED] = time.monotonic()
+
+    async def hall_ctx(app: web.Application):
+        # The store lives on the event loop's thread: SQLite objects are thread-bound.
+        store = Store(config.data_dir, durable=config.durable)
+        app[SERVICE] = HallService(config.hall, store, clock)
+        log.info("hall %s: store %s", config.hall.name_zh, store.path)
+        yield
+        store.close()
+
+    async def close_sockets(app: web.Application) -> None:
+        for sub in list(app[SERVICE].subscribers):
+            if isinstance(sub, WsSubscriber):
+                await sub.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+
+    app.cleanup_ctx.append(hall_ctx)
+    app.on_shutdown.append(close_sockets)
+    for r in ROUTES:
+        app.router.add_post(r.path, _command_handler(r))
+    app.router.add_get("/api/health", health)
+    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/api/hall", hall_snapshot)
+    app.router.add_get("/api/tickets/{number}", ticket_status)
+    app.router.add_get("/api/appointments", list_appointments)
+    app.router.add_get("/ws", websocket)
+    return app

@@ -1,0 +1,136 @@
+"""`hallq server`, `hallq token create`, `hallq clerk add`: run the hall server and manage who may use it."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "examples" / "county-hall.toml"
+DEFAULT_DATA = Path("data")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("server", help="run the hall server")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="hall config TOML (default: sample hall)")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data directory holding hallq.db")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8700, help="0 picks a free port")
+    p.add_argument("--outbox-limit", type=int, default=256, help="pushes queued per client before it is dropped")
+    p.add_argument("--no-fsync", action="store_true", help="faster, but a power cut may lose the last tickets")
+    p.set_defaults(func=run_server)
+
+    t = sub.add_parser("token", help="device tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tc = tsub.add_parser("create", help="create a token (shown once, stored hashed)")
+    tc.add_argument("--role", required=True, choices=("kiosk", "window", "display", "admin"))
+    tc.add_argument("--name", required=True, help="e.g. 'kiosk-1' or '3号窗口'")
+    tc.add_argument("--window", type=int, help="window id (required for --role window)")
+    tc.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    tc.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="to check the window id")
+    tc.set_defaults(func=create_token)
+    tl = tsub.add_parser("list", help="list tokens (names and roles, never the secrets)")
+    tl.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    tl.set_defaults(func=list_tokens)
+
+    c = sub.add_parser("clerk", help="clerks who sign in at windows")
+    csub = c.add_subparsers(dest="clerk_command", required=True)
+    ca = csub.add_parser("add", help="add a clerk or change their PIN")
+    ca.add_argument("--staff-id", required=True)
+    ca.add_argument("--name", required=True)
+    ca.add_argument("--pin", help="4-12 digits; asked for when omitted")
+    ca.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ca.set_defaults(func=add_clerk)
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def create_token_in(data: Path, role: str, name: str, window: int | None) -> str:
+    from server import auth
+    from server.store import Store
+
+    store = Store(data)
+    try:
+        token = auth.new_token()
+        store.add_token(auth.hash_token(token), role, name, window, _now())
+        return token
+    finally:
+        store.close()
+
+
+def add_clerk_in(data: Path, staff_id: str, name: str, pin: str) -> None:
+    from server import auth
+    from server.store import Store
+
+    store = Store(data)
+    try:
+        store.set_clerk(staff_id, name, auth.hash_pin(pin), _now())
+    finally:
+        store.close()
+
+
+def create_token(args: argparse.Namespace) -> int:
+    if args.role == "window":
+        if args.window is None:
+            print("error: --window N is required for a window token", file=sys.stderr)
+            return 2
+        from queuecore.config import ConfigError, load_config
+
+        try:
+            ids = {w.id for w in load_config(str(args.config)).windows}
+        except (ConfigError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if args.window not in ids:
+            print(f"error: window {args.window} is not in {args.config} (windows: {sorted(ids)})", file=sys.stderr)
+            return 2
+    elif args.window is not None:
+        print("error: --window only goes with --role window", file=sys.stderr)
+        return 2
+    token = create_token_in(args.data, args.role, args.name, args.window)
+    print(f"{args.role} token for {args.name!r} (shown once; keep it):")
+    print(token)
+    return 0
+
+
+def list_tokens(args: argparse.Namespace) -> int:
+    from server.store import Store
+
+    store = Store(args.data)
+    for row in store.tokens():
+        window = f" window {row['window']}" if row["window"] else ""
+        print(f"{row['role']:8} {row['name']}{window}  created {row['created_at']}")
+    store.close()
+    return 0
+
+
+def add_clerk(args: argparse.Namespace) -> int:
+    pin = args.pin
+    if pin is None:
+        import getpass
+
+        pin = getpass.getpass("PIN: ")
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        print("error: the PIN must be 4 to 12 digits", file=sys.stderr)
+        return 2
+    add_clerk_in(args.data, args.staff_id, args.name, pin)
+    print(f"clerk {args.staff_id} ({args.name}) saved")
+    return 0
+
+
+def run_server(args: argparse.Namespace) -> int:
+    from queuecore.config import ConfigError, load_config
+    from server.runner import serve
+
+    try:
+        hall = load_config(str(args.config))
+    except (ConfigError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from server.app import ServerConfig
+
+    cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_limit=args.outbox_limit, durable=not args.no_fsync)
+    return serve(cfg, args.host, args.port)

@@ -1,0 +1,41 @@
+"""Run the server in the foreground until SIGINT/SIGTERM, printing the URL it listens on (port 0 picks one)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+
+from aiohttp import web
+
+from server.app import ServerConfig, create_app
+
+log = logging.getLogger("hallq.server")
+
+
+async def start(cfg: ServerConfig, host: str, port: int, **app_kw) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(create_app(cfg, **app_kw), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    await site.start()
+    bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, bound
+
+
+def serve(cfg: ServerConfig, host: str, port: int, on_ready: Callable[[str], None] | None = None) -> int:
+    async def main() -> None:
+        runner, bound = await start(cfg, host, port)
+        url = f"http://{host}:{bound}"
+        print(f"hallq server listening on {url}  (data: {cfg.data_dir.resolve()})", flush=True)
+        if on_ready:
+            on_ready(url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("shutting down")
+        await runner.cleanup()
+
+    asyncio.run(main())
+    return 0

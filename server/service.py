@@ -1,0 +1,315 @@
+"""The hall service: authorize a command, decide it in the pure core, persist, then tell every subscriber.
+
+Rule: `execute` is synchronous. Between deciding and broadcasting there is no await, so two
+windows can never be handed the same ticket and no lock is needed.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from queuecore import events as ev
+from queuecore import protocol as P
+from queuecore.errors import QueueError
+from queuecore.hall import Hall
+from queuecore.model import Appointment, HallConfig, Ticket, WindowState
+from server.auth import Principal
+from server.store import Store, StoreError
+
+log = logging.getLogger("hallq.server")
+
+IDEMPOTENCY_CACHE = 4096
+PIN_FAILURES_ALLOWED = 5
+PIN_LOCKOUT = timedelta(minutes=10)
+
+
+class Denied(Exception):
+    """Authentication or authorization refused: `status` is 401 or 403; `code` is stable."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class Subscriber(Protocol):
+    def offer(self, text: str) -> bool: ...  # False: outbox full, the subscriber must be dropped
+
+    def drop(self, reason: str) -> None: ...
+
+
+class CommandResult(msgspec.Struct, kw_only=True):
+    version: int
+    events: list[ev.AnyEvent]
+    ticket: Ticket | None = None
+    window: WindowState | None = None
+
+
+class HallService:
+    def __init__(self, config: HallConfig, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.tz = ZoneInfo(config.timezone)
+        self.clock = clock or (lambda: datetime.now(self.tz))
+        self.subscribers: set[Subscriber] = set()
+        self._replies: OrderedDict[tuple[str, str], P.Push] = OrderedDict()
+        self._pin_failures: dict[str, list[datetime]] = {}
+        self.recent_calls: deque[P.CallView] = deque(maxlen=20)
+        self.hall = self._load()
+        self._roll(self.clock())
+
+    # ------------------------------------------------------------ state
+
+    def _load(self) -> Hall:
+        state = self.store.load()
+        hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
+                    appointments=state.appointments, closed_services=state.closed_services, version=state.version)
+        self.hall = hall
+        self.recent_calls.clear()
+        if state.day:
+            for _, data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
+                                                    since=state.day.isoformat()):
+                self._remember_call(msgspec.json.decode(data, type=ev.AnyEvent))
+        log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
+                 state.day, state.version, len(state.tickets), len(hall.active_tickets()))
+        return hall
+
+    def _remember_call(self, e: ev.Event) -> None:
+        if isinstance(e, ev.ANNOUNCED):
+            t = self.hall.tickets.get(e.ticket_id)
+            service = t.service if t else getattr(e, "service", "")
+            self.recent_calls.append(P.CallView(ticket_id=e.ticket_id, number=e.number, service=service,
+                                                window=e.window, at=e.at, recall=getattr(e, "recalls", 0)))
+
+    def service_states(self, codes: list[str] | None = None) -> list[P.ServiceState]:
+        now = self.clock()
+        hall = self.hall
+        out = []
+        for code in codes if codes is not None else list(hall.services):
+            waiting = len(hall.waiting.get(code, ()))
+            out.append(P.ServiceState(
+                code=code, waiting=waiting, issued=hall.issued.get(code, 0), daily_cap=hall.services[code].daily_cap,
+                open=code not in hall.closed, refusal=hall.issuable(code, now),
+                estimated_wait_minutes=hall.estimated_wait_minutes(code, waiting),
+                windows_open=hall.open_windows_for(code)))
+        return out
+
+    def snapshot(self) -> P.Snapshot:
+        hall = self.hall
+        return P.Snapshot(
+            version=hall.version, day=hall.day, now=self.clock(), hall=self.config,
+            services=self.service_states(), windows=list(hall.windows.values()),
+            tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
+            recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed))
+
+    def subscribe(self, sub: Subscriber) -> None:
+        """Queue the snapshot and join the broadcast in one step (no await may come between)."""
+        sub.offer(P.encode_text(self.snapshot()))
+        self.subscribers.add(sub)
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers.discard(sub)
+
+    def _broadcast(self, text: str) -> None:
+        for sub in list(self.subscribers):
+            if not sub.offer(text):
+                self.subscribers.discard(sub)
+                sub.drop("outbox full: client too slow")
+
+    # ------------------------------------------------------------ commands
+
+    def _authorize(self, cmd: P.Command, who: Principal) -> P.Command:
+        if who.role != "admin" and who.role not in cmd.roles:
+            raise Denied(403, "forbidden", f"a {who.role} token may not {P.command_tag(type(cmd))}")
+        if isinstance(cmd, P.WindowCommand):
+            if who.role == "window":
+                if cmd.window is None:
+                    cmd = msgspec.structs.replace(cmd, window=who.window)
+                elif cmd.window != who.window:
+                    raise Denied(403, "wrong_window", f"this token acts for window {who.window} only")
+                if cmd.needs_clerk:
+                    ws = self.hall.windows.get(cmd.window)
+                    if ws is None or ws.clerk is None:
+                        raise Denied(403, "clerk_not_signed_in", f"sign in at window {cmd.window} first")
+            elif cmd.window is None:
+                raise QueueErrorWithCode("invalid_format", "`window` is required")
+        return cmd
+
+    def _check_pin(self, cmd: P.SignIn, pin_ok: bool | None, now: datetime) -> None:
+        fails = [t for t in self._pin_failures.get(cmd.staff_id, []) if now - t < PIN_LOCKOUT]
+        if len(fails) >= PIN_FAILURES_ALLOWED:
+            raise Denied(403, "locked_out", f"too many wrong PINs for {cmd.staff_id}; wait "
+                                            f"{int(PIN_LOCKOUT.total_seconds() // 60)} min")
+        if not pin_ok:
+            fails.append(now)
+            self._pin_failures[cmd.staff_id] = fails
+            raise Denied(403, "bad_credentials", "unknown staff id or wrong PIN")
+        self._pin_failures.pop(cmd.staff_id, None)
+
+    def _dispatch(self, cmd: P.Command, now: datetime, pin_ok: bool | None) -> list[ev.Event]:
+        h = self.hall
+        w = getattr(cmd, "window", None)
+        match cmd:
+            case P.IssueTicket():
+                return h.issue(cmd.service, now, cmd.priority)
+            case P.CheckIn():
+                return h.check_in(cmd.code, now)
+            case P.SignIn():
+                self._check_pin(cmd, pin_ok, now)
+                return h.sign_in(w, cmd.staff_id, now)
+            case P.SignOut():
+                return h.sign_out(w, now)
+            case P.CallNext():
+                return h.call_next(w, now)
+            case P.CallTicket():
+                return h.call_ticket(w, cmd.number, now)
+            case P.Recall():
+                return h.recall(w, now)
+            case P.StartServing():
+                return h.start(w, now)
+            case P.Skip():
+                return h.skip(w, now)
+            case P.Finish():
+                return h.finish(w, now, cmd.outcome)
+            case P.Transfer():
+                return h.transfer(w, cmd.service, now, cmd.keep_arrival)
+            case P.Suspend():
+                return h.suspend(w, now)
+            case P.Resume():
+                return h.resume(w, cmd.number, now)
+            case P.Requeue():
+                return h.requeue(cmd.number, now)
+            case P.PauseWindow():
+                return h.pause(w, cmd.reason, now)
+            case P.ResumeWindow():
+                return h.resume_window(w, now)
+            case P.CancelTicket():
+                return h.cancel(cmd.number, cmd.reason, now)
+            case P.StartDay():
+                return h.start_day(now.date(), now)
+            case P.OpenService():
+                return h.open_service(cmd.service, now)
+            case P.CloseService():
+                return h.close_service(cmd.service, cmd.reason, now)
+            case P.CreateAppointments():
+                appts = [Appointment(code=a.code.upper(), service=a.service, day=a.start.astimezone(self.tz).date(),
+                                     start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
+                                     name_masked=a.name_masked) for a in cmd.appointments]
+                return h.create_appointments(appts, now)
+            case P.GetSnapshot():
+                return []
+        raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
+
+    def _commit(self, events: list[ev.Event]) -> None:
+        changes = self.hall.take_changes()
+        if changes is None:
+            return
+        try:
+            self.store.save(changes, events, day=self.hall.day, closed_services=self.hall.closed)
+        except StoreError:
+            # Memory ran ahead of the file: go back to what is durably stored.
+            self.hall = self._load()
+            raise
+        for e in events:
+            self._remember_call(e)
+        push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
+                        services=self.service_states(changes.services))
+        self._broadcast(P.encode_text(push))
+        for e in events:
+            if isinstance(e, ev.ANNOUNCED):
+                wc = self.hall.window_configs[e.window]
+                t = self.hall.tickets[e.ticket_id]
+                self._broadcast(P.encode_text(P.Announcement(
+                    version=changes.version, ticket_id=e.ticket_id, number=e.number, service=t.service,
+                    window=e.window, window_name_zh=wc.name_zh, window_name_en=wc.name_en,
+                    recall=getattr(e, "recalls", 0), at=e.at)))
+
+    def _roll(self, now: datetime) -> None:
+        events = self.hall.roll_day(now)
+        if events:
+            log.info("business day %s started: %d tickets of the previous day expired", now.date(),
+                     sum(isinstance(e, ev.TicketExpired) for e in events))
+            self._commit(events)
+
+    def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
+        """Run one command to its reply. Replies to a repeated (token, id) are replayed, not re-run."""
+        key = (who.key, cmd.id) if cmd.id else None
+        if key is not None and key in self._replies:
+            self._replies.move_to_end(key)
+            log.info("%s id=%s by %s:%s -> replayed", P.command_tag(type(cmd)), cmd.id, who.role, who.name)
+            return self._replies[key]
+        started = time.perf_counter()
+        now = self.clock()
+        cacheable = True
+        try:
+            self._roll(now)
+            cmd = self._authorize(cmd, who)
+            events = self._dispatch(cmd, now, pin_ok)
+            self._commit(events)
+            reply: P.Result | P.Error = P.Result(id=cmd.id, data=self._result_data(cmd, events, now))
+            outcome = f"ok v{self.hall.version}"
+        except (QueueError, QueueErrorWithCode) as exc:
+            reply = P.Error(id=cmd.id, code=exc.code, message=exc.message, details=getattr(exc, "details", {}))
+            outcome = exc.code
+        except Denied as exc:
+            reply = P.Error(id=cmd.id, code=exc.code, message=exc.message)
+            outcome = exc.code
+            cacheable = False  # a retry after signing in must really run
+        except StoreError as exc:
+            reply = P.Error(id=cmd.id, code=exc.code, message=str(exc))
+            outcome = exc.code
+            cacheable = False
+        log.info("%s %s by %s:%s -> %s (%.2f ms)", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name,
+                 outcome, (time.perf_counter() - started) * 1000)
+        if key is not None and cacheable:
+            self._replies[key] = reply
+            if len(self._replies) > IDEMPOTENCY_CACHE:
+                self._replies.popitem(last=False)
+        return reply
+
+    def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
+        if isinstance(cmd, P.GetSnapshot):
+            return self.snapshot()
+        ticket = None
+        for e in events:
+            tid = getattr(e, "ticket_id", None)
+            if tid:
+                ticket = self.hall.tickets.get(tid)
+                break
+        if isinstance(cmd, P.IssueTicket | P.CheckIn) and ticket is not None:
+            svc = self.hall.services[ticket.service]
+            return P.IssuedTicket(
+                ticket=ticket, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
+                people_ahead=ticket.ahead_at_issue,
+                estimated_wait_minutes=self.hall.estimated_wait_minutes(ticket.service, ticket.ahead_at_issue),
+                materials=svc.materials)
+        window = self.hall.windows.get(cmd.window) if isinstance(cmd, P.WindowCommand) else None
+        if window is not None and ticket is None and window.current:
+            ticket = self.hall.tickets.get(window.current)
+        return CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
+
+    def ticket_status(self, number: str) -> dict[str, Any]:
+        now = self.clock()
+        t = self.hall.ticket(number)
+        return {"ticket": t, "people_ahead": self.hall.people_ahead(number, now) if t.status == "waiting" else 0}
+
+
+class QueueErrorWithCode(Exception):
+    """A request the core never sees (e.g. a missing window id): stable code, 400."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, {}
+
+
+def _brief(cmd: P.Command) -> str:
+    fields = {k: v for k, v in msgspec.structs.asdict(cmd).items() if v is not None and k not in ("pin",)}
+    if isinstance(cmd, P.CreateAppointments):
+        fields["appointments"] = len(cmd.appointments)
+    return " ".join(f"{k}={v}" for k, v in fields.items())

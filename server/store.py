@@ -1,0 +1,232 @@
+"""Durable hall state in one SQLite file (WAL, fsync on commit): tickets, windows, appointments, the event log, tokens and clerks.
+
+Rule: one command's events and resulting state are written in one transaction, committed
+before anyone is told. The event log is append-only; it feeds statistics.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from queuecore.events import Event
+from queuecore.hall import Changes
+from queuecore.model import Appointment, Ticket, WindowState
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "hallq.db"
+_TICKET_FIELDS = list(Ticket.__struct_fields__)
+_WINDOW_FIELDS = list(WindowState.__struct_fields__)
+_APPT_FIELDS = list(Appointment.__struct_fields__)
+
+
+class StoreError(RuntimeError):
+    """The store could not write; the command was not applied."""
+
+    code = "store_unavailable"
+
+
+def _m1_initial(db: sqlite_utils.Database) -> None:
+    ticket_cols: dict[str, Any] = {name: str for name in _TICKET_FIELDS}
+    ticket_cols.update(seq=int, rank=float, ahead_at_issue=int, window=int, recalls=int, transfers=int)
+    db["tickets"].create(ticket_cols, pk="id")
+    db["tickets"].create_index(["day", "number"], unique=True)
+    db["tickets"].create_index(["day", "status"])
+    db["windows"].create({"id": int, "status": str, "clerk": str, "current": str, "pause_reason": str,
+                          "priority_streak": int, "since": str}, pk="id")
+    db["appointments"].create({name: str for name in _APPT_FIELDS}, pk="code")
+    db["appointments"].create_index(["day"])
+    db["events"].create({"seq": int, "version": int, "type": str, "at": str, "ticket_id": str, "window": int,
+                         "data": str}, pk="seq")
+    db["events"].create_index(["at"])
+    db["events"].create_index(["ticket_id"])
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["tokens"].create({"hash": str, "role": str, "name": str, "window": int, "created_at": str,
+                         "revoked_at": str}, pk="hash")
+    db["clerks"].create({"staff_id": str, "name": str, "pin_hash": str, "created_at": str}, pk="staff_id")
+
+
+# Append only: migration N brings a file from user_version N-1 to N.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+
+
+def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
+    cols = ", ".join(f'"{f}"' for f in fields)
+    marks = ", ".join("?" for _ in fields)
+    updates = ", ".join(f'"{f}" = excluded."{f}"' for f in fields if f != pk)
+    return f'INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT("{pk}") DO UPDATE SET {updates}'
+
+
+_TICKET_UPSERT = _upsert_sql("tickets", _TICKET_FIELDS, "id")
+_WINDOW_UPSERT = _upsert_sql("windows", _WINDOW_FIELDS, "id")
+_APPT_UPSERT = _upsert_sql("appointments", _APPT_FIELDS, "code")
+_EVENT_INSERT = "INSERT INTO events (version, type, at, ticket_id, window, data) VALUES (?, ?, ?, ?, ?, ?)"
+_META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    return v
+
+
+def _row(obj: msgspec.Struct, fields: list[str]) -> tuple:
+    return tuple(_cell(getattr(obj, f)) for f in fields)
+
+
+class LoadedState(msgspec.Struct):
+    day: date | None
+    version: int
+    closed_services: list[str]
+    tickets: list[Ticket]
+    windows: list[WindowState]
+    appointments: list[Appointment]
+
+
+class Store:
+    """The hall's SQLite file. Not thread-safe: use it on the thread that opened it."""
+
+    def __init__(self, data_dir: str | Path, *, durable: bool = True) -> None:
+        self.path = Path(data_dir) / DB_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+        self.db = sqlite_utils.Database(self.conn)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: the WAL is fsynced at every commit, so an acknowledged ticket survives power loss.
+        self.conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self._encoder = msgspec.json.Encoder()
+        self.migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ schema
+
+    def migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > len(MIGRATIONS):
+            raise StoreError(f"{self.path} has schema {current}; this hallq knows up to {len(MIGRATIONS)}")
+        for number in range(current + 1, len(MIGRATIONS) + 1):
+            log.info("store: migrating %s to schema %d", self.path, number)
+            with self._transaction():
+                MIGRATIONS[number - 1](self.db)
+                self.conn.execute(f"PRAGMA user_version={number}")
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _transaction(self):
+        store = self
+
+        class _Tx:
+            def __enter__(self) -> None:
+                store.conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, exc_type, exc, tb) -> None:
+                if exc_type is None:
+                    store.conn.execute("COMMIT")
+                else:
+                    store.conn.execute("ROLLBACK")
+
+        return _Tx()
+
+    # ------------------------------------------------------------ hall state
+
+    def save(self, changes: Changes, events: Iterable[Event], *, day: date | None,
+             closed_services: Iterable[str]) -> None:
+        """Write one batch of changes and its events atomically (fsync before returning)."""
+        try:
+            with self._transaction():
+                ex = self.conn.execute
+                for t in changes.tickets:
+                    ex(_TICKET_UPSERT, _row(t, _TICKET_FIELDS))
+                for w in changes.windows:
+                    ex(_WINDOW_UPSERT, _row(w, _WINDOW_FIELDS))
+                for a in changes.appointments:
+                    ex(_APPT_UPSERT, _row(a, _APPT_FIELDS))
+                for e in events:
+                    ex(_EVENT_INSERT, (changes.version, e.__struct_config__.tag, e.at.isoformat(),
+                                       getattr(e, "ticket_id", None), getattr(e, "window", None),
+                                       self._encoder.encode(e).decode()))
+                ex(_META_UPSERT, ("version", str(changes.version)))
+                ex(_META_UPSERT, ("day", day.isoformat() if day else ""))
+                ex(_META_UPSERT, ("closed_services", ",".join(sorted(closed_services))))
+        except sqlite3.Error as exc:
+            log.error("store: write failed, command not applied: %s", exc)
+            raise StoreError(f"the hall store could not write: {exc}") from exc
+
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def load(self) -> LoadedState:
+        """The current business day's tickets, every window, today's and future appointments."""
+        day_text = self.meta("day")
+        day = date.fromisoformat(day_text) if day_text else None
+        version = int(self.meta("version", "0"))
+        closed = [s for s in self.meta("closed_services").split(",") if s]
+        day_iso = day.isoformat() if day else ""
+        tickets = [
+            msgspec.convert(row, Ticket, strict=False)
+            for row in self.db.query("SELECT * FROM tickets WHERE day = ? ORDER BY rank", [day_iso])
+        ]
+        windows = [msgspec.convert(row, WindowState, strict=False) for row in self.db.query("SELECT * FROM windows")]
+        appointments = [
+            msgspec.convert(row, Appointment, strict=False)
+            for row in self.db.query("SELECT * FROM appointments WHERE day >= ?", [day_iso])
+        ]
+        return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
+                           appointments=appointments)
+
+    def recent_events(self, types: Iterable[str], limit: int, since: str = "") -> list[tuple[int, str]]:
+        marks = ", ".join("?" for _ in types)
+        rows = self.conn.execute(
+            f"SELECT version, data FROM events WHERE type IN ({marks}) AND at >= ? ORDER BY seq DESC LIMIT ?",
+            [*types, since, limit],
+        ).fetchall()
+        return list(reversed(rows))
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    def tickets_for_day(self, day: date) -> list[Ticket]:
+        return [msgspec.convert(row, Ticket, strict=False)
+                for row in self.db.query("SELECT * FROM tickets WHERE day = ? ORDER BY id", [day.isoformat()])]
+
+    def appointments_for_day(self, day: date) -> list[Appointment]:
+        return [msgspec.convert(row, Appointment, strict=False)
+                for row in self.db.query("SELECT * FROM appointments WHERE day = ? ORDER BY start", [day.isoformat()])]
+
+    # ------------------------------------------------------------ tokens and clerks
+
+    def add_token(self, token_hash: str, role: str, name: str, window: int | None, now: datetime) -> None:
+        with self._transaction():
+            self.db["tokens"].insert({"hash": token_hash, "role": role, "name": name, "window": window,
+                                      "created_at": now.isoformat(), "revoked_at": None})
+
+    def find_token(self, token_hash: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL", [token_hash]))
+        return rows[0] if rows else None
+
+    def tokens(self) -> list[dict]:
+        return list(self.db.query("SELECT role, name, window, created_at, revoked_at FROM tokens ORDER BY created_at"))
+
+    def set_clerk(self, staff_id: str, name: str, pin_hash: str, now: datetime) -> None:
+        with self._transaction():
+            self.db["clerks"].upsert({"staff_id": staff_id, "name": name, "pin_hash": pin_hash,
+                                      "created_at": now.isoformat()}, pk="staff_id")
+
+    def clerk(self, staff_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM clerks WHERE staff_id = ?", [staff_id]))
+        return rows[0] if rows else None
+
+    def clerks(self) -> list[dict]:
+        return list(self.db.query("SELECT staff_id, name FROM clerks ORDER BY staff_id"))

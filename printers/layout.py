@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,7 +76,9 @@ class TicketLayout:
 
 
 def char_columns(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    # In Kanji mode a Chinese printer prints ASCII in a 12-dot cell and every double-byte
+    # character (hanzi, full-width and "ambiguous" punctuation like — · ¥) in a 24-dot cell.
+    return 1 if ord(ch) < 0x80 else 2
 
 
 def text_columns(text: str) -> int:
@@ -115,8 +116,8 @@ def wrap(text: str, columns: int) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    """Each wide character alone; runs of narrow characters (words) with their leading space."""
-    return re.findall(r"\s*[^\s\u1100-\uffff\U00020000-\U0003ffff]+|\s*.", text)
+    """Each non-ASCII character alone; ASCII words with their leading spaces."""
+    return re.findall(r"[ \t]*[!-~]+|[ \t]*.", text)
 
 
 def _fit(text: str, columns: int) -> int:

@@ -15,9 +15,11 @@ log = logging.getLogger(__name__)
 # Families with full GB18030 coverage, best first (fonts-noto-cjk on Debian; WenQuanYi fallback).
 PREFERRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                       "WenQuanYi Zen Hei", "Noto Serif CJK SC")
-# Pixel sizes inside a 24-dot cell: hanzi fill it; Latin is smaller so it fits a 12-dot cell.
+# Half-width characters come from a monospaced family whose Latin is exactly half a hanzi.
+NARROW_FAMILIES = ("Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", "DejaVu Sans Mono")
+# Pixel sizes inside a 24-dot cell.
 WIDE_PIXELS = 23
-NARROW_PIXELS = 20
+NARROW_PIXELS = 22
 
 
 _APP: list = []
@@ -75,10 +77,19 @@ def cjk_family() -> str:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
 
 
-def _font(pixels: int, bold: bool):
+@lru_cache(maxsize=1)
+def narrow_family() -> str:
+    from PySide6.QtGui import QFontDatabase
+
+    ensure_gui_app()
+    families = set(QFontDatabase.families())
+    return next((name for name in NARROW_FAMILIES if name in families), cjk_family())
+
+
+def _font(pixels: int, bold: bool, family: str | None = None):
     from PySide6.QtGui import QFont
 
-    font = QFont(cjk_family())
+    font = QFont(family or cjk_family())
     font.setPixelSize(pixels)
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferFullHinting)
@@ -99,17 +110,28 @@ def draw_text(painter, text: str, x: float, y: float, width: int, height: int, b
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QTransform
 
-    fonts = {2: _font(WIDE_PIXELS, bold), 1: _font(NARROW_PIXELS, bold)}
+    from PySide6.QtGui import QFontMetricsF
+
+    fonts = {2: _font(WIDE_PIXELS, bold), 1: _font(NARROW_PIXELS, bold, narrow_family())}
+    narrow_metrics = QFontMetricsF(fonts[1])
     current = 0
-    center = Qt.AlignmentFlag.AlignCenter
+    # TextDontClip: CJK fonts' descent reaches past the 24-dot cell; the paper has room for it.
+    center = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip
     for ch in text:
         cols = char_columns(ch)
         if ch != " ":
             if cols != current:
                 painter.setFont(fonts[cols])
                 current = cols
-            painter.setTransform(QTransform(width, 0, 0, height, x, y))
-            painter.drawText(QRectF(0, 0, cols * CELL_WIDTH, CELL_HEIGHT), center, ch)
+            # Squeeze a glyph wider than its cell (e.g. a narrow-cell symbol from a fallback font).
+            squeeze = 1.0
+            if cols == 1:
+                advance = narrow_metrics.horizontalAdvance(ch)
+                squeeze = min(1.0, CELL_WIDTH / advance) if advance > 0 else 1.0
+            cell = cols * CELL_WIDTH
+            painter.setTransform(QTransform(width * squeeze, 0, 0, height,
+                                            x + cell * width * (1 - squeeze) / 2, y))
+            painter.drawText(QRectF(0, 0, cell / squeeze, CELL_HEIGHT), center, ch)
         x += cols * CELL_WIDTH * width
     painter.resetTransform()
 

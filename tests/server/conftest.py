@@ -70,12 +70,25 @@ def clock() -> Clock:
     return Clock(at("09:00"))
 
 
+@pytest.fixture(scope="session")
+def provisioned(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """One data dir with tokens and clerks (scrypt is slow on purpose), copied for each test."""
+    data = tmp_path_factory.mktemp("provisioned") / "data"
+    return data, provision(data)
+
+
 @pytest.fixture
-def make_server(aiohttp_client, tmp_path, clock):
+def make_server(aiohttp_client, tmp_path, clock, provisioned):
     async def make(config: HallConfig | None = None, data: Path | None = None, tokens: dict | None = None,
                    **server_kw) -> Hallq:
         config = config or make_config()
-        data = data or tmp_path / "data"
+        if data is None:
+            data = tmp_path / "data"
+            if config.windows == make_config().windows and tokens is None:
+                import shutil
+
+                shutil.copytree(provisioned[0], data)
+                tokens = dict(provisioned[1])
         if tokens is None:
             tokens = provision(data, windows=[w.id for w in config.windows][:60])
         app = create_app(ServerConfig(hall=config, data_dir=data, **server_kw), clock=clock)

@@ -14,6 +14,8 @@ Align = Literal["left", "center", "right"]
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Chinese punctuation that must not start a line (禁则): it is pulled up to the previous line.
 _NO_LINE_START = set("，。、；：？！）》」』】〕…—·,.;:?!)")
+# Opening brackets that must not end a line: they move down to the text they open.
+_NO_LINE_END = set("（《「『【〔([")
 
 LABELS = {
     "zh": {
@@ -101,8 +103,10 @@ def wrap(text: str, columns: int) -> list[str]:
             line += token
             continue
         if line.strip():
-            if token[0] in _NO_LINE_START and text_columns(line) >= 2:
+            if token[0] in _NO_LINE_START and len(line) >= 2:
                 # Move the last character down so the punctuation does not open the next line.
+                line, token = line[:-1], line[-1] + token
+            elif line[-1] in _NO_LINE_END and len(line) >= 2:
                 line, token = line[:-1], line[-1] + token
             lines.append(line.rstrip())
         line = token.lstrip()

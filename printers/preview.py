@@ -20,6 +20,15 @@ def _block_height(block) -> int:
     raise TypeError(f"unknown block {block!r}")
 
 
+def block_tops(layout: TicketLayout) -> list[int]:
+    """Where each block starts on the paper, in dots from the first printed line."""
+    tops, y = [], 0
+    for block in layout.blocks:
+        tops.append(y)
+        y += _block_height(block)
+    return tops
+
+
 def render_image(layout: TicketLayout):
     """The ticket as a Grayscale8 QImage, one pixel per printer dot."""
     from PySide6.QtGui import QColor, QImage, QPainter

@@ -16,6 +16,7 @@ from printers.errors import (
     PrinterError,
     PrinterOffline,
     PrinterUnavailable,
+    PrinterWriteTimeout,
 )
 from printers.transports import Transport
 
@@ -114,6 +115,9 @@ def query_status(transport: Transport, timeout: float) -> PrinterStatus:
                 return PrinterStatus(PrinterState.OFFLINE, f"{why} to DLE EOT {n}", replies,
                                      time.monotonic() - start)
             replies[n] = reply
+    except PrinterWriteTimeout as exc:
+        # Linked, but not even a 3-byte query gets through: busy or jammed, not gone.
+        return PrinterStatus(PrinterState.OFFLINE, str(exc), replies, time.monotonic() - start)
     except PrinterError as exc:
         return PrinterStatus(PrinterState.UNREACHABLE, str(exc), replies, time.monotonic() - start)
     elapsed = time.monotonic() - start

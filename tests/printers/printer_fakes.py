@@ -439,3 +439,30 @@ def emupos_raw_lines(text: str) -> list[bytes]:
 
 def emupos_lines(text: str, encoding: str = "gb18030") -> list[str]:
     return [raw.decode(encoding, errors="replace") for raw in emupos_raw_lines(text)]
+
+
+def text_runs(data: bytes) -> list[bytes]:
+    """The printable text runs of an ESC/POS stream, skipping the commands (and image and QR
+    payloads) that our encoder emits; an unknown command fails loudly."""
+    runs, i = [], 0
+    fixed = {b"\x1b@": 0, b"\x1ba": 1, b"\x1bE": 1, b"\x1bd": 1, b"\x1bJ": 1, b"\x1d!": 1, b"\x1c&": 0,
+             b"\x1c.": 0, b"\x1dV": 2, b"\x10\x04": 1}
+    while i < len(data):
+        if data[i] >= 0x20:
+            j = i
+            while j < len(data) and data[j] >= 0x20:
+                j += 1
+            runs.append(data[i:j])
+            i = j
+        elif data[i] == 0x0A:
+            i += 1
+        elif data[i:i + 2] in fixed:
+            i += 2 + fixed[data[i:i + 2]]
+        elif data[i:i + 3] in (b"\x1d(k", b"\x1c(C"):
+            i += 5 + int.from_bytes(data[i + 3:i + 5], "little")
+        elif data[i:i + 3] == b"\x1dv0":
+            width, rows = int.from_bytes(data[i + 4:i + 6], "little"), int.from_bytes(data[i + 6:i + 8], "little")
+            i += 8 + width * rows
+        else:
+            raise AssertionError(f"unexpected command at {i}: {data[i:i + 4].hex(' ')}")
+    return runs

@@ -1,0 +1,155 @@
+"""The real hall server in its own thread (own asyncio loop, own SQLite), and HallLinks to it."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from qtclient.link import HallLink, LinkTimings
+from server import runner
+from server.app import SERVICE, ServerConfig
+from server.auth import Principal
+from server.service import HallService
+from server.store import Store
+from tests.queuecore.conftest import at, make_config
+from tests.server.conftest import PINS, Clock, provision
+
+# Fast enough for a test folder under ~40 s, slow enough to never fire by accident.
+FAST = LinkTimings(command_timeout=3.0, connect_timeout=3.0, ping_interval=0.5, dead_after=2.0,
+                   backoff_initial=0.05, backoff_max=0.4, request_timeout=3.0)
+ADMIN = Principal(role="admin", name="test-admin", key="test-admin")
+
+
+class LoopThread:
+    """An asyncio loop on its own thread: the server and its store are created and used only there."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="hallq-server", daemon=True)
+        self.thread.start()
+
+    def run(self, coro_or_fn: Any, timeout: float = 10.0) -> Any:
+        """Run a coroutine, or a plain function, on the loop thread and return its result."""
+        if not asyncio.iscoroutine(coro_or_fn):
+            fn = coro_or_fn
+
+            async def call() -> Any:
+                return fn()
+
+            coro_or_fn = call()
+        return asyncio.run_coroutine_threadsafe(coro_or_fn, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@dataclass
+class ServerThread:
+    """A real hallq server on 127.0.0.1 that a test can stop and start again on the same port and data."""
+
+    loop: LoopThread
+    config: ServerConfig
+    clock: Clock
+    tokens: dict[str, str]
+    port: int = 0
+    app_factory: Callable[[], web.Application] | None = None
+    _runner: web.AppRunner | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    def start(self) -> None:
+        assert self._runner is None
+
+        async def go() -> tuple[web.AppRunner, int]:
+            if self.app_factory is None:
+                return await runner.start(self.config, "127.0.0.1", self.port, clock=self.clock)
+            r = web.AppRunner(self.app_factory(), access_log=None)
+            await r.setup()
+            site = web.TCPSite(r, "127.0.0.1", self.port, reuse_address=True)
+            await site.start()
+            return r, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+        self._runner, self.port = self.loop.run(go())
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            r, self._runner = self._runner, None
+            self.loop.run(r.cleanup())
+
+    def execute_while_stopped(self, command: Any, who: Principal = ADMIN) -> Any:
+        """Change the hall's stored state while no server runs, so no client can see it happen."""
+        assert self._runner is None
+        store = Store(self.config.data_dir, durable=False)
+        try:
+            return HallService(self.config.hall, store, self.clock).execute(command, who)
+        finally:
+            store.close()
+
+    def execute(self, command: Any, who: Principal = ADMIN) -> Any:
+        """Run a command inside the server (on its thread), as another client would."""
+        assert self._runner is not None
+
+        def run() -> Any:
+            return self._runner.app[SERVICE].execute(command, who)
+
+        return self.loop.run(run)
+
+
+@pytest.fixture(scope="session")
+def provisioned_data(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Tokens and clerks once per session (PIN hashing is slow on purpose); each test copies the dir."""
+    data = tmp_path_factory.mktemp("qtclient-provisioned") / "data"
+    return data, provision(data)
+
+
+@pytest.fixture
+def loop_thread() -> Iterator[LoopThread]:
+    lt = LoopThread()
+    yield lt
+    lt.close()
+
+
+@pytest.fixture
+def server(loop_thread, tmp_path, provisioned_data) -> Iterator[ServerThread]:
+    data = tmp_path / "data"
+    shutil.copytree(provisioned_data[0], data)
+    srv = ServerThread(loop=loop_thread, config=ServerConfig(hall=make_config(), data_dir=data, durable=False),
+                       clock=Clock(at("09:00")), tokens=dict(provisioned_data[1]))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def make_link(qtbot) -> Iterator[Callable[..., HallLink]]:
+    links: list[HallLink] = []
+
+    def make(url: str, token: str, *, timings: LinkTimings = FAST, start: bool = True) -> HallLink:
+        link = HallLink(url, token, timings=timings)
+        links.append(link)
+        if start:
+            with qtbot.waitSignal(link.snapshot_received, timeout=5000):
+                link.start()
+        return link
+
+    yield make
+    for link in links:
+        link.stop()
+
+
+__all__ = ["ADMIN", "FAST", "PINS", "LoopThread", "ServerThread"]

@@ -176,13 +176,16 @@ class FakeNetworkPrinter:
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(0.05)
         parser = StatusParser()
+        answered = 0
         job_bytes = 0
         while not self._stop.is_set():
             if self.mode == "never_read" or (self.mode == "stop_reading" and job_bytes >= self.reset_after):
                 self._stop.wait(0.05)
                 continue
+            # After the status round, a "reset" printer takes exactly `reset_after` job bytes.
+            size = self.reset_after - job_bytes if self.mode == "reset" and answered >= 3 else 4096
             try:
-                data = conn.recv(4096)
+                data = conn.recv(size)
             except TimeoutError:
                 continue
             except OSError:
@@ -191,12 +194,15 @@ class FakeNetworkPrinter:
                 return
             self.received += data
             statuses = parser.feed(data)
-            job_bytes += len(data) - 3 * len(statuses)
+            if answered >= 3:
+                job_bytes += len(data)
             if self.mode != "silent":
                 for n in statuses:
                     if n in self.replies:
                         conn.sendall(bytes([self.replies[n]]))
+                        answered += 1
             if self.mode == "reset" and job_bytes >= self.reset_after:
+                # SO_LINGER 0: close() sends RST, like a printer that reboots mid-job.
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                 conn.close()
                 return

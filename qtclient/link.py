@@ -182,8 +182,13 @@ class HallLink(QObject):
         if self._active:
             self._drop_socket("stopped by the app")
             log.info("closing the link to %s", self._ws_url.toString())
-            # Its disconnected() comes later and is ignored: the link is no longer active.
-            self._ws.close(QWebSocketProtocol.CloseCode.CloseCodeNormal, "client stopped")
+            if self._ws.state() == QAbstractSocket.SocketState.ConnectedState:
+                # Its disconnected() comes later and is ignored: the link is no longer active.
+                self._ws.close(QWebSocketProtocol.CloseCode.CloseCodeNormal, "client stopped")
+            else:
+                # Mid-handshake, close() writes a close frame to a socket that is not connected yet
+                # (Qt warns "QNativeSocketEngine::write() was not called in ConnectedState").
+                self._ws.abort()
         self._set_state(OFFLINE)
 
     @Slot()

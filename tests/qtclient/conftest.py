@@ -78,7 +78,7 @@ class ServerThread:
         async def go() -> tuple[web.AppRunner, int]:
             if self.app_factory is None:
                 return await runner.start(self.config, "127.0.0.1", self.port, clock=self.clock)
-            r = web.AppRunner(self.app_factory(), access_log=None)
+            r = web.AppRunner(self.app_factory(), access_log=None, shutdown_timeout=2.0)
             await r.setup()
             site = web.TCPSite(r, "127.0.0.1", self.port, reuse_address=True)
             await site.start()
@@ -133,6 +133,47 @@ def server(loop_thread, tmp_path, provisioned_data) -> Iterator[ServerThread]:
     srv.start()
     yield srv
     srv.stop()
+
+
+def hung_app(snapshot: str | None) -> web.Application:
+    """A /ws that completes the handshake, sends `snapshot` (if any) and then answers nothing, not even pings."""
+    sockets: set[web.WebSocketResponse] = set()
+
+    async def ws_handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=False)  # pings reach us, and we drop them: a hung server
+        await ws.prepare(request)
+        sockets.add(ws)
+        if snapshot is not None:
+            await ws.send_str(snapshot)
+        async for _ in ws:
+            pass
+        sockets.discard(ws)
+        return ws
+
+    async def close_all(app: web.Application) -> None:
+        for ws in list(sockets):
+            await ws.close()
+
+    app = web.Application()
+    app.router.add_get("/ws", ws_handler)
+    app.on_shutdown.append(close_all)
+    return app
+
+
+@pytest.fixture
+def make_hung_server(loop_thread, tmp_path) -> Iterator[Callable[[str | None], ServerThread]]:
+    servers: list[ServerThread] = []
+
+    def make(snapshot: str | None) -> ServerThread:
+        srv = ServerThread(loop=loop_thread, config=ServerConfig(hall=make_config(), data_dir=tmp_path),
+                           clock=Clock(at("09:00")), tokens={}, app_factory=lambda: hung_app(snapshot))
+        srv.start()
+        servers.append(srv)
+        return srv
+
+    yield make
+    for srv in servers:
+        srv.stop()
 
 
 @pytest.fixture

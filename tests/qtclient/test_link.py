@@ -1,12 +1,16 @@
 """HallLink against the real server on 127.0.0.1: snapshot, commands by id, pushes, offline, reconnect + resync, REST."""
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 
 from qtclient.link import HallLink, LinkTimings
 from queuecore import events as ev
 from queuecore import protocol as P
 from tests.qtclient.conftest import FAST, PINS
+from tests.queuecore.conftest import DAY, at, make_config
 
 
 def sign_in(qtbot, link: HallLink, staff: str = "s1") -> None:
@@ -205,8 +209,6 @@ def test_a_rejected_token_stays_offline_and_keeps_trying(qtbot, server) -> None:
 
 
 def test_backoff_doubles_with_jitter_up_to_the_cap_and_resets_online(qtbot, server) -> None:
-    import random
-
     timings = LinkTimings(backoff_initial=0.5, backoff_max=10.0, backoff_jitter=0.25)
     link = HallLink(server.url, server.tokens["display"], timings=timings, rng=random.Random(7))
     delays = [link._next_delay() for _ in range(8)]
@@ -218,6 +220,56 @@ def test_backoff_doubles_with_jitter_up_to_the_cap_and_resets_online(qtbot, serv
         link.start()
     assert link._attempts == 0
     link.stop()
+
+
+def hung_snapshot() -> str:
+    return P.encode_text(P.Snapshot(version=7, day=DAY, now=at("09:00"), hall=make_config(), services=[],
+                                    windows=[], tickets=[], recent_calls=[]))
+
+
+def test_a_command_without_reply_fails_with_timeout(qtbot, make_hung_server, make_link) -> None:
+    hung = make_hung_server(hung_snapshot())
+    link = make_link(hung.url, "any", timings=replace(FAST, command_timeout=0.3, dead_after=5.0))
+    with qtbot.waitSignal(link.command_failed, timeout=3000) as failed:
+        cid = link.send(P.CallNext())
+    assert failed.args[:2] == [cid, "timeout"]
+    assert link.is_online  # a slow reply is not a dead link by itself
+
+
+def test_a_silent_link_is_found_dead_and_pending_commands_fail(qtbot, make_hung_server, make_link) -> None:
+    hung = make_hung_server(hung_snapshot())
+    link = make_link(hung.url, "any", timings=replace(FAST, ping_interval=0.1, dead_after=0.4))
+    assert link.version == 7
+    failures: list[tuple[str, str]] = []
+    link.command_failed.connect(lambda cid, code, _: failures.append((cid, code)))
+    cid = link.send(P.CallNext())
+    with qtbot.waitSignal(link.connection_changed, timeout=3000, check_params_cb=lambda s: s == "offline"):
+        pass
+    assert failures == [(cid, "connection_lost")] and link.last_error == "dead link"
+    # ... and it keeps trying: the hung server accepts, sends its snapshot and is found dead again.
+    qtbot.waitUntil(lambda: link.is_online, timeout=3000)
+
+
+def test_no_snapshot_after_the_handshake_ends_the_attempt(qtbot, make_hung_server, make_link) -> None:
+    hung = make_hung_server(None)
+    link = make_link(hung.url, "any", timings=replace(FAST, connect_timeout=0.3), start=False)
+    states: list[str] = []
+    link.connection_changed.connect(states.append)
+    link.start()
+    qtbot.waitUntil(lambda: states.count("connecting") >= 2, timeout=3000)
+    assert states[:3] == ["connecting", "offline", "connecting"] and link.last_error == "connect timeout"
+
+
+def test_a_link_started_before_the_server_comes_online_when_it_does(qtbot, server, make_link) -> None:
+    server.stop()
+    link = make_link(server.url, server.tokens["display"], start=False)
+    states: list[str] = []
+    link.connection_changed.connect(states.append)
+    link.start()
+    qtbot.waitUntil(lambda: states.count("offline") >= 2, timeout=3000)  # refused, backing off, refused
+    with qtbot.waitSignal(link.snapshot_received, timeout=5000):
+        server.start()
+    assert link.is_online and link._attempts == 0
 
 
 @pytest.mark.parametrize("url", ["127.0.0.1:8700", "ws://127.0.0.1:8700", "http://"])

@@ -64,6 +64,7 @@ class Feed:
 
 
 Block = TextLine | QrCode | Feed
+QR_MODULE_DOTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +174,9 @@ def ticket_layout(ticket: PrintableTicket, width_mm: int = 80) -> TicketLayout:
     add(_lines(labels["issued"].format(t=f"{ticket.issued_at:%Y-%m-%d %H:%M}"), cols, align="center"))
     if ticket.status_url:
         blocks.append(Feed(1))
-        # 58 mm gets smaller modules so a typical status URL (QR version 3-4) stays well inside.
-        blocks.append(QrCode(clean(ticket.status_url), module_dots=6 if width_mm == 80 else 5))
+        # 6-dot modules (0.75 mm): easy for phone cameras; a version 4-6 URL stays < 250 dots,
+        # inside 58 mm paper too. Even, so an image QR can be sent at half size (GS v 0 m=3).
+        blocks.append(QrCode(clean(ticket.status_url), module_dots=QR_MODULE_DOTS))
         add(_lines(labels["scan"], cols, align="center"))
     if ticket.materials:
         blocks.append(Feed(1))

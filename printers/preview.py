@@ -20,6 +20,11 @@ def _block_height(block) -> int:
     raise TypeError(f"unknown block {block!r}")
 
 
+def paper_height(layout: TicketLayout) -> int:
+    """Dots of paper the layout prints on (the cut feed not included)."""
+    return sum(_block_height(b) for b in layout.blocks)
+
+
 def block_tops(layout: TicketLayout) -> list[int]:
     """Where each block starts on the paper, in dots from the first printed line."""
     tops, y = [], 0

@@ -66,8 +66,16 @@ class TicketPrinter:
     # --- I/O ----------------------------------------------------------------------------------
 
     def status(self) -> PrinterStatus:
-        """The printer's state within status_timeout (<= 1 s), opening included. Never raises."""
-        with self._lock:
+        """The printer's state within status_timeout (<= 1 s), opening included. Never raises.
+
+        While a job holds the printer, answers at once with the last known state instead.
+        """
+        if not self._lock.acquire(timeout=self.config.status_timeout):
+            last = self.last_status
+            if last is None:
+                return PrinterStatus(PrinterState.UNKNOWN, "busy with a job")
+            return PrinterStatus(last.state, "busy with a job; last known state", last.replies, 0.0)
+        try:
             start = time.monotonic()
             transport = self._factory(self.config)
             try:
@@ -82,6 +90,8 @@ class TicketPrinter:
                 transport.close()
             self.last_status = status
             return status
+        finally:
+            self._lock.release()
 
     def print_ticket(self, ticket: PrintableTicket) -> PrintResult:
         layout = self.layout(ticket)

@@ -113,9 +113,16 @@ class SerialTransport(Transport):
 
         if timeout is None:
             timeout = self.line_seconds(len(data)) * 1.5 + self.config.write_timeout
+        deadline = time.monotonic() + timeout
         self._port.write_timeout = timeout
         try:
             self._port.write(data)
+            # write() returns once the bytes are in the kernel's queue; wait (bounded) until
+            # they left it, or close() would block up to 30 s on a printer holding CTS.
+            while self._port.out_waiting and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if self._port.out_waiting:
+                raise serial.SerialTimeoutException("output queue did not drain")
         except serial.SerialTimeoutException:
             self._drop_output()
             raise PrinterWriteTimeout(f"{self.config.device}: printer stopped reading "

@@ -110,3 +110,30 @@ def test_the_port_is_held_exclusively_during_a_job(serial_printer):
             SerialTransport(config).open(1.0)
     finally:
         first.close()
+
+
+def test_status_during_a_job_answers_at_once_with_the_last_state(serial_printer):
+    import threading
+
+    fake = serial_printer(read_limit=len(QUERIES) + 100)
+    printer = printer_on(fake.path, baudrate=921600, write_timeout=0.5)
+    outcome = []
+
+    def print_big_job():
+        try:
+            printer.print_job(Job(b"x" * 64 * 1024))
+        except Exception as exc:  # noqa: BLE001 - checked below
+            outcome.append(exc)
+
+    job = threading.Thread(target=print_big_job)
+    job.start()
+    try:
+        assert wait_for(lambda: len(fake.received) > len(QUERIES))  # the job is under way
+        start = time.monotonic()
+        status = printer.status()
+        assert time.monotonic() - start < 1.1
+        assert status.state is PrinterState.READY and "busy" in status.detail
+    finally:
+        job.join(5)
+    assert not job.is_alive()
+    assert [type(e) for e in outcome] == [PrinterWriteTimeout]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import logging
+import logging.handlers
+import queue
 import sys
 
 # Each module exposes register(subparsers); its parsers set_defaults(func=handler) where
@@ -33,13 +36,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _DeferredQueueHandler(logging.handlers.QueueHandler):
+    # The stock handler formats in the caller's thread; hallq's log arguments are plain values,
+    # so formatting and writing can both happen on the listener thread, off the event loop.
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    """Log lines to stderr, formatted and written by a background thread."""
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    q: queue.SimpleQueue = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(q, stream)
+    root = logging.getLogger()
+    root.handlers[:] = [_DeferredQueueHandler(q)]
+    root.setLevel(level)
+    listener.start()
+    atexit.register(listener.stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(logging.DEBUG if args.verbose else logging.INFO)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

@@ -26,7 +26,7 @@ from queuecore.model import (
     WindowState,
     WindowStatus as W,
 )
-from queuecore.policy import kind_of, people_ahead, select_next
+from queuecore.policy import TIER_NORMAL, kind_of, people_ahead, select_next, tier
 
 TICKET_TRANSITIONS: dict[tuple[T, str], T] = {
     (T.WAITING, "call"): T.CALLED,
@@ -95,6 +95,11 @@ class Hall:
         self.tickets: dict[str, Ticket] = {}
         self.by_number: dict[str, Ticket] = {}
         self.waiting: dict[str, dict[str, Ticket]] = {code: {} for code in self.services}
+        # The waiting tickets that are not of a normal class: the only ones a new ticket can have
+        # ahead of it besides every older normal ticket (keeps issuing O(1) in long queues).
+        self.special: dict[str, dict[str, Ticket]] = {code: {} for code in self.services}
+        self._prune = False
+        self._queued_in: dict[str, str] = {}  # ticket id -> the service queue holding it
         self.counters: dict[str, int] = {}
         self.issued: dict[str, int] = {code: 0 for code in self.services}
         self._last_rank = 0.0
@@ -125,10 +130,15 @@ class Hall:
         self._index(t)
 
     def _index(self, t: Ticket) -> None:
-        for queue in self.waiting.values():
-            queue.pop(t.id, None)
+        old = self._queued_in.pop(t.id, None)
+        if old is not None:
+            self.waiting.get(old, {}).pop(t.id, None)
+            self.special.get(old, {}).pop(t.id, None)
         if t.status is T.WAITING:
+            self._queued_in[t.id] = t.service
             self.waiting.setdefault(t.service, {})[t.id] = t
+            if kind_of(t, self.priorities) is not PriorityKind.NORMAL:
+                self.special.setdefault(t.service, {})[t.id] = t
 
     def _touch(self, t: Ticket) -> None:
         self._dirty_tickets.add(t.id)
@@ -151,9 +161,11 @@ class Hall:
         self._dirty_windows.clear()
         self._dirty_appointments.clear()
         self._dirty_services.clear()
-        # Earlier days' tickets were only kept to be handed over once more (expired).
-        for tid in [tid for tid, t in self.tickets.items() if t.day != self.day]:
-            del self.tickets[tid]
+        if self._prune:
+            # Earlier days' tickets were only kept to be handed over once more (expired).
+            for tid in [tid for tid, t in self.tickets.items() if t.day != self.day]:
+                del self.tickets[tid]
+            self._prune = False
         return changes
 
     def _require_day(self, now: datetime) -> None:
@@ -280,6 +292,7 @@ class Hall:
             elif ws.current is not None or ws.priority_streak:
                 self._set_window(ws, current=None, priority_streak=0)
         self.day = day
+        self._prune = True
         self.by_number.clear()
         self.counters.clear()
         self.issued = {code: 0 for code in self.services}
@@ -300,7 +313,11 @@ class Hall:
             priority=priority, issued_at=now, arrival_at=now, rank=self._next_rank(now),
             appointment_start=appointment_start,
         )
-        t.ahead_at_issue = people_ahead(t, self.waiting[svc.code].values(), self.priorities, now)
+        # The new ticket is the youngest: every waiting normal-class ticket is ahead of it, and
+        # of the others only those the call order puts first.
+        normal_ahead = len(self.waiting[svc.code]) - len(self.special[svc.code])
+        t.ahead_at_issue = people_ahead(t, self.special[svc.code].values(), self.priorities, now) + (
+            normal_ahead if tier(t, self.priorities, now) == TIER_NORMAL else 0)
         self.counters[svc.prefix] = seq
         self._add(t)
         self._touch(t)

@@ -138,7 +138,7 @@ async def run_command(app: web.Application, cmd: P.Command, who: auth.Principal)
         stored = clerk["pin_hash"] if clerk else auth.hash_pin("decoy")
         loop = asyncio.get_running_loop()
         pin_ok = await loop.run_in_executor(None, auth.verify_pin, cmd.pin, stored) and clerk is not None
-    return service.execute(cmd, who, pin_ok=pin_ok)
+    return await service.submit(cmd, who, pin_ok=pin_ok)
 
 
 def _command_handler(route: Route) -> Callable:
@@ -266,6 +266,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
         app[SERVICE] = HallService(config.hall, store, clock)
         log.info("hall %s: store %s", config.hall.name_zh, store.path)
         yield
+        app[SERVICE].close()
         store.close()
 
     async def close_sockets(app: web.Application) -> None:

@@ -5,8 +5,11 @@ windows can never be handed the same ticket and no lock is needed.
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,7 +21,7 @@ import msgspec
 from queuecore import events as ev
 from queuecore import protocol as P
 from queuecore.errors import QueueError
-from queuecore.hall import Hall
+from queuecore.hall import Changes, Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
 from server.auth import Principal
 from server.store import Store, StoreError
@@ -61,8 +64,17 @@ class HallService:
         self._replies: OrderedDict[tuple[str, str], P.Push] = OrderedDict()
         self._pin_failures: dict[str, list[datetime]] = {}
         self.recent_calls: deque[P.CallView] = deque(maxlen=20)
+        self._pending: list[tuple[Changes, list[ev.Event]]] = []
+        self._batch: asyncio.Future[bool] | None = None  # resolved when the staged batch is stored
+        self._inflight: tuple[list, asyncio.Future | None] | None = None  # the batch being written
+        self._gate: asyncio.Future | None = None  # resolved when the write in flight is done
+        self._kick_scheduled = False
+        self._joiners: list[Subscriber] = []
+        self._readers: list[asyncio.Future] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hallq-store")
         self.hall = self._load()
         self._roll(self.clock())
+        self.flush()
 
     # ------------------------------------------------------------ state
 
@@ -108,13 +120,28 @@ class HallService:
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed))
 
+    def close(self) -> None:
+        """Wait for the write in flight, then stop the store thread."""
+        self._writer.shutdown(wait=True)
+
     def subscribe(self, sub: Subscriber) -> None:
-        """Queue the snapshot and join the broadcast in one step (no await may come between)."""
+        """Queue the snapshot and join the broadcast in one step (no await may come between).
+
+        While a batch is being stored the join waits for it, so a snapshot never shows an
+        undurable change."""
+        if self._quiet():
+            self._join(sub)
+        else:
+            self._joiners.append(sub)
+
+    def _join(self, sub: Subscriber) -> None:
         sub.offer(P.encode_text(self.snapshot()))
         self.subscribers.add(sub)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
+        if sub in self._joiners:
+            self._joiners.remove(sub)
 
     def _broadcast(self, text: str) -> None:
         for sub in list(self.subscribers):
@@ -206,16 +233,108 @@ class HallService:
                 return []
         raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
 
-    def _commit(self, events: list[ev.Event]) -> None:
+    def _stage(self, events: list[ev.Event]) -> None:
+        """Queue what the last decision changed for the next group commit."""
         changes = self.hall.take_changes()
-        if changes is None:
-            return
+        if changes is not None:
+            self._pending.append((changes, events))
+
+    # Group commit. Decisions are made one after another on the event loop. Every decision
+    # made in one loop turn goes into one batch, written in one transaction (one fsync) on the
+    # store thread while the loop goes on reading requests. New decisions wait until that write
+    # is done, so when a batch is published the in-memory hall equals the stored hall: that is
+    # the moment new subscribers get their snapshot. Nobody hears of a change before it is stored.
+
+    def flush(self) -> bool:
+        """Synchronously store and publish what is staged (no event loop needed). False: nothing was stored."""
+        if self._inflight is not None:
+            raise RuntimeError("a batch is being written on the store thread: use submit()")
+        if not self._pending:
+            return True
+        pending, self._pending = self._pending, []
         try:
-            self.store.save(changes, events, day=self.hall.day, closed_services=self.hall.closed)
+            self.store.save_batch(pending, day=self.hall.day, closed_services=self.hall.closed)
         except StoreError:
-            # Memory ran ahead of the file: go back to what is durably stored.
-            self.hall = self._load()
-            raise
+            self._lost([])
+            return False
+        self._published(pending)
+        return True
+
+    def _kick(self) -> None:
+        """Start writing the staged batch on the store thread (one write at a time)."""
+        self._kick_scheduled = False
+        if self._inflight is not None or not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        done, self._batch = self._batch, None
+        self._inflight = (pending, done)
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self._writer, functools.partial(
+            self.store.save_batch, pending, day=self.hall.day, closed_services=set(self.hall.closed)))
+        fut.add_done_callback(self._written)
+
+    def _written(self, fut: asyncio.Future) -> None:
+        pending, done = self._inflight
+        self._inflight = None
+        if fut.exception() is not None:
+            self._lost([done, self._batch])
+            self._batch = None
+        else:
+            self._published(pending)
+            if done is not None and not done.done():
+                done.set_result(True)
+        gate, self._gate = self._gate, None
+        if gate is not None and not gate.done():
+            gate.set_result(None)
+
+    def _lost(self, batches: list) -> None:
+        # Memory ran ahead of the file: go back to what is durably stored. Every command of the
+        # batch (and any decided on top of it) is answered store_unavailable: nobody was told.
+        log.error("store write failed: reloading the hall from %s", self.store.path)
+        self._pending = []
+        self.hall = self._load()
+        for b in batches:
+            if b is not None and not b.done():
+                b.set_result(False)
+        self._join_waiting()
+
+    def _published(self, pending: list[tuple[Changes, list[ev.Event]]]) -> None:
+        for changes, events in pending:
+            self._publish(changes, events)
+        self._join_waiting()
+
+    def _join_waiting(self) -> None:
+        # The hall now equals the stored hall: a snapshot tells nothing that is not durable.
+        if self._pending:
+            return
+        joiners, self._joiners = self._joiners, []
+        for sub in joiners:
+            self._join(sub)
+        readers, self._readers = self._readers, []
+        if readers:
+            snap = self.snapshot()
+            for r in readers:
+                if not r.done():
+                    r.set_result(snap)
+
+    def _quiet(self) -> bool:
+        return self._inflight is None and not self._pending
+
+    async def durable_snapshot(self) -> P.Snapshot:
+        """A snapshot of stored state only (waits for a batch being written, if any)."""
+        if self._quiet():
+            return self.snapshot()
+        fut = asyncio.get_running_loop().create_future()
+        self._readers.append(fut)
+        self._schedule_kick()
+        return await fut
+
+    def _schedule_kick(self) -> None:
+        if not self._kick_scheduled and self._pending:
+            self._kick_scheduled = True
+            asyncio.get_running_loop().call_soon(self._kick)
+
+    def _publish(self, changes: Changes, events: list[ev.Event]) -> None:
         for e in events:
             self._remember_call(e)
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
@@ -235,15 +354,10 @@ class HallService:
         if events:
             log.info("business day %s started: %d tickets of the previous day expired", now.date(),
                      sum(isinstance(e, ev.TicketExpired) for e in events))
-            self._commit(events)
+            self._stage(events)
 
-    def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
-        """Run one command to its reply. Replies to a repeated (token, id) are replayed, not re-run."""
-        key = (who.key, cmd.id) if cmd.id else None
-        if key is not None and key in self._replies:
-            self._replies.move_to_end(key)
-            log.info("%s id=%s by %s:%s -> replayed", P.command_tag(type(cmd)), cmd.id, who.role, who.name)
-            return self._replies[key]
+    def _decide(self, cmd: P.Command, who: Principal, pin_ok: bool | None) -> tuple[P.Result | P.Error, bool]:
+        """Authorize and decide one command; stage its changes. Returns the reply and whether it may be cached."""
         started = time.perf_counter()
         now = self.clock()
         cacheable = True
@@ -251,7 +365,7 @@ class HallService:
             self._roll(now)
             cmd = self._authorize(cmd, who)
             events = self._dispatch(cmd, now, pin_ok)
-            self._commit(events)
+            self._stage(events)
             reply: P.Result | P.Error = P.Result(id=cmd.id, data=self._result_data(cmd, events, now))
             outcome = f"ok v{self.hall.version}"
         except (QueueError, QueueErrorWithCode) as exc:
@@ -261,16 +375,68 @@ class HallService:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message)
             outcome = exc.code
             cacheable = False  # a retry after signing in must really run
-        except StoreError as exc:
-            reply = P.Error(id=cmd.id, code=exc.code, message=str(exc))
-            outcome = exc.code
-            cacheable = False
         log.info("%s %s by %s:%s -> %s (%.2f ms)", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name,
                  outcome, (time.perf_counter() - started) * 1000)
-        if key is not None and cacheable:
-            self._replies[key] = reply
+        return reply, cacheable
+
+    def _replayed(self, cmd: P.Command, who: Principal) -> P.Result | P.Error | None:
+        key = (who.key, cmd.id) if cmd.id else None
+        if key is not None and key in self._replies:
+            self._replies.move_to_end(key)
+            log.info("%s id=%s by %s:%s -> replayed", P.command_tag(type(cmd)), cmd.id, who.role, who.name)
+            return self._replies[key]
+        return None
+
+    def _remember(self, cmd: P.Command, who: Principal, reply: P.Result | P.Error) -> None:
+        if cmd.id:
+            self._replies[(who.key, cmd.id)] = reply
             if len(self._replies) > IDEMPOTENCY_CACHE:
                 self._replies.popitem(last=False)
+
+    def _store_failed(self, cmd: P.Command) -> P.Error:
+        return P.Error(id=cmd.id, code=StoreError.code, message="the hall store could not write; nothing changed, "
+                                                               "try again")
+
+    def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
+        """Run one command to its durable reply, synchronously (commits at once).
+
+        Replies to a repeated (token, id) are replayed, not re-run."""
+        replayed = self._replayed(cmd, who)
+        if replayed is not None:
+            return replayed
+        reply, cacheable = self._decide(cmd, who, pin_ok)
+        if not self.flush():
+            return self._store_failed(cmd)
+        if cacheable:
+            self._remember(cmd, who, reply)
+        return reply
+
+    async def submit(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
+        """Like execute, for the server: commands decided in one loop turn share one commit (group commit).
+
+        Decisions stay strictly one after another in the core; nobody is answered and nothing is
+        broadcast before the batch is durably stored."""
+        replayed = self._replayed(cmd, who)
+        if replayed is not None:
+            return replayed
+        for _ in range(1000):  # a decision waits while a batch is being written
+            if self._inflight is None:
+                break
+            if self._gate is None:
+                self._gate = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._gate)
+        reply, cacheable = self._decide(cmd, who, pin_ok)
+        if self._pending:
+            if self._batch is None:
+                self._batch = asyncio.get_running_loop().create_future()
+            batch = self._batch
+            self._schedule_kick()
+            if not await asyncio.shield(batch):
+                return self._store_failed(cmd)
+        if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
+            reply = P.Result(id=cmd.id, data=await self.durable_snapshot())
+        if cacheable:
+            self._remember(cmd, who, reply)
         return reply
 
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
@@ -313,3 +479,4 @@ def _brief(cmd: P.Command) -> str:
     if isinstance(cmd, P.CreateAppointments):
         fields["appointments"] = len(cmd.appointments)
     return " ".join(f"{k}={v}" for k, v in fields.items())
+

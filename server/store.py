@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,17 @@ class Store:
         # FULL: the WAL is fsynced at every commit, so an acknowledged ticket survives power loss.
         self.conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.conn.execute("PRAGMA busy_timeout=5000")
+        # Hall state is written through its own connection, used by one thread at a time (the
+        # server's store thread, or the caller in synchronous use); reads use `conn`.
+        self.wconn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.wconn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self.wconn.execute("PRAGMA busy_timeout=5000")
         self._encoder = msgspec.json.Encoder()
         self.migrate()
+        self._meta_written: dict[str, str] = {}
 
     def close(self) -> None:
+        self.wconn.close()
         self.conn.close()
 
     # ------------------------------------------------------------ schema
@@ -123,43 +131,51 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def _transaction(self):
-        store = self
-
-        class _Tx:
-            def __enter__(self) -> None:
-                store.conn.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, exc_type, exc, tb) -> None:
-                if exc_type is None:
-                    store.conn.execute("COMMIT")
-                else:
-                    store.conn.execute("ROLLBACK")
-
-        return _Tx()
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[None]:
+        conn = conn or self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # ------------------------------------------------------------ hall state
 
     def save(self, changes: Changes, events: Iterable[Event], *, day: date | None,
              closed_services: Iterable[str]) -> None:
-        """Write one batch of changes and its events atomically (fsync before returning)."""
+        """Write one command's changes and events atomically (fsync before returning)."""
+        self.save_batch([(changes, list(events))], day=day, closed_services=closed_services)
+
+    def save_batch(self, batch: list[tuple[Changes, list[Event]]], *, day: date | None,
+                   closed_services: Iterable[str]) -> None:
+        """Write several commands' changes and events in one transaction: all or none, one fsync."""
         try:
-            with self._transaction():
-                ex = self.conn.execute
-                for t in changes.tickets:
-                    ex(_TICKET_UPSERT, _row(t, _TICKET_FIELDS))
-                for w in changes.windows:
-                    ex(_WINDOW_UPSERT, _row(w, _WINDOW_FIELDS))
-                for a in changes.appointments:
-                    ex(_APPT_UPSERT, _row(a, _APPT_FIELDS))
-                for e in events:
-                    ex(_EVENT_INSERT, (changes.version, e.__struct_config__.tag, e.at.isoformat(),
-                                       getattr(e, "ticket_id", None), getattr(e, "window", None),
-                                       self._encoder.encode(e).decode()))
-                ex(_META_UPSERT, ("version", str(changes.version)))
-                ex(_META_UPSERT, ("day", day.isoformat() if day else ""))
-                ex(_META_UPSERT, ("closed_services", ",".join(sorted(closed_services))))
+            with self._transaction(self.wconn):
+                ex = self.wconn.execute
+                for changes, events in batch:
+                    for t in changes.tickets:
+                        ex(_TICKET_UPSERT, _row(t, _TICKET_FIELDS))
+                    for w in changes.windows:
+                        ex(_WINDOW_UPSERT, _row(w, _WINDOW_FIELDS))
+                    for a in changes.appointments:
+                        ex(_APPT_UPSERT, _row(a, _APPT_FIELDS))
+                    for e in events:
+                        ex(_EVENT_INSERT, (changes.version, e.__struct_config__.tag, e.at.isoformat(),
+                                           getattr(e, "ticket_id", None), getattr(e, "window", None),
+                                           self._encoder.encode(e).decode()))
+                    version = changes.version
+                meta = {"day": day.isoformat() if day else "", "closed_services": ",".join(sorted(closed_services))}
+                if batch and not batch[-1][1]:  # otherwise the last event row carries the version
+                    meta["version"] = str(version)
+                for key, value in meta.items():
+                    if self._meta_written.get(key) != value:
+                        ex(_META_UPSERT, (key, value))
+            self._meta_written.update(meta)
         except sqlite3.Error as exc:
+            self._meta_written.clear()
             log.error("store: write failed, command not applied: %s", exc)
             raise StoreError(f"the hall store could not write: {exc}") from exc
 
@@ -171,7 +187,10 @@ class Store:
         """The current business day's tickets, every window, today's and future appointments."""
         day_text = self.meta("day")
         day = date.fromisoformat(day_text) if day_text else None
-        version = int(self.meta("version", "0"))
+        last = self.conn.execute("SELECT version FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        version = max(int(self.meta("version", "0")), last[0] if last else 0)
+        self._meta_written = {"version": self.meta("version", "0"), "day": day_text,
+                              "closed_services": self.meta("closed_services")}
         closed = [s for s in self.meta("closed_services").split(",") if s]
         day_iso = day.isoformat() if day else ""
         tickets = [

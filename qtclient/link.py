@@ -199,6 +199,7 @@ class HallLink(QObject):
         self._resync_id = self._new_id("resync")
         self._send_now(P.GetSnapshot(id=self._resync_id), result_type=P.Snapshot)
 
+    @Slot()
     def _connect(self) -> None:
         if not self._running or self._active:
             return
@@ -267,12 +268,12 @@ class HallLink(QObject):
         self._active = False
         self._connect_timer.stop()
         self._ping_timer.stop()
-        self._resync_id = None
+        resync_id, self._resync_id = self._resync_id, None
         pending, self._pending = self._pending, {}
         self._deadline_timer.stop()
         for cid, p in pending.items():
-            if p.tag == "get_snapshot" and cid.startswith("resync-"):
-                continue
+            if cid == resync_id:
+                continue  # the link's own: the next connection brings a snapshot anyway
             # Unknown outcome: the server may have run it. Re-sending the same id is safe.
             self.command_failed.emit(cid, "connection_lost",
                                      f"the connection was lost before the reply to {p.tag} ({reason}); "
@@ -519,7 +520,7 @@ class HallLink(QObject):
             log.info("%s %s id=%s: %s (%s)", verb, path, rid, code, reply.errorString())
             self.command_failed.emit(rid, code, reply.errorString())
             return
-        self._touch()
+        # No _touch() here: an answering REST server says nothing about the socket's health.
         try:
             obj = msgspec.json.decode(raw) if raw.strip() else None
         except msgspec.DecodeError:

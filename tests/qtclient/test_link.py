@@ -112,7 +112,9 @@ def test_a_repeated_id_is_replayed_by_the_server_not_run_twice(qtbot, server, ma
     assert results == [("same", "A001"), ("same", "A001")]
 
 
-def test_server_restart_reconnects_resyncs_and_never_repeats_an_announcement(qtbot, server, make_link) -> None:
+def test_server_restart_reconnects_resyncs_and_never_repeats_an_announcement(qtbot, server, make_link,
+                                                                            caplog) -> None:
+    caplog.set_level("INFO", logger="hallq.qtclient")
     display = make_link(server.url, server.tokens["display"])
     clerk = make_link(server.url, server.tokens["window1"])
     sign_in(qtbot, clerk)
@@ -142,6 +144,9 @@ def test_server_restart_reconnects_resyncs_and_never_repeats_an_announcement(qtb
         clerk.send(P.Finish())
         clerk.send(P.CallNext())
     assert announced == [("A001", 0), ("A002", 0)]
+    logged = [r.getMessage() for r in caplog.records if r.name == "hallq.qtclient"]
+    for words in ("disconnected from", "reconnecting in", "snapshot v"):
+        assert any(words in m for m in logged), words
 
 
 def test_a_version_gap_triggers_a_full_resync_instead_of_applying(qtbot, server, make_link) -> None:

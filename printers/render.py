@@ -25,23 +25,8 @@ NARROW_PIXELS = 22
 _APP: list = []
 
 
-def _immortalize_none() -> None:
-    """Work around PySide6 6.12 on CPython 3.11: every call of a void Qt method drops one
-    reference to None (checked: 100 calls of QObject.setObjectName lower sys.getrefcount(None)
-    by 100), so after a few thousand calls the interpreter aborts with "none_dealloc". CPython
-    3.12+ makes None immortal by giving it a huge reference count; do the same here.
-    """
-    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        import ctypes
-
-        refcount = ctypes.c_ssize_t.from_address(id(None))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 40
-
-
 def ensure_gui_app():
     """Fonts and QPainter text need a QGuiApplication; create one (offscreen if headless)."""
-    _immortalize_none()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QGuiApplication
 

@@ -29,7 +29,7 @@ log = logging.getLogger("hallq.server")
 class ServerConfig:
     hall: HallConfig
     data_dir: Path
-    outbox_limit: int = 256  # pushes queued for one client before it is dropped as too slow
+    outbox_bytes: int = 1 << 20  # unsent bytes queued for one client before it is dropped as too slow
     durable: bool = True  # fsync every commit
     heartbeat_s: float = 15.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -229,11 +229,12 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         who = authenticate(request, allow_query=True)
     except Denied as exc:
         return _error(exc.code, exc.message, status=exc.status)
-    ws = web.WebSocketResponse(heartbeat=request.app[CONFIG].heartbeat_s, max_msg_size=1 << 20)
+    # No permessage-deflate: pushes are pre-encoded plain frames written straight to the transport.
+    ws = web.WebSocketResponse(heartbeat=request.app[CONFIG].heartbeat_s, max_msg_size=1 << 20, compress=False)
     await ws.prepare(request)
-    sub = WsSubscriber(ws, f"{who.role}:{who.name}@{request.remote}", request.app[CONFIG].outbox_limit)
-    service.subscribe(sub)  # snapshot queued and broadcast joined with no await between
-    writer = asyncio.create_task(sub.run_writer())
+    sub = WsSubscriber(ws, request.transport, f"{who.role}:{who.name}@{request.remote}",
+                       request.app[CONFIG].outbox_bytes)
+    service.subscribe(sub)  # snapshot sent and broadcast joined with no await between
     log.info("ws connected: %s (%d clients)", sub.name, len(service.subscribers))
     try:
         async for msg in ws:
@@ -241,15 +242,17 @@ async def websocket(request: web.Request) -> web.StreamResponse:
                 try:
                     cmd = P.decode_command(msg.data)
                 except P.ProtocolError as exc:
-                    sub.offer(P.encode_text(P.Error(id=exc.id, code=exc.code, message=exc.message)))
-                    continue
-                reply = await run_command(request.app, cmd, who)
-                sub.offer(P.encode_text(reply))
-            elif msg.type == WSMsgType.BINARY:
-                sub.offer(P.encode_text(P.Error(code="invalid_format", message="send JSON as text frames")))
+                    reply = P.Error(id=exc.id, code=exc.code, message=exc.message)
+                else:
+                    reply = await run_command(request.app, cmd, who)
+            else:
+                reply = P.Error(code="invalid_format", message="send JSON as text frames")
+            if not sub.offer(P.encode(reply)):
+                service.unsubscribe(sub)
+                sub.drop("outbox full: client too slow")
+                break
     finally:
         service.unsubscribe(sub)
-        writer.cancel()
         log.info("ws closed: %s (%d clients)", sub.name, len(service.subscribers))
     return ws
 
@@ -270,9 +273,9 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
         store.close()
 
     async def close_sockets(app: web.Application) -> None:
-        for sub in list(app[SERVICE].subscribers):
-            if isinstance(sub, WsSubscriber):
-                await sub.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+        subs = [s for s in app[SERVICE].subscribers if isinstance(s, WsSubscriber)]
+        await asyncio.gather(*(s.close(WSCloseCode.GOING_AWAY, b"server shutdown") for s in subs),
+                             return_exceptions=True)
 
     app.cleanup_ctx.append(hall_ctx)
     app.on_shutdown.append(close_sockets)

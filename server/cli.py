@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data directory holding hallq.db")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700, help="0 picks a free port")
-    p.add_argument("--outbox-limit", type=int, default=256, help="pushes queued per client before it is dropped")
+    p.add_argument("--outbox-kib", type=int, default=1024, help="unsent KiB per client before it is dropped")
     p.add_argument("--no-fsync", action="store_true", help="faster, but a power cut may lose the last tickets")
     p.set_defaults(func=run_server)
 
@@ -132,5 +132,5 @@ def run_server(args: argparse.Namespace) -> int:
         return 2
     from server.app import ServerConfig
 
-    cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_limit=args.outbox_limit, durable=not args.no_fsync)
+    cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync)
     return serve(cfg, args.host, args.port)

@@ -42,7 +42,7 @@ class Denied(Exception):
 
 
 class Subscriber(Protocol):
-    def offer(self, text: str) -> bool: ...  # False: outbox full, the subscriber must be dropped
+    def offer(self, payload: bytes) -> bool: ...  # False: gone or too far behind; it will be dropped
 
     def drop(self, reason: str) -> None: ...
 
@@ -135,7 +135,7 @@ class HallService:
             self._joiners.append(sub)
 
     def _join(self, sub: Subscriber) -> None:
-        sub.offer(P.encode_text(self.snapshot()))
+        sub.offer(P.encode(self.snapshot()))
         self.subscribers.add(sub)
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -143,9 +143,9 @@ class HallService:
         if sub in self._joiners:
             self._joiners.remove(sub)
 
-    def _broadcast(self, text: str) -> None:
+    def _broadcast(self, payload: bytes) -> None:
         for sub in list(self.subscribers):
-            if not sub.offer(text):
+            if not sub.offer(payload):
                 self.subscribers.discard(sub)
                 sub.drop("outbox full: client too slow")
 
@@ -339,12 +339,12 @@ class HallService:
             self._remember_call(e)
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
                         services=self.service_states(changes.services))
-        self._broadcast(P.encode_text(push))
+        self._broadcast(P.encode(push))
         for e in events:
             if isinstance(e, ev.ANNOUNCED):
                 wc = self.hall.window_configs[e.window]
                 t = self.hall.tickets[e.ticket_id]
-                self._broadcast(P.encode_text(P.Announcement(
+                self._broadcast(P.encode(P.Announcement(
                     version=changes.version, ticket_id=e.ticket_id, number=e.number, service=t.service,
                     window=e.window, window_name_zh=wc.name_zh, window_name_en=wc.name_en,
                     recall=getattr(e, "recalls", 0), at=e.at)))

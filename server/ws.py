@@ -1,50 +1,60 @@
-"""One WebSocket subscriber: a bounded outbox drained by its own writer task, so a slow client never slows the hall."""
+"""One WebSocket subscriber: pushes are written straight into its transport; a client whose unsent bytes pass the limit is dropped.
+
+Why not a writer task per client: a broadcast to 1,000 displays would wake 1,000 tasks. A
+push is one complete frame written synchronously on the event loop thread, so frames never
+interleave with aiohttp's own (ping, pong, close), and the transport's buffer is the bounded
+outbox: the kernel drains it, and nobody ever awaits a slow client.
+"""
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+import struct
 
 from aiohttp import WSCloseCode, web
 
 log = logging.getLogger("hallq.server.ws")
 
 
+def text_frame(payload: bytes) -> bytes:
+    """An unmasked, uncompressed, final text frame (RFC 6455 section 5.2), as a server sends it."""
+    n = len(payload)
+    if n < 126:
+        header = struct.pack("!BB", 0x81, n)
+    elif n < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, n)
+    return header + payload
+
+
 class WsSubscriber:
-    def __init__(self, ws: web.WebSocketResponse, name: str, limit: int) -> None:
+    def __init__(self, ws: web.WebSocketResponse, transport: asyncio.Transport, name: str, limit_bytes: int) -> None:
         self.ws = ws
+        self.transport = transport
         self.name = name
-        self.limit = limit
-        self.outbox: deque[str] = deque()
-        self._wake = asyncio.Event()
+        self.limit = limit_bytes
         self.dropped: str | None = None
 
-    def offer(self, text: str) -> bool:
-        if self.dropped is not None:
+    def offer(self, payload: bytes) -> bool:
+        """Write one push now; False when the client is gone or too far behind (the caller drops it)."""
+        if self.dropped is not None or self.transport.is_closing():
             return False
-        if len(self.outbox) >= self.limit:
+        if self.transport.get_write_buffer_size() > self.limit:
             return False
-        self.outbox.append(text)
-        self._wake.set()
+        self.transport.write(text_frame(payload))
         return True
 
     def drop(self, reason: str) -> None:
         if self.dropped is None:
             self.dropped = reason
-            self.outbox.clear()
             log.warning("dropping client %s: %s", self.name, reason)
-            asyncio.get_running_loop().create_task(
-                self.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=reason.encode()[:120]))
-            self._wake.set()
+            # Its buffer is full, so a polite close frame would wait behind it: cut the line.
+            self.transport.abort()
 
-    async def run_writer(self) -> None:
-        try:
-            while self.dropped is None:
-                while self.outbox and self.dropped is None:
-                    await self.ws.send_str(self.outbox.popleft())
-                self._wake.clear()
-                if self.outbox:
-                    continue
-                await self._wake.wait()
-        except (ConnectionResetError, ConnectionError, RuntimeError) as exc:
-            log.info("client %s went away while writing: %s", self.name, exc)
+    async def close(self, code: int, message: bytes) -> None:
+        if self.dropped is None:
+            await self.ws.close(code=code, message=message)
+
+
+GOING_AWAY = WSCloseCode.GOING_AWAY

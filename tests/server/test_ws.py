@@ -125,7 +125,7 @@ async def test_clients_joining_mid_stream_see_no_gap(srv) -> None:
 
 
 async def test_a_client_that_stops_reading_is_dropped_and_others_are_not_held_up(make_server) -> None:
-    srv = await make_server(outbox_limit=8)
+    srv = await make_server(outbox_bytes=16 * 1024)
     fast = await srv.ws("display")
     await recv(fast)
     # A raw socket that completes the handshake and then never reads, with a tiny receive buffer.
@@ -143,7 +143,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_others_are_not_held_up
     assert len(srv.service.subscribers) == 2
     # Small kernel buffers on the server side too, so a stalled reader backs up within a few hundred pushes.
     for sub in srv.service.subscribers:
-        sub.ws._req.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        sub.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     received: list[int] = []
 
     async def drain_fast() -> None:

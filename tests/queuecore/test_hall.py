@@ -493,3 +493,12 @@ def test_take_changes_bumps_the_version_once_per_batch() -> None:
     assert changes.version == v + 1 and {t.number for t in changes.tickets} == {"A001", "B001"}
     assert set(changes.services) == {"estate", "social"}
     assert hall.take_changes() is None
+
+
+def test_appointment_batch_is_all_or_nothing() -> None:
+    hall = open_hall()
+    hall.create_appointment(appt("OLD1"), at("08:00"))
+    refused(hall, "duplicate_appointment", hall.create_appointments, [appt("NEW1"), appt("OLD1")], at("08:00"))
+    refused(hall, "duplicate_appointment", hall.create_appointments, [appt("NEW1"), appt("NEW1")], at("08:00"))
+    events = hall.create_appointments([appt("NEW1"), appt("NEW2", "11:00", "11:30")], at("08:00"))
+    assert [e.code for e in events] == ["NEW1", "NEW2"]

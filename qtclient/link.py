@@ -102,7 +102,7 @@ class HallLink(QObject):
         self._running = False
         self._state = OFFLINE
         # One socket for the link's life, reopened on each attempt. (A socket per attempt, freed
-        # with deleteLater(), crashed PySide 6.12 when the link was destroyed soon after.)
+        # with deleteLater(), crashed PySide 6.11 and 6.12 when the link was destroyed soon after.)
         self._ws = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
         self._ws.connected.connect(self._on_connected)
         self._ws.disconnected.connect(self._on_disconnected)

@@ -4,17 +4,21 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+import msgspec
 import pytest
 from aiohttp import web
 
 from qtclient.link import HallLink, LinkTimings
+from queuecore import protocol as P
 from server import runner
-from server.app import SERVICE, ServerConfig
+from server.app import ServerConfig
 from server.auth import Principal
 from server.service import HallService
 from server.store import Store
@@ -35,16 +39,9 @@ class LoopThread:
         self.thread = threading.Thread(target=self.loop.run_forever, name="hallq-server", daemon=True)
         self.thread.start()
 
-    def run(self, coro_or_fn: Any, timeout: float = 10.0) -> Any:
-        """Run a coroutine, or a plain function, on the loop thread and return its result."""
-        if not asyncio.iscoroutine(coro_or_fn):
-            fn = coro_or_fn
-
-            async def call() -> Any:
-                return fn()
-
-            coro_or_fn = call()
-        return asyncio.run_coroutine_threadsafe(coro_or_fn, self.loop).result(timeout)
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
+        """Run a coroutine on the loop thread and return its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -100,14 +97,29 @@ class ServerThread:
         finally:
             store.close()
 
-    def execute(self, command: Any, who: Principal = ADMIN) -> Any:
-        """Run a command inside the server (on its thread), as another client would."""
+    def execute(self, command: P.Command, token: str = "admin") -> P.Result | P.Error:
+        """Send a command as another client would: its own WebSocket, from the server's thread."""
         assert self._runner is not None
+        if command.id is None:
+            command = msgspec.structs.replace(command, id=f"helper-{uuid.uuid4().hex}")
 
-        def run() -> Any:
-            return self._runner.app[SERVICE].execute(command, who)
+        async def go() -> P.Result | P.Error:
+            headers = {"Authorization": f"Bearer {self.tokens[token]}"}
+            async with aiohttp.ClientSession() as session, session.ws_connect(f"{self.url}/ws",
+                                                                                headers=headers) as ws:
+                await ws.send_str(P.encode_text(command))
+                for _ in range(10_000):  # the snapshot and other pushes come first
+                    push = P.decode_push((await ws.receive(timeout=5)).data)
+                    if isinstance(push, (P.Result, P.Error)) and push.id == command.id:
+                        return push
+            raise AssertionError(f"no reply to {command!r}")
 
-        return self.loop.run(run)
+        return self.loop.run(go())
+
+    def snapshot(self) -> P.Snapshot:
+        reply = self.execute(P.GetSnapshot())
+        assert isinstance(reply, P.Result), reply
+        return msgspec.convert(reply.data, P.Snapshot)
 
 
 @pytest.fixture(scope="session")

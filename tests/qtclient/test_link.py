@@ -95,11 +95,11 @@ def test_changes_and_announcements_made_by_other_clients_arrive_in_order(qtbot, 
 
 def test_sending_while_offline_fails_at_once_and_sends_nothing(qtbot, server) -> None:
     link = HallLink(server.url, server.tokens["window1"], timings=FAST)  # never started
-    before = server.execute(P.GetSnapshot()).data.version
+    before = server.snapshot().version
     with qtbot.waitSignal(link.command_failed, timeout=1000) as failed:
         cid = link.send(P.CallNext(id="late-call"))
     assert failed.args[:2] == [cid, "offline"] == ["late-call", "offline"]
-    assert server.execute(P.GetSnapshot()).data.version == before
+    assert server.snapshot().version == before
 
 
 def test_a_repeated_id_is_replayed_by_the_server_not_run_twice(qtbot, server, make_link) -> None:
@@ -299,9 +299,9 @@ def test_state_built_from_snapshot_and_changes_equals_a_fresh_snapshot(qtbot, se
         with qtbot.waitSignal(clerk.command_finished, timeout=5000):
             clerk.send(command)
     server.execute(P.CloseService(service="tax", reason="系统维护"))
-    target = server.execute(P.GetSnapshot()).data.version
+    target = server.snapshot().version
     qtbot.waitUntil(lambda: hall.version == target, timeout=5000)
-    fresh = server.execute(P.GetSnapshot()).data
+    fresh = server.snapshot()
     assert hall.tickets == {t.id: t for t in fresh.tickets}
     assert hall.windows == {w.id: w for w in fresh.windows}
     assert hall.closed_services == set(fresh.closed_services) == {"tax"}

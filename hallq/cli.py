@@ -5,9 +5,9 @@ import argparse
 import atexit
 import importlib
 import logging
-import logging.handlers
-import queue
 import sys
+import threading
+import time
 
 # Each module exposes register(subparsers); its parsers set_defaults(func=handler) where
 # handler(args) -> int. Listed here so that `hallq --help` shows every part of the system.
@@ -36,24 +36,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _DeferredQueueHandler(logging.handlers.QueueHandler):
-    # The stock handler formats in the caller's thread; hallq's log arguments are plain values,
-    # so formatting and writing can both happen on the listener thread, off the event loop.
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        return record
+class BufferedStreamHandler(logging.StreamHandler):
+    """Formats on the caller's thread but writes in chunks: a server logging a line per command
+    must not pay a write(2) per line, nor hand every record to another thread (GIL ping-pong).
+    Buffered lines go out when 200 are waiting, at once for warnings, and at least every 0.25 s."""
+
+    def __init__(self, stream=None, max_lines: int = 200, interval: float = 0.25) -> None:
+        super().__init__(stream)
+        self.buffer: list[str] = []
+        self.max_lines = max_lines
+        flusher = threading.Thread(target=self._flush_every, args=(interval,), name="log-flush", daemon=True)
+        flusher.start()
+        atexit.register(self.flush)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:
+            self.handleError(record)
+            return
+        with self.lock:
+            self.buffer.append(line)
+            full = len(self.buffer) >= self.max_lines
+        if full or record.levelno >= logging.WARNING:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            lines, self.buffer = self.buffer, []
+        if lines:
+            try:
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
+    def _flush_every(self, interval: float) -> None:
+        while True:
+            time.sleep(interval)
+            self.flush()
 
 
 def setup_logging(level: int = logging.INFO) -> None:
-    """Log lines to stderr, formatted and written by a background thread."""
-    stream = logging.StreamHandler(sys.stderr)
-    stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    q: queue.SimpleQueue = queue.SimpleQueue()
-    listener = logging.handlers.QueueListener(q, stream)
+    """Log lines to stderr, buffered (see BufferedStreamHandler)."""
+    handler = BufferedStreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers[:] = [_DeferredQueueHandler(q)]
+    root.handlers[:] = [handler]
     root.setLevel(level)
-    listener.start()
-    atexit.register(listener.stop)
 
 
 def main(argv: list[str] | None = None) -> int:

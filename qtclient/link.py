@@ -330,8 +330,6 @@ class HallLink(QObject):
             self._apply_snapshot(push, fresh_connection=self._state == CONNECTING)
         elif isinstance(push, P.Change):
             self._apply_change(push)
-        elif isinstance(push, P.Announcement):
-            self._announce(push)
         elif isinstance(push, P.Result):
             self._on_result(push)
         elif isinstance(push, P.Error):
@@ -360,6 +358,10 @@ class HallLink(QObject):
         if change.version <= self._version:
             log.debug("ignoring change v%d: already at v%d", change.version, self._version)
             return
+        # A call is spoken even when the change around it reveals a gap: better a resync than
+        # a citizen who never hears their number.
+        for ann in change.announcements:
+            self._announce(ann)
         if change.version != self._version + 1:
             log.warning("version gap: at v%d, got v%d; resyncing", self._version, change.version)
             self.resync()

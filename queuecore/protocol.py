@@ -202,15 +202,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     closed_services: list[str] = []
 
 
-class Change(Push, tag="change", kw_only=True):
-    version: int
-    events: list[AnyEvent]
-    tickets: list[Ticket] = []
-    windows: list[WindowState] = []
-    services: list[ServiceState] = []
-
-
-class Announcement(Push, tag="announce", kw_only=True):
+class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):
     """A citizen must walk to a window: displays show and speak it."""
 
     version: int
@@ -222,6 +214,18 @@ class Announcement(Push, tag="announce", kw_only=True):
     window_name_en: str
     recall: int = 0
     at: datetime
+
+
+class Change(Push, tag="change", kw_only=True):
+    """One stored change. Calls, recalls and resumed visits come with their announcements, in
+    the same frame: one write per display per change (1,000 displays: half the sends)."""
+
+    version: int
+    events: list[AnyEvent]
+    tickets: list[Ticket] = []
+    windows: list[WindowState] = []
+    services: list[ServiceState] = []
+    announcements: list[Announcement] = []
 
 
 class Result(Push, tag="result", kw_only=True):
@@ -236,7 +240,7 @@ class Error(Push, tag="error", kw_only=True):
     details: dict[str, Any] = {}
 
 
-AnyPush = Union[Snapshot, Change, Announcement, Result, Error]
+AnyPush = Union[Snapshot, Change, Result, Error]
 
 
 class IssuedTicket(msgspec.Struct, kw_only=True):

@@ -6,10 +6,8 @@ windows can never be handed the same ticket and no lock is needed.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,10 +19,10 @@ import msgspec
 from queuecore import events as ev
 from queuecore import protocol as P
 from queuecore.errors import QueueError
-from queuecore.hall import Changes, Hall
+from queuecore.hall import Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
 from server.auth import Principal
-from server.store import Store, StoreError
+from server.store import Rows, Store, StoreError
 
 log = logging.getLogger("hallq.server")
 
@@ -47,6 +45,14 @@ class Subscriber(Protocol):
     def drop(self, reason: str) -> None: ...
 
 
+class Staged(msgspec.Struct):
+    """One decided command, frozen: its rows for the store, its pushes, its calls for recent_calls."""
+
+    rows: Rows
+    payloads: list[bytes]
+    calls: list[P.CallView]
+
+
 class CommandResult(msgspec.Struct, kw_only=True):
     version: int
     events: list[ev.AnyEvent]
@@ -64,14 +70,11 @@ class HallService:
         self._replies: OrderedDict[tuple[str, str], P.Push] = OrderedDict()
         self._pin_failures: dict[str, list[datetime]] = {}
         self.recent_calls: deque[P.CallView] = deque(maxlen=20)
-        self._pending: list[tuple[Changes, list[ev.Event]]] = []
+        self._pending: list[Staged] = []
         self._batch: asyncio.Future[bool] | None = None  # resolved when the staged batch is stored
-        self._inflight: tuple[list, asyncio.Future | None] | None = None  # the batch being written
-        self._gate: asyncio.Future | None = None  # resolved when the write in flight is done
         self._kick_scheduled = False
-        self._joiners: list[Subscriber] = []
+        self._joiners: list[Subscriber] = []  # subscribers waiting for the staged batch to be stored
         self._readers: list[asyncio.Future] = []
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hallq-store")
         self.hall = self._load()
         self._roll(self.clock())
         self.flush()
@@ -121,18 +124,19 @@ class HallService:
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed))
 
     def close(self) -> None:
-        """Wait for the write in flight, then stop the store thread."""
-        self._writer.shutdown(wait=True)
+        """Store what is staged (its commands are still waiting for their answer)."""
+        self.flush()
 
     def subscribe(self, sub: Subscriber) -> None:
         """Queue the snapshot and join the broadcast in one step (no await may come between).
 
-        While a batch is being stored the join waits for it, so a snapshot never shows an
-        undurable change."""
-        if self._quiet():
+        While a decided batch awaits its write the join waits for it, so a snapshot never shows
+        an undurable change."""
+        if not self._pending:
             self._join(sub)
         else:
             self._joiners.append(sub)
+            self._schedule_flush()
 
     def _join(self, sub: Subscriber) -> None:
         sub.offer(P.encode(self.snapshot()))
@@ -234,79 +238,62 @@ class HallService:
         raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
 
     def _stage(self, events: list[ev.Event]) -> None:
-        """Queue what the last decision changed for the next group commit."""
-        changes = self.hall.take_changes()
-        if changes is not None:
-            self._pending.append((changes, events))
+        """Freeze what the last decision changed (rows, pushes) and queue it for the next group commit.
 
-    # Group commit. Decisions are made one after another on the event loop. Every decision
-    # made in one loop turn goes into one batch, written in one transaction (one fsync) on the
-    # store thread while the loop goes on reading requests. New decisions wait until that write
-    # is done, so when a batch is published the in-memory hall equals the stored hall: that is
-    # the moment new subscribers get their snapshot. Nobody hears of a change before it is stored.
+        Frozen now, on the loop thread: later decisions mutate the same tickets while this
+        batch is being written, and neither the file nor the pushes may show them early."""
+        changes = self.hall.take_changes()
+        if changes is None:
+            return
+        announcements, calls = [], []
+        for e in events:
+            if isinstance(e, ev.ANNOUNCED):
+                wc = self.hall.window_configs[e.window]
+                t = self.hall.tickets[e.ticket_id]
+                recall = getattr(e, "recalls", 0)
+                announcements.append(P.Announcement(
+                    version=changes.version, ticket_id=e.ticket_id, number=e.number, service=t.service,
+                    window=e.window, window_name_zh=wc.name_zh, window_name_en=wc.name_en, recall=recall, at=e.at))
+                calls.append(P.CallView(ticket_id=e.ticket_id, number=e.number, service=t.service, window=e.window,
+                                        at=e.at, recall=recall))
+        push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
+                        services=self.service_states(changes.services), announcements=announcements)
+        payloads = [P.encode(push)]
+        self._pending.append(Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls))
+
+    # Group commit. Decisions are made one after another on the event loop; all decisions of
+    # one loop turn form a batch, written in one transaction (one fsync) at the start of the
+    # next turn, then published; only then are their commands answered. Nobody hears of a
+    # change before it is stored. The write runs on the loop thread on purpose: on a store
+    # thread every sqlite call must win the GIL back from the busy loop, and a batch took
+    # 3 ms instead of 0.5 ms (measured; see bench/issue_throughput.py).
 
     def flush(self) -> bool:
-        """Synchronously store and publish what is staged (no event loop needed). False: nothing was stored."""
-        if self._inflight is not None:
-            raise RuntimeError("a batch is being written on the store thread: use submit()")
+        """Store and publish what is staged. False: nothing was stored (every staged command failed)."""
+        self._kick_scheduled = False
         if not self._pending:
             return True
         pending, self._pending = self._pending, []
-        try:
-            self.store.save_batch(pending, day=self.hall.day, closed_services=self.hall.closed)
-        except StoreError:
-            self._lost([])
-            return False
-        self._published(pending)
-        return True
-
-    def _kick(self) -> None:
-        """Start writing the staged batch on the store thread (one write at a time)."""
-        self._kick_scheduled = False
-        if self._inflight is not None or not self._pending:
-            return
-        pending, self._pending = self._pending, []
         done, self._batch = self._batch, None
-        self._inflight = (pending, done)
-        loop = asyncio.get_running_loop()
-        fut = loop.run_in_executor(self._writer, functools.partial(
-            self.store.save_batch, pending, day=self.hall.day, closed_services=set(self.hall.closed)))
-        fut.add_done_callback(self._written)
-
-    def _written(self, fut: asyncio.Future) -> None:
-        pending, done = self._inflight
-        self._inflight = None
-        if fut.exception() is not None:
-            self._lost([done, self._batch])
-            self._batch = None
+        try:
+            self.store.save_batch([p.rows for p in pending], day=self.hall.day, closed_services=self.hall.closed)
+        except StoreError:
+            # Memory ran ahead of the file: go back to what is stored. Every command of the
+            # batch is answered store_unavailable, so nobody was told of a lost change.
+            log.error("store write failed: reloading the hall from %s", self.store.path)
+            self.hall = self._load()
+            ok = False
         else:
-            self._published(pending)
-            if done is not None and not done.done():
-                done.set_result(True)
-        gate, self._gate = self._gate, None
-        if gate is not None and not gate.done():
-            gate.set_result(None)
-
-    def _lost(self, batches: list) -> None:
-        # Memory ran ahead of the file: go back to what is durably stored. Every command of the
-        # batch (and any decided on top of it) is answered store_unavailable: nobody was told.
-        log.error("store write failed: reloading the hall from %s", self.store.path)
-        self._pending = []
-        self.hall = self._load()
-        for b in batches:
-            if b is not None and not b.done():
-                b.set_result(False)
+            for staged in pending:
+                self._publish(staged)
+            ok = True
+        if done is not None and not done.done():
+            done.set_result(ok)
         self._join_waiting()
-
-    def _published(self, pending: list[tuple[Changes, list[ev.Event]]]) -> None:
-        for changes, events in pending:
-            self._publish(changes, events)
-        self._join_waiting()
+        return ok
 
     def _join_waiting(self) -> None:
-        # The hall now equals the stored hall: a snapshot tells nothing that is not durable.
-        if self._pending:
-            return
+        # Memory equals the stored hall now: a snapshot tells nothing that is not durable.
         joiners, self._joiners = self._joiners, []
         for sub in joiners:
             self._join(sub)
@@ -317,37 +304,24 @@ class HallService:
                 if not r.done():
                     r.set_result(snap)
 
-    def _quiet(self) -> bool:
-        return self._inflight is None and not self._pending
-
     async def durable_snapshot(self) -> P.Snapshot:
-        """A snapshot of stored state only (waits for a batch being written, if any)."""
-        if self._quiet():
+        """A snapshot of stored state only (after the staged batch is written, if there is one)."""
+        if not self._pending:
             return self.snapshot()
         fut = asyncio.get_running_loop().create_future()
         self._readers.append(fut)
-        self._schedule_kick()
+        self._schedule_flush()
         return await fut
 
-    def _schedule_kick(self) -> None:
+    def _schedule_flush(self) -> None:
         if not self._kick_scheduled and self._pending:
             self._kick_scheduled = True
-            asyncio.get_running_loop().call_soon(self._kick)
+            asyncio.get_running_loop().call_soon(self.flush)
 
-    def _publish(self, changes: Changes, events: list[ev.Event]) -> None:
-        for e in events:
-            self._remember_call(e)
-        push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
-                        services=self.service_states(changes.services))
-        self._broadcast(P.encode(push))
-        for e in events:
-            if isinstance(e, ev.ANNOUNCED):
-                wc = self.hall.window_configs[e.window]
-                t = self.hall.tickets[e.ticket_id]
-                self._broadcast(P.encode(P.Announcement(
-                    version=changes.version, ticket_id=e.ticket_id, number=e.number, service=t.service,
-                    window=e.window, window_name_zh=wc.name_zh, window_name_en=wc.name_en,
-                    recall=getattr(e, "recalls", 0), at=e.at)))
+    def _publish(self, staged: Staged) -> None:
+        self.recent_calls.extend(staged.calls)
+        for payload in staged.payloads:
+            self._broadcast(payload)
 
     def _roll(self, now: datetime) -> None:
         events = self.hall.roll_day(now)
@@ -412,25 +386,19 @@ class HallService:
         return reply
 
     async def submit(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
-        """Like execute, for the server: commands decided in one loop turn share one commit (group commit).
+        """Like execute, for the server: the commands decided in one loop turn share one commit.
 
         Decisions stay strictly one after another in the core; nobody is answered and nothing is
         broadcast before the batch is durably stored."""
         replayed = self._replayed(cmd, who)
         if replayed is not None:
             return replayed
-        for _ in range(1000):  # a decision waits while a batch is being written
-            if self._inflight is None:
-                break
-            if self._gate is None:
-                self._gate = asyncio.get_running_loop().create_future()
-            await asyncio.shield(self._gate)
         reply, cacheable = self._decide(cmd, who, pin_ok)
         if self._pending:
             if self._batch is None:
                 self._batch = asyncio.get_running_loop().create_future()
             batch = self._batch
-            self._schedule_kick()
+            self._schedule_flush()
             if not await asyncio.shield(batch):
                 return self._store_failed(cmd)
         if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):

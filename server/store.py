@@ -82,6 +82,16 @@ def _row(obj: msgspec.Struct, fields: list[str]) -> tuple:
     return tuple(_cell(getattr(obj, f)) for f in fields)
 
 
+class Rows(msgspec.Struct):
+    """One command's changes as SQL parameter tuples, ready for the store thread."""
+
+    version: int
+    tickets: list[tuple]
+    windows: list[tuple]
+    appointments: list[tuple]
+    events: list[tuple]
+
+
 class LoadedState(msgspec.Struct):
     day: date | None
     version: int
@@ -144,35 +154,41 @@ class Store:
 
     # ------------------------------------------------------------ hall state
 
+    def rows_for(self, changes: Changes, events: Iterable[Event]) -> Rows:
+        """Freeze one command's changes into row tuples, on the deciding thread, before anything mutates them."""
+        enc = self._encoder.encode
+        return Rows(
+            version=changes.version,
+            tickets=[_row(t, _TICKET_FIELDS) for t in changes.tickets],
+            windows=[_row(w, _WINDOW_FIELDS) for w in changes.windows],
+            appointments=[_row(a, _APPT_FIELDS) for a in changes.appointments],
+            events=[(changes.version, e.__struct_config__.tag, e.at.isoformat(), getattr(e, "ticket_id", None),
+                     getattr(e, "window", None), enc(e).decode()) for e in events],
+        )
+
     def save(self, changes: Changes, events: Iterable[Event], *, day: date | None,
              closed_services: Iterable[str]) -> None:
         """Write one command's changes and events atomically (fsync before returning)."""
-        self.save_batch([(changes, list(events))], day=day, closed_services=closed_services)
+        self.save_batch([self.rows_for(changes, events)], day=day, closed_services=closed_services)
 
-    def save_batch(self, batch: list[tuple[Changes, list[Event]]], *, day: date | None,
-                   closed_services: Iterable[str]) -> None:
-        """Write several commands' changes and events in one transaction: all or none, one fsync."""
+    def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: Iterable[str]) -> None:
+        """Write several commands' rows in one transaction: all or none, one fsync.
+
+        Few, large calls (executemany): on the store thread each call has to win the GIL back."""
+        meta = {"day": day.isoformat() if day else "", "closed_services": ",".join(sorted(closed_services))}
+        if batch and not batch[-1].events:  # otherwise the last event row carries the version
+            meta["version"] = str(batch[-1].version)
+        meta_rows = [(k, v) for k, v in meta.items() if self._meta_written.get(k) != v]
         try:
             with self._transaction(self.wconn):
-                ex = self.wconn.execute
-                for changes, events in batch:
-                    for t in changes.tickets:
-                        ex(_TICKET_UPSERT, _row(t, _TICKET_FIELDS))
-                    for w in changes.windows:
-                        ex(_WINDOW_UPSERT, _row(w, _WINDOW_FIELDS))
-                    for a in changes.appointments:
-                        ex(_APPT_UPSERT, _row(a, _APPT_FIELDS))
-                    for e in events:
-                        ex(_EVENT_INSERT, (changes.version, e.__struct_config__.tag, e.at.isoformat(),
-                                           getattr(e, "ticket_id", None), getattr(e, "window", None),
-                                           self._encoder.encode(e).decode()))
-                    version = changes.version
-                meta = {"day": day.isoformat() if day else "", "closed_services": ",".join(sorted(closed_services))}
-                if batch and not batch[-1][1]:  # otherwise the last event row carries the version
-                    meta["version"] = str(version)
-                for key, value in meta.items():
-                    if self._meta_written.get(key) != value:
-                        ex(_META_UPSERT, (key, value))
+                ex = self.wconn.executemany
+                for sql, rows in ((_TICKET_UPSERT, [r for b in batch for r in b.tickets]),
+                                  (_WINDOW_UPSERT, [r for b in batch for r in b.windows]),
+                                  (_APPT_UPSERT, [r for b in batch for r in b.appointments]),
+                                  (_EVENT_INSERT, [r for b in batch for r in b.events]),
+                                  (_META_UPSERT, meta_rows)):
+                    if rows:
+                        ex(sql, rows)
             self._meta_written.update(meta)
         except sqlite3.Error as exc:
             self._meta_written.clear()

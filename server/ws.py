@@ -16,8 +16,22 @@ from aiohttp import WSCloseCode, web
 log = logging.getLogger("hallq.server.ws")
 
 
+_last: tuple[bytes, bytes] = (b"", b"")
+
+
 def text_frame(payload: bytes) -> bytes:
-    """An unmasked, uncompressed, final text frame (RFC 6455 section 5.2), as a server sends it."""
+    """An unmasked, uncompressed, final text frame (RFC 6455 section 5.2), as a server sends it.
+
+    A broadcast offers the same payload object to every subscriber: it is framed once."""
+    global _last
+    if _last[0] is payload:
+        return _last[1]
+    frame = _frame(payload)
+    _last = (payload, frame)
+    return frame
+
+
+def _frame(payload: bytes) -> bytes:
     n = len(payload)
     if n < 126:
         header = struct.pack("!BB", 0x81, n)

@@ -174,13 +174,15 @@ def test_old_changes_and_announcements_already_seen_are_ignored(qtbot, server, m
         clerk.send(P.CallNext())
     display.change_received.connect(got.append)
     display.announcement_received.connect(got.append)
-    display._on_text(P.encode_text(ann.args[0]))  # the same call pushed again
+    # the same call pushed again
+    display._on_text(P.encode_text(P.Change(version=display.version, events=[], announcements=[ann.args[0]])))
     display._on_text(P.encode_text(P.Change(version=display.version, events=[])))
     display._on_text('{"type": "weather", "sunny": true}')  # a newer server's push type
     assert got == []
     with qtbot.waitSignal(display.announcement_received, timeout=5000) as recall:
         clerk.send(P.Recall())
-    assert recall.args[0].recall == 1 and got[-1] is recall.args[0]
+    # The call is spoken first, then the change around it is applied.
+    assert recall.args[0].recall == 1 and got[0] is recall.args[0] and isinstance(got[1], P.Change)
 
 
 def test_rest_requests_go_through_the_network_access_manager(qtbot, server, make_link) -> None:

@@ -27,6 +27,14 @@ async def recv_until(ws, type_: str, timeout: float = 5.0) -> dict:
             return m
 
 
+async def recv_announcement(ws, timeout: float = 5.0) -> dict:
+    while True:
+        m = await recv_until(ws, "change", timeout)
+        if m["announcements"]:
+            assert m["announcements"][0]["version"] == m["version"]
+            return m["announcements"][0]
+
+
 async def test_snapshot_first_then_every_change_to_every_client(srv) -> None:
     a, b = await srv.ws("display"), await srv.ws("kiosk")
     snap_a, snap_b = await recv(a), await recv(b)
@@ -56,10 +64,11 @@ async def test_call_over_the_socket_echoes_the_id_and_announces(srv) -> None:
     await clerk.send_json({"type": "call_next", "id": "c-1"})
     reply = await recv_until(clerk, "result")
     assert reply["id"] == "c-1" and reply["data"]["ticket"]["number"] == "A001"
-    ann = await recv_until(display, "announce")
-    assert (ann["number"], ann["window"], ann["window_name_zh"], ann["recall"]) == ("A001", 1, "1号窗口", 0)
+    ann = await recv_announcement(display)
+    assert (ann["type"], ann["number"], ann["window"], ann["window_name_zh"], ann["recall"]) == (
+        "announce", "A001", 1, "1号窗口", 0)
     await clerk.send_json({"type": "recall", "id": "c-2"})
-    ann = await recv_until(display, "announce")
+    ann = await recv_announcement(display)
     assert ann["recall"] == 1
     await clerk.send_json({"type": "call_next", "id": "c-3"})
     err = await recv_until(clerk, "error")

@@ -230,6 +230,9 @@ class Hall:
         return self._last_rank
 
     def _set_window(self, ws: WindowState, **changes) -> None:
+        if "status" in changes and changes["status"] is not ws.status:
+            # Open windows per service feed the wait estimates: those services changed too.
+            self._dirty_services.update(self.window_configs[ws.id].services)
         for k, v in changes.items():
             setattr(ws, k, v)
         self._dirty_windows.add(ws.id)

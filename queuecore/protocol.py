@@ -243,6 +243,15 @@ class Error(Push, tag="error", kw_only=True):
 AnyPush = Union[Snapshot, Change, Result, Error]
 
 
+class CommandResult(msgspec.Struct, kw_only=True):
+    """The reply to a window or admin command: what happened, and the ticket and window now."""
+
+    version: int
+    events: list[AnyEvent]
+    ticket: Ticket | None = None
+    window: WindowState | None = None
+
+
 class IssuedTicket(msgspec.Struct, kw_only=True):
     """The reply to issue_ticket / check_in: everything a kiosk prints."""
 

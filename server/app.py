@@ -18,7 +18,7 @@ from queuecore.errors import QueueError
 from queuecore.model import HallConfig
 from server import auth
 from server.openapi import build_openapi, schema_json
-from server.service import CommandResult, Denied, HallService
+from server.service import Denied, HallService
 from server.store import Store
 from server.ws import WsSubscriber
 
@@ -84,7 +84,7 @@ READ_ROUTES: list[dict[str, Any]] = [
                                                            "commands with ids. Token in header or ?token="},
 ]
 RESULT_TYPES: dict[type, type] = {P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
-                                  **{r.command: CommandResult for r in ROUTES
+                                  **{r.command: P.CommandResult for r in ROUTES
                                      if r.command not in (P.IssueTicket, P.CheckIn)}}
 
 STATUS = {

@@ -51,13 +51,7 @@ class Staged(msgspec.Struct):
     rows: Rows
     payloads: list[bytes]
     calls: list[P.CallView]
-
-
-class CommandResult(msgspec.Struct, kw_only=True):
-    version: int
-    events: list[ev.AnyEvent]
-    ticket: Ticket | None = None
-    window: WindowState | None = None
+    new_day: bool = False  # the calls of earlier days leave recent_calls
 
 
 class HallService:
@@ -86,6 +80,9 @@ class HallService:
         hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
                     appointments=state.appointments, closed_services=state.closed_services, version=state.version)
         self.hall = hall
+        self._replies.clear()
+        for token, command_id, reply in self.store.recent_replies(IDEMPOTENCY_CACHE):
+            self._replies[(token, command_id)] = msgspec.json.decode(reply, type=P.Result)
         self.recent_calls.clear()
         if state.day:
             for _, data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
@@ -237,14 +234,14 @@ class HallService:
                 return []
         raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
 
-    def _stage(self, events: list[ev.Event]) -> None:
+    def _stage(self, events: list[ev.Event]) -> Staged | None:
         """Freeze what the last decision changed (rows, pushes) and queue it for the next group commit.
 
         Frozen now, on the loop thread: later decisions mutate the same tickets while this
         batch is being written, and neither the file nor the pushes may show them early."""
         changes = self.hall.take_changes()
         if changes is None:
-            return
+            return None
         announcements, calls = [], []
         for e in events:
             if isinstance(e, ev.ANNOUNCED):
@@ -259,7 +256,10 @@ class HallService:
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
                         services=self.service_states(changes.services), announcements=announcements)
         payloads = [P.encode(push)]
-        self._pending.append(Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls))
+        staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
+                        new_day=any(isinstance(e, ev.DayStarted) for e in events))
+        self._pending.append(staged)
+        return staged
 
     # Group commit. Decisions are made one after another on the event loop; all decisions of
     # one loop turn form a batch, written in one transaction (one fsync) at the start of the
@@ -319,6 +319,8 @@ class HallService:
             asyncio.get_running_loop().call_soon(self.flush)
 
     def _publish(self, staged: Staged) -> None:
+        if staged.new_day:
+            self.recent_calls.clear()
         self.recent_calls.extend(staged.calls)
         for payload in staged.payloads:
             self._broadcast(payload)
@@ -339,8 +341,12 @@ class HallService:
             self._roll(now)
             cmd = self._authorize(cmd, who)
             events = self._dispatch(cmd, now, pin_ok)
-            self._stage(events)
-            reply: P.Result | P.Error = P.Result(id=cmd.id, data=self._result_data(cmd, events, now))
+            staged = self._stage(events)
+            # Encoded now: the objects in it change with the next decision, before the reply goes out.
+            reply: P.Result | P.Error = P.Result(id=cmd.id, data=msgspec.Raw(P.encode(
+                self._result_data(cmd, events, now))))
+            if staged is not None and cmd.id:
+                staged.rows.replies.append((who.key, cmd.id, P.encode_text(reply), now.isoformat()))
             outcome = f"ok v{self.hall.version}"
         except (QueueError, QueueErrorWithCode) as exc:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message, details=getattr(exc, "details", {}))
@@ -426,7 +432,7 @@ class HallService:
         window = self.hall.windows.get(cmd.window) if isinstance(cmd, P.WindowCommand) else None
         if window is not None and ticket is None and window.current:
             ticket = self.hall.tickets.get(window.current)
-        return CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
+        return P.CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
 
     def ticket_status(self, number: str) -> dict[str, Any]:
         now = self.clock()

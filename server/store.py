@@ -54,8 +54,14 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     db["clerks"].create({"staff_id": str, "name": str, "pin_hash": str, "created_at": str}, pk="staff_id")
 
 
+def _m2_replies(db: sqlite_utils.Database) -> None:
+    # The reply to each state-changing command with an id, stored with its changes: a client
+    # that re-sends the id after a server restart gets this reply, and nothing runs twice.
+    db["replies"].create({"token": str, "command_id": str, "reply": str, "at": str}, pk=("token", "command_id"))
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -69,6 +75,7 @@ _TICKET_UPSERT = _upsert_sql("tickets", _TICKET_FIELDS, "id")
 _WINDOW_UPSERT = _upsert_sql("windows", _WINDOW_FIELDS, "id")
 _APPT_UPSERT = _upsert_sql("appointments", _APPT_FIELDS, "code")
 _EVENT_INSERT = "INSERT INTO events (version, type, at, ticket_id, window, data) VALUES (?, ?, ?, ?, ?, ?)"
+_REPLY_UPSERT = "INSERT OR REPLACE INTO replies (token, command_id, reply, at) VALUES (?, ?, ?, ?)"
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
@@ -82,6 +89,11 @@ def _row(obj: msgspec.Struct, fields: list[str]) -> tuple:
     return tuple(_cell(getattr(obj, f)) for f in fields)
 
 
+def _from_row(row: dict, cls: type):
+    # NULL means "not set": the struct's default applies (also for columns added by a later migration).
+    return msgspec.convert({k: v for k, v in row.items() if v is not None}, cls, strict=False)
+
+
 class Rows(msgspec.Struct):
     """One command's changes as SQL parameter tuples, ready for the store thread."""
 
@@ -90,6 +102,7 @@ class Rows(msgspec.Struct):
     windows: list[tuple]
     appointments: list[tuple]
     events: list[tuple]
+    replies: list[tuple] = []
 
 
 class LoadedState(msgspec.Struct):
@@ -186,6 +199,7 @@ class Store:
                                   (_WINDOW_UPSERT, [r for b in batch for r in b.windows]),
                                   (_APPT_UPSERT, [r for b in batch for r in b.appointments]),
                                   (_EVENT_INSERT, [r for b in batch for r in b.events]),
+                                  (_REPLY_UPSERT, [r for b in batch for r in b.replies]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
                         ex(sql, rows)
@@ -210,16 +224,23 @@ class Store:
         closed = [s for s in self.meta("closed_services").split(",") if s]
         day_iso = day.isoformat() if day else ""
         tickets = [
-            msgspec.convert(row, Ticket, strict=False)
+            _from_row(row, Ticket)
             for row in self.db.query("SELECT * FROM tickets WHERE day = ? ORDER BY rank", [day_iso])
         ]
-        windows = [msgspec.convert(row, WindowState, strict=False) for row in self.db.query("SELECT * FROM windows")]
+        windows = [_from_row(row, WindowState) for row in self.db.query("SELECT * FROM windows")]
         appointments = [
-            msgspec.convert(row, Appointment, strict=False)
+            _from_row(row, Appointment)
             for row in self.db.query("SELECT * FROM appointments WHERE day >= ?", [day_iso])
         ]
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
                            appointments=appointments)
+
+    def recent_replies(self, limit: int) -> list[tuple[str, str, str]]:
+        """The newest stored replies (token, command id, reply JSON), oldest first; older ones are pruned."""
+        self.conn.execute("DELETE FROM replies WHERE rowid <= (SELECT max(rowid) FROM replies) - ?", (limit * 4,))
+        rows = self.conn.execute("SELECT token, command_id, reply FROM replies ORDER BY rowid DESC LIMIT ?",
+                                 (limit,)).fetchall()
+        return list(reversed(rows))
 
     def recent_events(self, types: Iterable[str], limit: int, since: str = "") -> list[tuple[int, str]]:
         marks = ", ".join("?" for _ in types)
@@ -233,11 +254,11 @@ class Store:
         return self.db[table].count
 
     def tickets_for_day(self, day: date) -> list[Ticket]:
-        return [msgspec.convert(row, Ticket, strict=False)
+        return [_from_row(row, Ticket)
                 for row in self.db.query("SELECT * FROM tickets WHERE day = ? ORDER BY id", [day.isoformat()])]
 
     def appointments_for_day(self, day: date) -> list[Appointment]:
-        return [msgspec.convert(row, Appointment, strict=False)
+        return [_from_row(row, Appointment)
                 for row in self.db.query("SELECT * FROM appointments WHERE day = ? ORDER BY start", [day.isoformat()])]
 
     # ------------------------------------------------------------ tokens and clerks

@@ -502,3 +502,11 @@ def test_appointment_batch_is_all_or_nothing() -> None:
     refused(hall, "duplicate_appointment", hall.create_appointments, [appt("NEW1"), appt("NEW1")], at("08:00"))
     events = hall.create_appointments([appt("NEW1"), appt("NEW2", "11:00", "11:30")], at("08:00"))
     assert [e.code for e in events] == ["NEW1", "NEW2"]
+
+
+def test_a_window_opening_or_pausing_changes_its_services_figures() -> None:
+    hall = open_hall(windows=())
+    hall.sign_in(2, "c2", at("08:00"))
+    assert set(hall.take_changes().services) == {"social", "estate"}
+    hall.pause(2, "休息", at("09:00"))
+    assert set(hall.take_changes().services) == {"social", "estate"}

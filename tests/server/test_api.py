@@ -7,6 +7,7 @@ import msgspec
 import pytest
 
 from server.app import READ_ROUTES, ROUTES
+from server.store import MIGRATIONS
 from tests.server.conftest import PINS, at
 
 
@@ -23,7 +24,7 @@ async def sign_in(srv, window: int, staff: str) -> None:
 async def test_health_needs_no_token(srv) -> None:
     r = await srv.client.get("/api/health")
     body = await r.json()
-    assert r.status == 200 and body["status"] == "ok" and body["schema"] == 1
+    assert r.status == 200 and body["status"] == "ok" and body["schema"] == len(MIGRATIONS)
 
 
 async def test_openapi_documents_every_rest_route(srv) -> None:
@@ -185,3 +186,20 @@ async def test_a_new_day_restarts_numbering_and_keeps_history(srv) -> None:
     with sqlite3.connect(srv.data / "hallq.db") as conn:
         rows = conn.execute("select id, status from tickets order by id").fetchall()
     assert rows == [("20261123-A001", "expired"), ("20261124-A001", "waiting")]
+
+
+async def test_a_retried_command_id_is_answered_from_the_store_after_a_restart(make_server) -> None:
+    first = await make_server()
+    issued = await (await first.post("/api/tickets", "kiosk", {"service": "estate", "id": "tap-9"})).json()
+    await first.post("/api/tickets", "kiosk", {"service": "estate"})
+    await first.post("/api/windows/1/sign-in", "window1", {"staff_id": "s1", "pin": PINS["s1"]})
+    called = await (await first.post("/api/windows/1/call-next", "window1", {"id": "call-1"})).json()
+    await first.client.close()
+
+    second = await make_server(data=first.data, tokens=first.tokens)
+    again = await (await second.post("/api/tickets", "kiosk", {"service": "estate", "id": "tap-9"})).json()
+    assert again == issued
+    recalled = await (await second.post("/api/windows/1/call-next", "window1", {"id": "call-1"})).json()
+    assert recalled == called  # not a second call: A002 is still waiting
+    assert second.service.hall.ticket("A002").status == "waiting"
+    assert ticket_count(second) == 2

@@ -1,14 +1,11 @@
-# The two commands of the README: `make demo` runs the hall, `make test` runs every test.
-.PHONY: demo test setup bench
+# Shortcuts for the README's commands (`bash scripts/demo.sh`, `bash scripts/test.sh`) and the benchmarks.
+.PHONY: demo test bench
 
-setup:
-	@bash scripts/setup.sh
+demo:
+	bash scripts/demo.sh
 
-demo: setup
-	.venv/bin/hallq demo
+test:
+	bash scripts/test.sh
 
-test: setup
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest $(PYTEST_ARGS)
-
-bench: setup
-	.venv/bin/python -m bench
+bench:
+	HALLQ_SETUP_EXTRA=wrk bash scripts/setup.sh && .venv/bin/python -m bench

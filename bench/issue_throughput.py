@@ -18,15 +18,16 @@ from bench.harness import ServerProcess, percentile
 
 CONCURRENCY = 16
 SECONDS = 8
+WARMUP_SECONDS = 2  # the first seconds of a fresh process run slower (caches, page faults)
 
 
-def _wrk(url: str, token: str) -> tuple[float, float, float, int]:
+def _wrk(url: str, token: str, seconds: int = SECONDS) -> tuple[float, float, float, int]:
     script = Path(tempfile.mkdtemp()) / "post.lua"
     script.write_text('wrk.method = "POST"\nwrk.body = \'{"service":"social"}\'\n'
                       'wrk.headers["Content-Type"] = "application/json"\n'
                       f'wrk.headers["Authorization"] = "Bearer {token}"\n')
-    out = subprocess.run(["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{SECONDS}s", "--latency", "-s", str(script),
-                          f"{url}/api/tickets"], capture_output=True, text=True, timeout=SECONDS + 30).stdout
+    out = subprocess.run(["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          f"{url}/api/tickets"], capture_output=True, text=True, timeout=seconds + 30).stdout
     def ms(label: str) -> float:
         m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)\b", out)
         value, unit = float(m.group(1)), m.group(2)
@@ -36,7 +37,7 @@ def _wrk(url: str, token: str) -> tuple[float, float, float, int]:
     return rate, ms("50"), ms("99"), int(non2xx.group(1)) if non2xx else 0
 
 
-def _python_load(url: str, token: str) -> tuple[float, float, float, int]:
+def _python_load(url: str, token: str, seconds: int = SECONDS) -> tuple[float, float, float, int]:
     import aiohttp
 
     latencies: list[float] = []
@@ -56,7 +57,7 @@ def _python_load(url: str, token: str) -> tuple[float, float, float, int]:
     async def main() -> float:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY)) as s:
             start = time.monotonic()
-            await asyncio.gather(*(worker(s, start + SECONDS) for _ in range(CONCURRENCY)))
+            await asyncio.gather(*(worker(s, start + seconds) for _ in range(CONCURRENCY)))
             return time.monotonic() - start
 
     elapsed = asyncio.run(main())
@@ -68,7 +69,9 @@ def run() -> list[tuple[str, str]]:
         token = srv.token("kiosk", "bench-kiosk")
         srv.start()
         tool = "wrk" if shutil.which("wrk") else "python"
-        rate, p50, p99, errors = (_wrk if tool == "wrk" else _python_load)(srv.url, token)
+        load = _wrk if tool == "wrk" else _python_load
+        load(srv.url, token, WARMUP_SECONDS)
+        rate, p50, p99, errors = load(srv.url, token)
         srv.proc.terminate()
         srv.proc.wait(15)
         with sqlite3.connect(srv.data / "hallq.db") as conn:

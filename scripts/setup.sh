@@ -10,6 +10,9 @@ APT_PKGS="python3-venv libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 
  libpulse0 libxrandr2 fonts-noto-cjk xvfb xauth libxcb-cursor0 libxkbcommon-x11-0
  libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 socat"
 
+# Extra packages on request, e.g. HALLQ_SETUP_EXTRA=wrk for the benchmarks' load generator.
+APT_PKGS="$APT_PKGS ${HALLQ_SETUP_EXTRA:-}"
+
 missing=""
 for p in $APT_PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -27,9 +30,21 @@ if [ -n "$missing" ]; then
     fi
 fi
 
-PY="${PYTHON:-python3}"
-if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    echo "setup: hallq needs Python >= 3.11; $PY is $("$PY" --version 2>&1)"; exit 1
+# Python >= 3.11: python3 on Debian 12; elsewhere look for a newer interpreter by name.
+PY="${PYTHON:-}"
+if [ -z "$PY" ]; then
+    for cand in python3 python3.13 python3.12 python3.11; do
+        if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+            PY="$cand"; break
+        fi
+    done
+fi
+if [ -z "$PY" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y -qq python3.11 python3.11-venv && PY=python3.11
+    else
+        echo "setup: hallq needs Python >= 3.11. Run: sudo apt-get install -y python3.11 python3.11-venv"; exit 1
+    fi
 fi
 if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv with $("$PY" --version)"

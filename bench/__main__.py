@@ -1,0 +1,33 @@
+"""`python -m bench` (or `make bench`): run every benchmark and print one table of figures."""
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+import time
+
+# Each module has run() -> list[(name, figure)]. Bounded in time and count; 127.0.0.1 only.
+BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes")
+
+
+def main(argv: list[str]) -> int:
+    chosen = [b for b in BENCHMARKS if not argv or any(a in b for a in argv)]
+    rows: list[tuple[str, str]] = []
+    for name in chosen:
+        started = time.monotonic()
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        try:
+            rows += importlib.import_module(name).run()
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            rows.append((name, f"FAILED: {type(exc).__name__}: {exc}"))
+        print(f"  done in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"hallq benchmarks on {platform.node()} ({platform.machine()}, Python {platform.python_version()})")
+    print("-" * (width + 30))
+    for name, figure in rows:
+        print(f"{name:<{width}}  {figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,8 @@ import platform
 import sys
 import time
 
+from bench.harness import print_rows
+
 # Each module has run() -> list[(name, figure)]. Bounded in time and count; 127.0.0.1 only.
 BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes")
 
@@ -21,11 +23,8 @@ def main(argv: list[str]) -> int:
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             rows.append((name, f"FAILED: {type(exc).__name__}: {exc}"))
         print(f"  done in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
-    width = max(len(r[0]) for r in rows)
     print(f"hallq benchmarks on {platform.node()} ({platform.machine()}, Python {platform.python_version()})")
-    print("-" * (width + 30))
-    for name, figure in rows:
-        print(f"{name:<{width}}  {figure}")
+    print_rows(rows)
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.harness import ServerProcess, percentile
+from bench.harness import ServerProcess, percentile, print_rows
 
 CLIENTS = 1000
 PROCESSES = 4  # 250 bare clients each: fewer processes measure their own parsing, more their scheduling
@@ -89,8 +89,7 @@ def run(clients: int = CLIENTS, calls: int = CALLS) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    for name, figure in run():
-        print(f"{name:55} {figure}")
+    print_rows(run())
 
 
 if __name__ == "__main__":

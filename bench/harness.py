@@ -24,6 +24,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    for name, figure in rows:
+        print(f"{name:<{width}}  {figure}")
+
+
 class ServerProcess:
     """`hallq server` on port 0 in a fresh data dir; stops on exit from the with-block."""
 

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import ServerProcess, percentile
+from bench.harness import ServerProcess, percentile, print_rows
 
 CONCURRENCY = 16
 SECONDS = 8
@@ -84,8 +84,7 @@ def run() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    for name, figure in run():
-        print(f"{name:55} {figure}")
+    print_rows(run())
 
 
 if __name__ == "__main__":

@@ -1,30 +1,14 @@
 """Bytes of a full Chinese ticket with QR (goal <= 1 KB) per paper width and mode, and its time at 9600 baud."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from printers.config import PrinterConfig
 from printers.preview import paper_height
 from printers.printer import TicketPrinter
-from printers.ticket import PrintableTicket
+from bench.harness import print_rows
+from printers.ticket import sample_ticket
 
 BAUD = 9600
 BITS_PER_BYTE = 10  # 8N1: start bit + 8 data bits + stop bit
-
-
-def sample_ticket() -> PrintableTicket:
-    return PrintableTicket(
-        hall_name="杭州市西湖区政务服务中心",
-        number="A012",
-        service_name="不动产登记",
-        service_name_en="Real estate registration",
-        people_ahead=5,
-        estimated_wait_minutes=15,
-        issued_at=datetime(2024, 5, 20, 9, 31),
-        priority_label="绿色通道",
-        status_url="https://hall.example.gov.cn/t/20240520-A012",
-        materials=("居民身份证原件及复印件", "不动产权证书", "申请表（现场填写）"),
-    )
 
 
 def seconds_at(nbytes: int, baud: int = BAUD) -> float:
@@ -51,10 +35,7 @@ def run() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    rows = run()
-    width = max(len(name) for name, _ in rows)
-    for name, figure in rows:
-        print(f"{name:<{width}}  {figure}")
+    print_rows(run())
 
 
 if __name__ == "__main__":

@@ -32,3 +32,21 @@ class PrintableTicket:
             raise ValueError("a ticket needs a number")
         # A list passed by mistake would make the dataclass unhashable and mutable.
         object.__setattr__(self, "materials", tuple(self.materials))
+
+
+def sample_ticket(**changes) -> PrintableTicket:
+    """A full ticket (priority mark, QR, materials) for self-tests, benchmarks and tests."""
+    values = dict(
+        hall_name="杭州市西湖区政务服务中心",
+        number="A012",
+        service_name="不动产登记",
+        service_name_en="Real estate registration",
+        people_ahead=5,
+        estimated_wait_minutes=15,
+        issued_at=datetime(2024, 5, 20, 9, 31, 5),
+        priority_label="绿色通道",
+        status_url="https://hall.example.gov.cn/t/20240520-A012",
+        materials=("居民身份证原件及复印件", "不动产权证书", "申请表（现场填写）"),
+    )
+    values.update(changes)
+    return PrintableTicket(**values)

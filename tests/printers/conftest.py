@@ -12,32 +12,28 @@ def ticket() -> PrintableTicket:
     return full_ticket()
 
 
-@pytest.fixture
-def serial_printer():
-    made: list[FakeSerialPrinter] = []
+def _closing_factory(cls):
+    """Yield a maker of fake printers; close every one it made at teardown."""
+    made = []
 
-    def make(**kwargs) -> FakeSerialPrinter:
-        printer = FakeSerialPrinter(**kwargs)
+    def make(**kwargs):
+        printer = cls(**kwargs)
         made.append(printer)
         return printer
 
     yield make
     for printer in made:
         printer.close()
+
+
+@pytest.fixture
+def serial_printer():
+    yield from _closing_factory(FakeSerialPrinter)
 
 
 @pytest.fixture
 def network_printer():
-    made: list[FakeNetworkPrinter] = []
-
-    def make(**kwargs) -> FakeNetworkPrinter:
-        printer = FakeNetworkPrinter(**kwargs)
-        made.append(printer)
-        return printer
-
-    yield make
-    for printer in made:
-        printer.close()
+    yield from _closing_factory(FakeNetworkPrinter)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from printers.ticket import PrintableTicket
+from printers.ticket import PrintableTicket, sample_ticket
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("golden")
@@ -29,20 +29,7 @@ STATUS_OK = {1: 0x12, 2: 0x12, 4: 0x12}
 
 
 def full_ticket(**changes) -> PrintableTicket:
-    values = dict(
-        hall_name="杭州市西湖区政务服务中心",
-        number="A012",
-        service_name="不动产登记",
-        service_name_en="Real estate registration",
-        people_ahead=5,
-        estimated_wait_minutes=15,
-        issued_at=datetime(2024, 5, 20, 9, 31, 5),
-        priority_label="绿色通道",
-        status_url="https://hall.example.gov.cn/t/20240520-A012",
-        materials=("居民身份证原件及复印件", "不动产权证书", "申请表（现场填写）"),
-    )
-    values.update(changes)
-    return PrintableTicket(**values)
+    return sample_ticket(**changes)
 
 
 # --- golden files -------------------------------------------------------------------------------

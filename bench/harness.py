@@ -53,7 +53,7 @@ class ServerProcess:
         out = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, *(os.environ.get("HALLQ_BENCH_SERVER", "-m hallq").split()), "server", "--config", str(self.config), "--data", str(self.data),
-             "--port", "0", *self.extra], stdout=out, stderr=out, start_new_session=True)
+             "--port", "0", "--kiosk-limit", "100000000", *self.extra], stdout=out, stderr=out, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", self.log.read_text(errors="replace"))

@@ -79,11 +79,13 @@ class BufferedStreamHandler(logging.StreamHandler):
 
 def setup_logging(level: int = logging.INFO) -> None:
     """Log lines to stderr, buffered (see BufferedStreamHandler)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    if any(isinstance(h, BufferedStreamHandler) for h in root.handlers):
+        return  # main() called again in one process (tests)
     handler = BufferedStreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.addHandler(handler)
 
 
 def main(argv: list[str] | None = None) -> int:

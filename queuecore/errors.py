@@ -45,3 +45,6 @@ DuplicateAppointment = _error("DuplicateAppointment", "duplicate_appointment", "
 GraceExpired = _error("GraceExpired", "grace_expired", "The skipped ticket's grace period is over.")
 DayNotStarted = _error("DayNotStarted", "day_not_started", "The business day has not been started.")
 InvalidArgument = _error("InvalidArgument", "invalid_argument", "A value is out of range.")
+AlreadyRated = _error("AlreadyRated", "already_rated", "This visit has already been rated.")
+ReasonRequired = _error("ReasonRequired", "rating_reason_required", "A low rating needs a reason.")
+NotAtWindow = _error("NotAtWindow", "ticket_not_at_window", "The ticket was not served at this window.")

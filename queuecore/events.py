@@ -102,6 +102,26 @@ class TicketExpired(Event, tag="ticket_expired"):
     ticket_id: str
 
 
+class VisitRated(Event, tag="visit_rated"):
+    """好差评: level 5..1, or 0 for a visit left unrated. Levels 1-2 (差评) carry a reason."""
+
+    ticket_id: str
+    number: str
+    service: str
+    window: int | None
+    clerk: str | None
+    level: int
+    reason: str = ""
+    comment: str = ""
+
+
+class DeviceReported(Event, tag="device_reported"):
+    name: str
+    kind: str
+    state: str
+    detail: str = ""
+
+
 class ClerkSignedIn(Event, tag="clerk_signed_in"):
     window: int
     clerk: str
@@ -135,6 +155,7 @@ AnyEvent = (
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
+    | VisitRated | DeviceReported
 )
 
 # Events after which a display speaks: a citizen must walk to a window.

@@ -15,7 +15,10 @@ from queuecore import errors as E
 from queuecore import events as ev
 from queuecore.model import (
     ACTIVE_STATUSES,
+    LOW_RATINGS,
+    RATING_LEVELS,
     Appointment,
+    DeviceState,
     HallConfig,
     PriorityClass,
     PriorityKind,
@@ -44,6 +47,7 @@ TICKET_TRANSITIONS: dict[tuple[T, str], T] = {
     (T.WAITING, "cancel"): T.CANCELLED,
     (T.SUSPENDED, "cancel"): T.CANCELLED,
     (T.NO_SHOW, "cancel"): T.CANCELLED,
+    (T.DONE, "rate"): T.DONE,  # once: a rated visit refuses another rating
     **{(s, "expire"): T.EXPIRED for s in ACTIVE_STATUSES},
 }
 
@@ -70,6 +74,7 @@ class Changes(msgspec.Struct, frozen=True):
     windows: list[WindowState]
     appointments: list[Appointment]
     services: list[str]  # services whose queue figures changed
+    devices: list[DeviceState] = []
 
 
 class Hall:
@@ -81,7 +86,8 @@ class Hall:
         tickets: Iterable[Ticket] = (),
         windows: Iterable[WindowState] = (),
         appointments: Iterable[Appointment] = (),
-        closed_services: Iterable[str] = (),
+        closed_services: Iterable[str] | dict[str, str] = (),
+        devices: Iterable[DeviceState] = (),
         version: int = 0,
     ) -> None:
         self.config = config
@@ -91,7 +97,10 @@ class Hall:
         self.rules = config.rules
         self.day = day
         self.version = version
-        self.closed: set[str] = set(closed_services)
+        # Closed services and why (the kiosk shows the reason on the greyed button).
+        self.closed: dict[str, str] = (dict(closed_services) if isinstance(closed_services, dict)
+                                       else {code: "" for code in closed_services})
+        self.devices: dict[str, DeviceState] = {d.name: d for d in devices}
         self.tickets: dict[str, Ticket] = {}
         self.by_number: dict[str, Ticket] = {}
         self.waiting: dict[str, dict[str, Ticket]] = {code: {} for code in self.services}
@@ -114,6 +123,7 @@ class Hall:
         self._dirty_windows: set[int] = set()
         self._dirty_appointments: set[str] = set()
         self._dirty_services: set[str] = set()
+        self._dirty_devices: set[str] = set()
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -147,7 +157,8 @@ class Hall:
 
     def take_changes(self) -> Changes | None:
         """Hand over what changed since the last call (one new version), or None."""
-        if not (self._dirty_tickets or self._dirty_windows or self._dirty_appointments or self._dirty_services):
+        if not (self._dirty_tickets or self._dirty_windows or self._dirty_appointments or self._dirty_services
+                or self._dirty_devices):
             return None
         self.version += 1
         changes = Changes(
@@ -156,7 +167,9 @@ class Hall:
             windows=[self.windows[w] for w in sorted(self._dirty_windows)],
             appointments=[self.appointments[c] for c in sorted(self._dirty_appointments)],
             services=sorted(self._dirty_services),
+            devices=[self.devices[n] for n in sorted(self._dirty_devices)],
         )
+        self._dirty_devices.clear()
         self._dirty_tickets.clear()
         self._dirty_windows.clear()
         self._dirty_appointments.clear()
@@ -601,16 +614,50 @@ class Hall:
 
     def close_service(self, service: str, reason: str, now: datetime) -> list[ev.Event]:
         self._service(service)
-        if service in self.closed:
+        reason = (reason or "").strip()[:MAX_TEXT]
+        if self.closed.get(service) == reason:
             return []
-        self.closed.add(service)
+        self.closed[service] = reason
         self._dirty_services.add(service)
-        return [ev.ServiceClosed(at=now, service=service, reason=(reason or "").strip()[:MAX_TEXT])]
+        return [ev.ServiceClosed(at=now, service=service, reason=reason)]
 
     def open_service(self, service: str, now: datetime) -> list[ev.Event]:
         self._service(service)
         if service not in self.closed:
             return []
-        self.closed.discard(service)
+        del self.closed[service]
         self._dirty_services.add(service)
         return [ev.ServiceOpened(at=now, service=service)]
+
+    # ------------------------------------------------------------ ratings and devices
+
+    def rate(self, wid: int, number: str, level: int, now: datetime, reason: str = "",
+             comment: str = "") -> list[ev.Event]:
+        """好差评 for a finished visit at this window: once; levels 1-2 need a reason; 0 = 未评价."""
+        self._window(wid)
+        t = self._ticket(number)
+        self._move(t, "rate")
+        if t.window != wid:
+            raise E.NotAtWindow(f"{t.number} was served at window {t.window}, not {wid}", number=t.number)
+        if t.rating is not None:
+            raise E.AlreadyRated(f"{t.number} was already rated", number=t.number)
+        if level not in RATING_LEVELS:
+            raise E.InvalidArgument(f"rating level must be one of {sorted(RATING_LEVELS)}", level=level)
+        reason, comment = (reason or "").strip()[:MAX_TEXT], (comment or "").strip()[:MAX_TEXT]
+        if level in LOW_RATINGS and not reason:
+            raise E.ReasonRequired(f"{RATING_LEVELS[level][0]} needs a reason", level=level)
+        t.rating, t.rating_reason, t.rating_comment, t.rated_at = level, reason or None, comment or None, now
+        self._touch(t)
+        return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=t.service, window=t.window,
+                              clerk=t.clerk, level=level, reason=reason, comment=comment)]
+
+    def report_device(self, name: str, kind: str, state: str, detail: str, now: datetime) -> list[ev.Event]:
+        """A device's health; only a change of state or detail is an event."""
+        if not name or not kind or not state:
+            raise E.InvalidArgument("a device report needs a name, a kind and a state")
+        old = self.devices.get(name)
+        if old is not None and (old.kind, old.state, old.detail) == (kind, state, detail):
+            return []
+        self.devices[name] = DeviceState(name=name, kind=kind, state=state, detail=detail[:MAX_TEXT], since=now)
+        self._dirty_devices.add(name)
+        return [ev.DeviceReported(at=now, name=name, kind=kind, state=state, detail=detail[:MAX_TEXT])]

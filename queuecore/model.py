@@ -95,10 +95,25 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True):
     appointment_late_minutes: int = 15
 
 
+# 好差评: the five national levels; 0 records a visit the citizen left unrated (未评价).
+RATING_LEVELS: dict[int, tuple[str, str]] = {
+    5: ("非常满意", "Very satisfied"),
+    4: ("满意", "Satisfied"),
+    3: ("基本满意", "Fairly satisfied"),
+    2: ("不满意", "Dissatisfied"),
+    1: ("非常不满意", "Very dissatisfied"),
+    0: ("未评价", "Not rated"),
+}
+LOW_RATINGS = frozenset({1, 2})  # 差评: a reason is required, and supervisors follow up the same day
+
+DEFAULT_RATING_REASONS = ("办事效率低", "服务态度差", "政策解释不清", "材料要求不明确", "多次跑动", "等候时间长", "其他")
+
+
 class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
     name_en: str
     timezone: str = "Asia/Shanghai"
+    rating_reasons: tuple[str, ...] = DEFAULT_RATING_REASONS
     services: tuple[Service, ...]
     windows: tuple[WindowConfig, ...]
     priorities: tuple[PriorityClass, ...] = (
@@ -141,6 +156,10 @@ class Ticket(msgspec.Struct, kw_only=True):
     transfers: int = 0
     origin_service: str | None = None
     appointment_start: datetime | None = None
+    rating: int | None = None  # RATING_LEVELS key, once rated
+    rating_reason: str | None = None
+    rating_comment: str | None = None
+    rated_at: datetime | None = None
 
 
 class WindowState(msgspec.Struct, kw_only=True):
@@ -162,3 +181,13 @@ class Appointment(msgspec.Struct, kw_only=True):
     name_masked: str = ""  # e.g. "张*明"; never shown on public screens
     ticket_id: str | None = None
     checked_in_at: datetime | None = None
+
+
+class DeviceState(msgspec.Struct, kw_only=True):
+    """The health a device (kiosk printer, display, terminal) last reported, for the admin."""
+
+    name: str
+    kind: str  # "printer", "display", "terminal", ...
+    state: str  # e.g. "ready", "paper_out", "cover_open", "offline", "unreachable"
+    detail: str = ""
+    since: datetime

@@ -13,7 +13,7 @@ import msgspec
 from msgspec import Meta
 
 from queuecore.events import AnyEvent
-from queuecore.model import HallConfig, Ticket, WindowState
+from queuecore.model import DeviceState, HallConfig, Ticket, WindowState
 
 PROTOCOL_VERSION = 1
 
@@ -111,6 +111,26 @@ class ResumeWindow(WindowCommand, tag="resume_window"):
     pass
 
 
+class RateVisit(WindowCommand, tag="rate_visit", kw_only=True):
+    """好差评 from the citizen-facing view at the window: level 5..1, or 0 when it timed out (未评价)."""
+
+    number: Number
+    level: Annotated[int, Meta(ge=0, le=5)]
+    reason: Text = ""
+    comment: Text = ""
+    needs_clerk: ClassVar[bool] = False  # the citizen rates after the clerk may have signed out
+
+
+class ReportDevice(Command, tag="report_device", kw_only=True):
+    """A device's health (e.g. the kiosk's printer); the device's name is its token's name."""
+
+    kind: Code
+    state: Code
+    detail: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    needs_clerk: ClassVar[bool] = False
+
+
 class CancelTicket(Command, tag="cancel_ticket", kw_only=True):
     number: Number
     reason: Text = ""
@@ -152,8 +172,8 @@ class GetSnapshot(Command, tag="get_snapshot"):
 
 COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
-    Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, CancelTicket, StartDay,
-    OpenService, CloseService, CreateAppointments, GetSnapshot,
+    Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
+    StartDay, OpenService, CloseService, CreateAppointments, GetSnapshot,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 
@@ -172,6 +192,7 @@ class ServiceState(msgspec.Struct, kw_only=True):
     daily_cap: int | None
     open: bool
     refusal: str | None  # None: a kiosk can issue now; else the error code it would get
+    closed_reason: str = ""  # why an admin closed it, for the kiosk's greyed button
     estimated_wait_minutes: int
     windows_open: int
 
@@ -200,6 +221,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     tickets: list[Ticket]  # today's tickets that still need someone: waiting, called, serving, suspended
     recent_calls: list[CallView]
     closed_services: list[str] = []
+    devices: list[DeviceState] = []
 
 
 class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):
@@ -226,6 +248,7 @@ class Change(Push, tag="change", kw_only=True):
     windows: list[WindowState] = []
     services: list[ServiceState] = []
     announcements: list[Announcement] = []
+    devices: list[DeviceState] = []
 
 
 class Result(Push, tag="result", kw_only=True):

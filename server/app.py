@@ -31,6 +31,8 @@ class ServerConfig:
     data_dir: Path
     outbox_bytes: int = 1 << 20  # unsent bytes queued for one client before it is dropped as too slow
     durable: bool = True  # fsync every commit
+    kiosk_issue_limit: int = 60  # tickets per kiosk per minute
+    token_cache_s: float = 30.0  # how long a token check is trusted (revocation delay)
     heartbeat_s: float = 15.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -65,6 +67,8 @@ ROUTES: list[Route] = [
     Route(f"{W}/requeue", P.Requeue, "Put a late no-show back into the queue"),
     Route(f"{W}/pause", P.PauseWindow, "Pause the window with a reason (暂停)"),
     Route(f"{W}/resume", P.ResumeWindow, "Resume the paused window"),
+    Route(f"{W}/rate", P.RateVisit, "Record the citizen's rating of a finished visit (好差评)"),
+    Route("/api/devices/report", P.ReportDevice, "Report this device's health (e.g. the kiosk printer)"),
     Route("/api/tickets/{number}/cancel", P.CancelTicket, "Cancel a ticket (admin)"),
     Route("/api/day/start", P.StartDay, "Start today's business day (admin; also automatic)"),
     Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (admin)"),
@@ -91,6 +95,7 @@ STATUS = {
     "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
     "unauthorized": 401,
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
+    "rate_limited": 429,
     "unknown_service": 404, "unknown_window": 404, "unknown_ticket": 404, "unknown_appointment": 404,
     "unknown_priority": 404,
     "store_unavailable": 503,
@@ -119,13 +124,17 @@ def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Pri
         raise Denied(401, "unauthorized", "send Authorization: Bearer <token>")
     digest = auth.hash_token(token)
     cache: dict = request.app[TOKENS]
-    who = cache.get(digest)
-    if who is None:
-        row = request.app[SERVICE].store.find_token(digest)
-        if row is None:
-            raise Denied(401, "unauthorized", "unknown or revoked token")
-        who = auth.Principal(role=row["role"], name=row["name"], window=row["window"], key=digest[:16])
-        cache[digest] = who
+    hit = cache.get(digest)
+    now = time.monotonic()
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    row = request.app[SERVICE].store.find_token(digest)
+    if row is None:
+        cache.pop(digest, None)
+        raise Denied(401, "unauthorized", "unknown or revoked token")
+    who = auth.Principal(role=row["role"], name=row["name"], window=row["window"], key=digest[:16])
+    # Cached briefly: a revoked token stops working within token_cache_s.
+    cache[digest] = (who, now + request.app[CONFIG].token_cache_s)
     return who
 
 
@@ -257,8 +266,32 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
+STATIC_DIR = Path(__file__).with_name("static")
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "invalid_format"}
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Callable) -> web.StreamResponse:
+    """aiohttp's own refusals (no such route, wrong method, body too large) as JSON with a stable code."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.status not in HTTP_CODES:
+            raise
+        return _error(HTTP_CODES[exc.status], f"{exc.reason}: {request.method} {request.path}", status=exc.status)
+
+
+async def display_page(request: web.Request) -> web.StreamResponse:
+    """The wall display for TVs that only run a browser (token and zone come in the query string)."""
+    page = STATIC_DIR / "display.html"
+    if not page.exists():
+        return _error("not_found", "this server has no browser display page", status=404)
+    return web.FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+
 def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = None) -> web.Application:
-    app = web.Application(client_max_size=2 << 20)
+    app = web.Application(client_max_size=2 << 20, middlewares=[json_errors])
     app[CONFIG] = config
     app[TOKENS] = {}
     app[STARTED] = time.monotonic()
@@ -266,7 +299,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     async def hall_ctx(app: web.Application):
         # The store lives on the event loop's thread: SQLite objects are thread-bound.
         store = Store(config.data_dir, durable=config.durable)
-        app[SERVICE] = HallService(config.hall, store, clock)
+        app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit)
         log.info("hall %s: store %s", config.hall.name_zh, store.path)
         yield
         app[SERVICE].close()
@@ -287,4 +320,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/ws", websocket)
+    app.router.add_get("/display", display_page)
+    STATIC_DIR.mkdir(exist_ok=True)
+    app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app

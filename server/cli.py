@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8700, help="0 picks a free port")
     p.add_argument("--outbox-kib", type=int, default=1024, help="unsent KiB per client before it is dropped")
     p.add_argument("--no-fsync", action="store_true", help="faster, but a power cut may lose the last tickets")
+    p.add_argument("--kiosk-limit", type=int, default=60, metavar="N",
+                   help="tickets one kiosk may issue per minute (default 60)")
     p.set_defaults(func=run_server)
 
     t = sub.add_parser("token", help="device tokens")
@@ -28,9 +30,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     tc.add_argument("--data", type=Path, default=DEFAULT_DATA)
     tc.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="to check the window id")
     tc.set_defaults(func=create_token)
+    tr = tsub.add_parser("revoke", help="revoke every token with this name (takes effect within 30 s)")
+    tr.add_argument("--name", required=True)
+    tr.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    tr.set_defaults(func=revoke_token)
     tl = tsub.add_parser("list", help="list tokens (names and roles, never the secrets)")
     tl.add_argument("--data", type=Path, default=DEFAULT_DATA)
     tl.set_defaults(func=list_tokens)
+
+    a = sub.add_parser("appointment", help="appointments (预约)")
+    asub = a.add_subparsers(dest="appointment_command", required=True)
+    ai = asub.add_parser("import", help="import appointments from a CSV file into a running server")
+    ai.add_argument("file", type=Path, help="CSV with columns code,service,date,start,end,name "
+                                            "(date YYYY-MM-DD, times HH:MM, hall local time)")
+    ai.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8700")
+    ai.add_argument("--token", required=True, help="an admin token")
+    ai.set_defaults(func=import_appointments)
 
     c = sub.add_parser("clerk", help="clerks who sign in at windows")
     csub = c.add_subparsers(dest="clerk_command", required=True)
@@ -96,6 +111,21 @@ def create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def revoke_token(args: argparse.Namespace) -> int:
+    from server.store import Store
+
+    store = Store(args.data)
+    try:
+        count = store.revoke_tokens(args.name, _now())
+    finally:
+        store.close()
+    if not count:
+        print(f"error: no active token named {args.name!r}", file=sys.stderr)
+        return 1
+    print(f"revoked {count} token(s) named {args.name!r}")
+    return 0
+
+
 def list_tokens(args: argparse.Namespace) -> int:
     from server.store import Store
 
@@ -132,5 +162,73 @@ def run_server(args: argparse.Namespace) -> int:
         return 2
     from server.app import ServerConfig
 
-    cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync)
+    cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync,
+                       kiosk_issue_limit=args.kiosk_limit)
     return serve(cfg, args.host, args.port)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 张三 -> 张*: the hall never stores a citizen's full name."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def read_appointments_csv(path: Path, tz_name: str) -> list[dict]:
+    """Rows of the CSV as NewAppointment bodies; a bad row raises ValueError naming its line."""
+    import csv
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(tz_name)
+    out = []
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = {"code", "service", "date", "start", "end"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing columns: {', '.join(sorted(missing))}")
+        for line, row in enumerate(reader, start=2):
+            try:
+                day = date.fromisoformat(row["date"].strip())
+                start = datetime.combine(day, time.fromisoformat(row["start"].strip()), tz)
+                end = datetime.combine(day, time.fromisoformat(row["end"].strip()), tz)
+            except ValueError as exc:
+                raise ValueError(f"{path}:{line}: {exc}") from None
+            out.append({"code": row["code"].strip().upper(), "service": row["service"].strip(),
+                        "start": start.isoformat(), "end": end.isoformat(),
+                        "name_masked": mask_name(row.get("name") or "")})
+    return out
+
+
+def import_appointments(args: argparse.Namespace) -> int:
+    import json
+    import urllib.error
+    import urllib.request
+
+    headers = {"Authorization": f"Bearer {args.token}", "Content-Type": "application/json"}
+
+    def call(method: str, path: str, body: dict | None = None) -> dict:
+        req = urllib.request.Request(args.server.rstrip("/") + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    try:
+        tz = call("GET", "/api/hall")["hall"]["timezone"]
+        rows = read_appointments_csv(args.file, tz)
+        if not rows:
+            print(f"error: {args.file} has no appointments", file=sys.stderr)
+            return 2
+        result = call("POST", "/api/appointments", {"appointments": rows})
+    except urllib.error.HTTPError as exc:
+        body = json.loads(exc.read() or b"{}")
+        print(f"error: {exc.code} {body.get('code')}: {body.get('message')} (nothing was imported)", file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {len(result['events'])} appointments")
+    return 0

@@ -55,8 +55,11 @@ class Staged(msgspec.Struct):
 
 
 class HallService:
-    def __init__(self, config: HallConfig, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, config: HallConfig, store: Store, clock: Callable[[], datetime] | None = None, *,
+                 kiosk_issue_limit: int = 60) -> None:
         self.config = config
+        self.kiosk_issue_limit = kiosk_issue_limit
+        self._issue_times: dict[str, deque[datetime]] = {}
         self.store = store
         self.tz = ZoneInfo(config.timezone)
         self.clock = clock or (lambda: datetime.now(self.tz))
@@ -78,7 +81,8 @@ class HallService:
     def _load(self) -> Hall:
         state = self.store.load()
         hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
-                    appointments=state.appointments, closed_services=state.closed_services, version=state.version)
+                    appointments=state.appointments, closed_services=state.closed_services, version=state.version,
+                    devices=state.devices)
         self.hall = hall
         self._replies.clear()
         for token, command_id, reply in self.store.recent_replies(IDEMPOTENCY_CACHE):
@@ -107,7 +111,7 @@ class HallService:
             waiting = len(hall.waiting.get(code, ()))
             out.append(P.ServiceState(
                 code=code, waiting=waiting, issued=hall.issued.get(code, 0), daily_cap=hall.services[code].daily_cap,
-                open=code not in hall.closed, refusal=hall.issuable(code, now),
+                open=code not in hall.closed, refusal=hall.issuable(code, now), closed_reason=hall.closed.get(code, ""),
                 estimated_wait_minutes=hall.estimated_wait_minutes(code, waiting),
                 windows_open=hall.open_windows_for(code)))
         return out
@@ -118,7 +122,8 @@ class HallService:
             version=hall.version, day=hall.day, now=self.clock(), hall=self.config,
             services=self.service_states(), windows=list(hall.windows.values()),
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
-            recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed))
+            recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed),
+            devices=sorted(hall.devices.values(), key=lambda d: d.name))
 
     def close(self) -> None:
         """Store what is staged (its commands are still waiting for their answer)."""
@@ -169,6 +174,19 @@ class HallService:
                 raise QueueErrorWithCode("invalid_format", "`window` is required")
         return cmd
 
+    def _check_rate(self, cmd: P.Command, who: Principal, now: datetime) -> None:
+        """A kiosk issues at most `kiosk_issue_limit` tickets a minute: a stuck button or a prank
+        must not empty a service's daily cap."""
+        if who.role != "kiosk" or not isinstance(cmd, P.IssueTicket | P.CheckIn):
+            return
+        recent = self._issue_times.setdefault(who.key, deque())
+        while recent and now - recent[0] > timedelta(minutes=1):
+            recent.popleft()
+        if len(recent) >= self.kiosk_issue_limit:
+            raise Denied(429, "rate_limited", f"this kiosk issued {len(recent)} tickets in the last minute; "
+                                              "wait a moment")
+        recent.append(now)
+
     def _check_pin(self, cmd: P.SignIn, pin_ok: bool | None, now: datetime) -> None:
         fails = [t for t in self._pin_failures.get(cmd.staff_id, []) if now - t < PIN_LOCKOUT]
         if len(fails) >= PIN_FAILURES_ALLOWED:
@@ -180,7 +198,7 @@ class HallService:
             raise Denied(403, "bad_credentials", "unknown staff id or wrong PIN")
         self._pin_failures.pop(cmd.staff_id, None)
 
-    def _dispatch(self, cmd: P.Command, now: datetime, pin_ok: bool | None) -> list[ev.Event]:
+    def _dispatch(self, cmd: P.Command, now: datetime, pin_ok: bool | None, who: Principal) -> list[ev.Event]:
         h = self.hall
         w = getattr(cmd, "window", None)
         match cmd:
@@ -217,6 +235,10 @@ class HallService:
                 return h.pause(w, cmd.reason, now)
             case P.ResumeWindow():
                 return h.resume_window(w, now)
+            case P.RateVisit():
+                return h.rate(w, cmd.number, cmd.level, now, cmd.reason, cmd.comment)
+            case P.ReportDevice():
+                return h.report_device(who.name, cmd.kind, cmd.state, cmd.detail, now)
             case P.CancelTicket():
                 return h.cancel(cmd.number, cmd.reason, now)
             case P.StartDay():
@@ -254,7 +276,8 @@ class HallService:
                 calls.append(P.CallView(ticket_id=e.ticket_id, number=e.number, service=t.service, window=e.window,
                                         at=e.at, recall=recall))
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
-                        services=self.service_states(changes.services), announcements=announcements)
+                        services=self.service_states(changes.services), announcements=announcements,
+                        devices=changes.devices)
         payloads = [P.encode(push)]
         staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
                         new_day=any(isinstance(e, ev.DayStarted) for e in events))
@@ -340,7 +363,8 @@ class HallService:
         try:
             self._roll(now)
             cmd = self._authorize(cmd, who)
-            events = self._dispatch(cmd, now, pin_ok)
+            self._check_rate(cmd, who, now)
+            events = self._dispatch(cmd, now, pin_ok, who)
             staged = self._stage(events)
             # Encoded now: the objects in it change with the next decision, before the reply goes out.
             reply: P.Result | P.Error = P.Result(id=cmd.id, data=msgspec.Raw(P.encode(

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from queuecore.events import Event
 from queuecore.hall import Changes
-from queuecore.model import Appointment, Ticket, WindowState
+from queuecore.model import Appointment, DeviceState, Ticket, WindowState
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ DB_NAME = "hallq.db"
 _TICKET_FIELDS = list(Ticket.__struct_fields__)
 _WINDOW_FIELDS = list(WindowState.__struct_fields__)
 _APPT_FIELDS = list(Appointment.__struct_fields__)
+_DEVICE_FIELDS = list(DeviceState.__struct_fields__)
 
 
 class StoreError(RuntimeError):
@@ -34,15 +35,24 @@ class StoreError(RuntimeError):
     code = "store_unavailable"
 
 
+# Migrations are frozen history: they name their columns, never today's struct fields.
+_M1_TICKET_FIELDS = (
+    "id", "number", "day", "seq", "service", "priority", "status", "issued_at", "arrival_at", "rank",
+    "ahead_at_issue", "window", "clerk", "called_at", "recalls", "serving_at", "finished_at", "outcome",
+    "skipped_at", "suspended_at", "transfers", "origin_service", "appointment_start",
+)
+
+
 def _m1_initial(db: sqlite_utils.Database) -> None:
-    ticket_cols: dict[str, Any] = {name: str for name in _TICKET_FIELDS}
+    ticket_cols: dict[str, Any] = {name: str for name in _M1_TICKET_FIELDS}
     ticket_cols.update(seq=int, rank=float, ahead_at_issue=int, window=int, recalls=int, transfers=int)
     db["tickets"].create(ticket_cols, pk="id")
     db["tickets"].create_index(["day", "number"], unique=True)
     db["tickets"].create_index(["day", "status"])
     db["windows"].create({"id": int, "status": str, "clerk": str, "current": str, "pause_reason": str,
                           "priority_streak": int, "since": str}, pk="id")
-    db["appointments"].create({name: str for name in _APPT_FIELDS}, pk="code")
+    db["appointments"].create({name: str for name in ("code", "service", "day", "start", "end", "name_masked",
+                                                      "ticket_id", "checked_in_at")}, pk="code")
     db["appointments"].create_index(["day"])
     db["events"].create({"seq": int, "version": int, "type": str, "at": str, "ticket_id": str, "window": int,
                          "data": str}, pk="seq")
@@ -60,8 +70,15 @@ def _m2_replies(db: sqlite_utils.Database) -> None:
     db["replies"].create({"token": str, "command_id": str, "reply": str, "at": str}, pk=("token", "command_id"))
 
 
+def _m3_ratings_devices(db: sqlite_utils.Database) -> None:
+    # 好差评 on each ticket; the health each device last reported.
+    for name, kind in (("rating", int), ("rating_reason", str), ("rating_comment", str), ("rated_at", str)):
+        db["tickets"].add_column(name, kind)
+    db["devices"].create({"name": str, "kind": str, "state": str, "detail": str, "since": str}, pk="name")
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -74,6 +91,7 @@ def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
 _TICKET_UPSERT = _upsert_sql("tickets", _TICKET_FIELDS, "id")
 _WINDOW_UPSERT = _upsert_sql("windows", _WINDOW_FIELDS, "id")
 _APPT_UPSERT = _upsert_sql("appointments", _APPT_FIELDS, "code")
+_DEVICE_UPSERT = _upsert_sql("devices", _DEVICE_FIELDS, "name")
 _EVENT_INSERT = "INSERT INTO events (version, type, at, ticket_id, window, data) VALUES (?, ?, ?, ?, ?, ?)"
 _REPLY_UPSERT = "INSERT OR REPLACE INTO replies (token, command_id, reply, at) VALUES (?, ?, ?, ?)"
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
@@ -103,15 +121,17 @@ class Rows(msgspec.Struct):
     appointments: list[tuple]
     events: list[tuple]
     replies: list[tuple] = []
+    devices: list[tuple] = []
 
 
 class LoadedState(msgspec.Struct):
     day: date | None
     version: int
-    closed_services: list[str]
+    closed_services: dict[str, str]
     tickets: list[Ticket]
     windows: list[WindowState]
     appointments: list[Appointment]
+    devices: list[DeviceState] = []
 
 
 class Store:
@@ -175,20 +195,22 @@ class Store:
             tickets=[_row(t, _TICKET_FIELDS) for t in changes.tickets],
             windows=[_row(w, _WINDOW_FIELDS) for w in changes.windows],
             appointments=[_row(a, _APPT_FIELDS) for a in changes.appointments],
+            devices=[_row(d, _DEVICE_FIELDS) for d in changes.devices],
             events=[(changes.version, e.__struct_config__.tag, e.at.isoformat(), getattr(e, "ticket_id", None),
                      getattr(e, "window", None), enc(e).decode()) for e in events],
         )
 
     def save(self, changes: Changes, events: Iterable[Event], *, day: date | None,
-             closed_services: Iterable[str]) -> None:
+             closed_services: dict[str, str]) -> None:
         """Write one command's changes and events atomically (fsync before returning)."""
         self.save_batch([self.rows_for(changes, events)], day=day, closed_services=closed_services)
 
-    def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: Iterable[str]) -> None:
+    def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str]) -> None:
         """Write several commands' rows in one transaction: all or none, one fsync.
 
         Few, large calls (executemany): on the store thread each call has to win the GIL back."""
-        meta = {"day": day.isoformat() if day else "", "closed_services": ",".join(sorted(closed_services))}
+        meta = {"day": day.isoformat() if day else "",
+                "closed_services": msgspec.json.encode(dict(sorted(closed_services.items()))).decode()}
         if batch and not batch[-1].events:  # otherwise the last event row carries the version
             meta["version"] = str(batch[-1].version)
         meta_rows = [(k, v) for k, v in meta.items() if self._meta_written.get(k) != v]
@@ -200,6 +222,7 @@ class Store:
                                   (_APPT_UPSERT, [r for b in batch for r in b.appointments]),
                                   (_EVENT_INSERT, [r for b in batch for r in b.events]),
                                   (_REPLY_UPSERT, [r for b in batch for r in b.replies]),
+                                  (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
                         ex(sql, rows)
@@ -221,7 +244,11 @@ class Store:
         version = max(int(self.meta("version", "0")), last[0] if last else 0)
         self._meta_written = {"version": self.meta("version", "0"), "day": day_text,
                               "closed_services": self.meta("closed_services")}
-        closed = [s for s in self.meta("closed_services").split(",") if s]
+        raw_closed = self.meta("closed_services")
+        if raw_closed.startswith("{"):
+            closed = msgspec.json.decode(raw_closed, type=dict[str, str])
+        else:  # schema 1-2 files kept a comma list, without reasons
+            closed = {s: "" for s in raw_closed.split(",") if s}
         day_iso = day.isoformat() if day else ""
         tickets = [
             _from_row(row, Ticket)
@@ -232,8 +259,9 @@ class Store:
             _from_row(row, Appointment)
             for row in self.db.query("SELECT * FROM appointments WHERE day >= ?", [day_iso])
         ]
+        devices = [_from_row(row, DeviceState) for row in self.db.query("SELECT * FROM devices ORDER BY name")]
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
-                           appointments=appointments)
+                           appointments=appointments, devices=devices)
 
     def recent_replies(self, limit: int) -> list[tuple[str, str, str]]:
         """The newest stored replies (token, command id, reply JSON), oldest first; older ones are pruned."""
@@ -271,6 +299,12 @@ class Store:
     def find_token(self, token_hash: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL", [token_hash]))
         return rows[0] if rows else None
+
+    def revoke_tokens(self, name: str, now: datetime) -> int:
+        with self._transaction():
+            cur = self.conn.execute("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                                    (now.isoformat(), name))
+        return cur.rowcount
 
     def tokens(self) -> list[dict]:
         return list(self.db.query("SELECT role, name, window, created_at, revoked_at FROM tokens ORDER BY created_at"))

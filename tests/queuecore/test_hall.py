@@ -443,6 +443,7 @@ ACTIONS = {
     "resume": lambda h, n: h.resume(2, n, at("09:05")),
     "requeue": lambda h, n: h.requeue(n, at("09:05")),
     "cancel": lambda h, n: h.cancel(n, "", at("09:05")),
+    "rate": lambda h, n: h.rate(1, n, 5, at("09:05")),
 }
 STATUSES = [s for s in TicketStatus if s is not TicketStatus.EXPIRED]
 
@@ -510,3 +511,60 @@ def test_a_window_opening_or_pausing_changes_its_services_figures() -> None:
     assert set(hall.take_changes().services) == {"social", "estate"}
     hall.pause(2, "休息", at("09:00"))
     assert set(hall.take_changes().services) == {"social", "estate"}
+
+
+# ------------------------------------------------------------------ ratings and devices
+
+
+def _finished(hall: Hall | None = None) -> Hall:
+    hall = hall or open_hall()
+    issue(hall)
+    hall.call_next(1, at("09:00"))
+    hall.finish(1, at("09:10"))
+    return hall
+
+
+@pytest.mark.parametrize(
+    ("level", "reason", "code"),
+    [(5, "", None), (4, "", None), (3, "", None), (0, "", None), (2, "服务态度差", None), (1, "多次跑动", None),
+     (2, "", "rating_reason_required"), (1, "  ", "rating_reason_required"), (6, "", "invalid_argument"),
+     (-1, "", "invalid_argument")],
+)
+def test_rating_levels_and_reasons(level: int, reason: str, code: str | None) -> None:
+    hall = _finished()
+    if code:
+        refused(hall, code, hall.rate, 1, "A001", level, at("09:11"), reason)
+    else:
+        (e,) = hall.rate(1, "A001", level, at("09:11"), reason, "窗口很热情")
+        t = hall.ticket("A001")
+        assert (e.level, t.rating, t.rated_at, e.clerk) == (level, level, at("09:11"), "clerk1")
+        assert t.rating_reason == (reason.strip() or None)
+
+
+def test_a_visit_is_rated_once_and_only_at_its_window() -> None:
+    hall = _finished()
+    refused(hall, "ticket_not_at_window", hall.rate, 2, "A001", 5, at("09:11"))
+    hall.rate(1, "A001", 5, at("09:11"))
+    refused(hall, "already_rated", hall.rate, 1, "A001", 1, at("09:12"), "服务态度差")
+
+
+def test_device_reports_are_events_only_when_the_state_changes() -> None:
+    hall = open_hall()
+    (e,) = hall.report_device("kiosk-1", "printer", "paper_out", "", at("09:00"))
+    assert (e.name, e.state) == ("kiosk-1", "paper_out")
+    assert hall.take_changes().devices[0].state == "paper_out"
+    assert hall.report_device("kiosk-1", "printer", "paper_out", "", at("09:01")) == []
+    assert hall.take_changes() is None
+    hall.report_device("kiosk-1", "printer", "ready", "", at("09:05"))
+    assert hall.devices["kiosk-1"].since == at("09:05")
+    refused(hall, "invalid_argument", hall.report_device, "kiosk-1", "", "ready", "", at("09:06"))
+
+
+def test_a_closed_service_keeps_its_reason() -> None:
+    hall = open_hall()
+    hall.close_service("estate", "系统升级", at("08:00"))
+    assert hall.closed == {"estate": "系统升级"}
+    hall.close_service("estate", "网络故障", at("08:10"))  # a new reason is a change too
+    assert hall.closed["estate"] == "网络故障"
+    hall.open_service("estate", at("09:00"))
+    assert hall.closed == {}

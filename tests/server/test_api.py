@@ -203,3 +203,67 @@ async def test_a_retried_command_id_is_answered_from_the_store_after_a_restart(m
     assert recalled == called  # not a second call: A002 is still waiting
     assert second.service.hall.ticket("A002").status == "waiting"
     assert ticket_count(second) == 2
+
+
+async def test_a_low_rating_reaches_supervisors_at_once_and_is_stored(srv) -> None:
+    admin = await srv.ws("admin")
+    await admin.receive_json()
+    await srv.post("/api/tickets", "kiosk", {"service": "estate"})
+    await sign_in(srv, 1, "s1")
+    await srv.post("/api/windows/1/call-next", "window1")
+    await srv.post("/api/windows/1/finish", "window1")
+    r = await srv.post("/api/windows/1/rate", "window1", {"number": "A001", "level": 2})
+    assert (r.status, (await r.json())["code"]) == (409, "rating_reason_required")
+    r = await srv.post("/api/windows/1/rate", "window1", {"number": "A001", "level": 2, "reason": "等候时间长",
+                                                          "comment": "排了一小时"})
+    assert r.status == 200, await r.text()
+    while True:
+        msg = await admin.receive_json(timeout=5)
+        rated = [e for e in msg.get("events", []) if e["type"] == "visit_rated"]
+        if rated:
+            break
+    assert (rated[0]["level"], rated[0]["reason"], rated[0]["clerk"], rated[0]["window"]) == (2, "等候时间长", "s1", 1)
+    with sqlite3.connect(srv.data / "hallq.db") as conn:
+        row = conn.execute("select rating, rating_reason, rating_comment from tickets").fetchone()
+    assert row == (2, "等候时间长", "排了一小时")
+
+
+async def test_device_health_is_in_the_snapshot_and_pushed_on_change(srv) -> None:
+    r = await srv.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "paper_out", "detail": "纸将尽"})
+    assert r.status == 200
+    snap = await (await srv.client.get("/api/hall", headers=srv.auth("admin"))).json()
+    assert snap["devices"] == [{**snap["devices"][0], "name": "test-kiosk", "kind": "printer", "state": "paper_out"}]
+    version = snap["version"]
+    await srv.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "paper_out", "detail": "纸将尽"})
+    assert srv.service.hall.version == version  # the same state again is not a change
+
+
+async def test_a_kiosk_is_rate_limited(make_server) -> None:
+    srv = await make_server(kiosk_issue_limit=3)
+    for _ in range(3):
+        assert (await srv.post("/api/tickets", "kiosk", {"service": "social"})).status == 200
+    r = await srv.post("/api/tickets", "kiosk", {"service": "social"})
+    assert (r.status, (await r.json())["code"]) == (429, "rate_limited")
+    srv.clock.advance(seconds=61)
+    assert (await srv.post("/api/tickets", "kiosk", {"service": "social"})).status == 200
+    assert (await srv.post("/api/tickets", "admin", {"service": "social"})).status == 200  # admins are not limited
+
+
+async def test_a_closed_service_shows_its_reason_to_kiosks(srv) -> None:
+    await srv.post("/api/services/estate/close", "admin", {"reason": "系统升级"})
+    snap = await (await srv.client.get("/api/hall", headers=srv.auth("kiosk"))).json()
+    estate = next(s for s in snap["services"] if s["code"] == "estate")
+    assert (estate["open"], estate["refusal"], estate["closed_reason"]) == (False, "service_closed", "系统升级")
+
+
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("GET", "/api/nope", 404, "not_found"), ("DELETE", "/api/tickets", 405, "method_not_allowed"),
+])
+async def test_unknown_routes_and_methods_answer_json_with_a_code(srv, method, path, status, code) -> None:
+    r = await srv.client.request(method, path, headers=srv.auth("admin"))
+    assert (r.status, (await r.json())["code"]) == (status, code)
+
+
+async def test_a_body_over_the_limit_is_refused_as_too_large(srv) -> None:
+    r = await srv.post("/api/tickets", "kiosk", b'{"service": "' + b"x" * (3 << 20) + b'"}')
+    assert (r.status, (await r.json())["code"]) == (413, "too_large")

@@ -25,7 +25,7 @@ def start_server(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
     seen = log.read_text().count("listening on") if log.exists() else 0
     out = open(log, "a")
     proc = subprocess.Popen([sys.executable, "-m", "hallq", "server", "--config", str(CONFIG), "--data", str(data),
-                             "--port", "0"], stdout=out, stderr=out, start_new_session=True)
+                             "--port", "0", "--kiosk-limit", "1000000"], stdout=out, stderr=out, start_new_session=True)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         m = re.findall(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())

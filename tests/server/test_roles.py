@@ -19,6 +19,8 @@ BODIES = {
     "resume": {"number": "B001"},
     "requeue": {"number": "B001"},
     "cancel_ticket": {},
+    "rate_visit": {"number": "B001", "level": 5},
+    "report_device": {"kind": "printer", "state": "ready"},
     "close_service": {"reason": "test"},
 }
 
@@ -95,3 +97,17 @@ async def test_admin_window_commands_must_name_the_window_and_display_reads_only
     assert (await srv.client.get("/api/hall", headers=srv.auth("display"))).status == 200
     r = await srv.client.get("/api/appointments", headers=srv.auth("display"))
     assert r.status == 403
+
+
+async def test_a_revoked_token_stops_working_and_cli_lists_it(make_server, capsys) -> None:
+    from hallq.cli import main
+
+    srv = await make_server(token_cache_s=0)
+    assert (await srv.client.get("/api/hall", headers=srv.auth("display"))).status == 200
+    assert main(["token", "revoke", "--name", "test-display", "--data", str(srv.data)]) == 0
+    r = await srv.client.get("/api/hall", headers=srv.auth("display"))
+    assert (r.status, (await r.json())["code"]) == (401, "unauthorized")
+    assert main(["token", "revoke", "--name", "test-display", "--data", str(srv.data)]) == 1
+    assert main(["token", "list", "--data", str(srv.data)]) == 0
+    out = capsys.readouterr().out
+    assert "test-display" in out and srv.tokens["display"] not in out  # names, never secrets

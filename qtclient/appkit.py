@@ -1,0 +1,87 @@
+"""What every hallq Qt app needs at startup and on screen: the application object, a CJK font,
+the English translation, a connection badge bound to a HallLink, and screenshots."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTranslator, Slot
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from qtclient.link import CONNECTING, ONLINE, HallLink
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Noto Sans SC")
+
+
+def make_app(name: str, argv: list[str] | None = None) -> QApplication:
+    """The QApplication (offscreen when there is no screen) with a CJK default font."""
+    app = QApplication.instance()
+    if app is None:
+        if not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(name)
+    app.setOrganizationName("hallq")
+    family = cjk_family()
+    if family:
+        app.setFont(QFont(family, app.font().pointSize()))
+    return app
+
+
+def cjk_family() -> str | None:
+    """The first installed font family that has Simplified Chinese, or None (hanzi would be boxes)."""
+    families = set(QFontDatabase.families())
+    return next((f for f in CJK_FAMILIES if f in families), None)
+
+
+def install_translation(app: QApplication, lang: str, directory: Path, basename: str) -> QTranslator | None:
+    """Source strings are Simplified Chinese; lang "en" loads DIRECTORY/BASENAME_en.qm (pyside6-lrelease).
+
+    Returns the installed translator (keep a reference), or None for Chinese."""
+    if lang.startswith("zh"):
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        return None
+    translator = QTranslator(app)
+    path = directory / f"{basename}_{lang}.qm"
+    if not translator.load(str(path)):
+        raise FileNotFoundError(f"no translation {path}")
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    return translator
+
+
+class ConnectionBadge(QLabel):
+    """Shows the link's state: 在线 / 连接中… / 连接中断 · 最后更新 hh:mm:ss (every app shows connection state)."""
+
+    def __init__(self, link: HallLink, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._link = link
+        self.setObjectName("connectionBadge")
+        link.connection_changed.connect(self._on_state)
+        self._on_state(link.state)
+
+    @Slot(str)
+    def _on_state(self, state: str) -> None:
+        self.setProperty("state", state)
+        if state == ONLINE:
+            self.setText(self.tr("● 在线"))
+            self.setStyleSheet("color: #1b7f3a;")
+        elif state == CONNECTING:
+            self.setText(self.tr("● 连接中…"))
+            self.setStyleSheet("color: #b26a00;")
+        else:
+            last: datetime | None = self._link.last_contact
+            when = last.strftime("%H:%M:%S") if last else "—"
+            self.setText(self.tr("● 连接中断 · 最后更新 %1").replace("%1", when))
+            self.setStyleSheet("color: #c62828;")
+
+
+def save_png(widget: QWidget, path: Path) -> Path:
+    """A screenshot of one widget (works offscreen); returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path

@@ -1,0 +1,34 @@
+"""The shared app pieces: CJK font, connection badge texts, screenshots, translations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from qtclient.appkit import ConnectionBadge, cjk_family, install_translation, make_app, save_png
+from qtclient.link import HallLink
+
+
+def test_app_has_a_cjk_font(qapp) -> None:
+    app = make_app("hallq-test")
+    assert cjk_family() is not None and app.font().family() == cjk_family()
+
+
+def test_badge_follows_the_link_and_shows_the_last_contact(qtbot, tmp_path: Path) -> None:
+    link = HallLink("http://127.0.0.1:9", "token")
+    badge = ConnectionBadge(link)
+    qtbot.addWidget(badge)
+    assert "连接中断" in badge.text() and "—" in badge.text()
+    link.connection_changed.emit("connecting")
+    assert badge.text() == "● 连接中…"
+    link.connection_changed.emit("online")
+    assert badge.text() == "● 在线" and badge.property("state") == "online"
+    shot = save_png(badge, tmp_path / "badge.png")
+    assert not QImage(str(shot)).isNull()
+
+
+def test_a_missing_translation_is_an_error_and_chinese_needs_none(qapp, tmp_path: Path) -> None:
+    assert install_translation(qapp, "zh_CN", tmp_path, "kiosk") is None
+    with pytest.raises(FileNotFoundError):
+        install_translation(qapp, "en", tmp_path, "kiosk")

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "window_terminal.cli",
     "hall_display.cli",
     "hallq.demo",
+    "hallq.simulation",
 )
 
 

@@ -47,7 +47,8 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
         services.append(svc)
     if "services" in data:
         data["services"] = services
-    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules"}
+    # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
+    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "simulation"}
     if unknown:
         raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
     try:

@@ -9,7 +9,7 @@ import time
 from bench.harness import print_rows
 
 # Each module has run() -> list[(name, figure)]. Bounded in time and count; 127.0.0.1 only.
-BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes")
+BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes", "bench.simulate_day")
 
 
 def main(argv: list[str]) -> int:

@@ -9,7 +9,8 @@ import time
 from bench.harness import print_rows
 
 # Each module has run() -> list[(name, figure)]. Bounded in time and count; 127.0.0.1 only.
-BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes", "bench.simulate_day")
+BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes", "bench.simulate_day",
+              "bench.store_year")
 
 
 def main(argv: list[str]) -> int:

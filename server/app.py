@@ -18,6 +18,7 @@ from queuecore.errors import QueueError
 from queuecore.model import HallConfig
 from server import auth
 from server.openapi import build_openapi, schema_json
+from server.reports import DayReport, day_report
 from server.service import Denied, HallService
 from server.store import Store
 from server.ws import WsSubscriber
@@ -82,6 +83,10 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/tickets/{number}", "operationId": "ticket_status", "summary": "One ticket and people ahead",
      "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/api/appointments", "operationId": "list_appointments", "summary": "Appointments of a day (admin)",
+     "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
+                                                                                  "format": "date"}}]},
+    {"path": "/api/reports/day", "operationId": "day_report", "summary": "A day's figures: counts, waits, "
+     "service times, ratings and the low ratings to follow up (admin)", "schema": DayReport,
      "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
                                                                                   "format": "date"}}]},
     {"path": "/ws", "operationId": "websocket", "summary": "WebSocket: snapshot, then changes and announcements; "
@@ -232,6 +237,17 @@ async def list_appointments(request: web.Request, who: auth.Principal) -> web.Re
     return _json(service.store.appointments_for_day(day))
 
 
+@_reader({"admin"})
+async def get_day_report(request: web.Request, who: auth.Principal) -> web.Response:
+    service = request.app[SERVICE]
+    raw = request.query.get("day")
+    try:
+        day = date.fromisoformat(raw) if raw else service.clock().date()
+    except ValueError:
+        return _error("invalid_format", f"day must be YYYY-MM-DD, got {raw!r}")
+    return _json(day_report(service.store.conn, day))
+
+
 async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SERVICE]
     try:
@@ -319,6 +335,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/hall", hall_snapshot)
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
+    app.router.add_get("/api/reports/day", get_day_report)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
     STATIC_DIR.mkdir(exist_ok=True)

@@ -10,7 +10,8 @@ from queuecore import protocol as P
 
 def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types: dict[type, type]) -> dict[str, Any]:
     command_types = [r.command for r in routes]
-    extra = [P.Error, P.Snapshot, P.IssuedTicket, *set(result_types.values())]
+    extra = list(dict.fromkeys([P.Error, P.Snapshot, P.IssuedTicket, *result_types.values(),
+                                *(rr["schema"] for rr in read_routes if rr.get("schema"))]))
     (schemas, components) = msgspec.json.schema_components(
         [*command_types, *extra], ref_template="#/components/schemas/{name}")
     by_type = dict(zip([*command_types, *extra], schemas))

@@ -267,3 +267,29 @@ async def test_unknown_routes_and_methods_answer_json_with_a_code(srv, method, p
 async def test_a_body_over_the_limit_is_refused_as_too_large(srv) -> None:
     r = await srv.post("/api/tickets", "kiosk", b'{"service": "' + b"x" * (3 << 20) + b'"}')
     assert (r.status, (await r.json())["code"]) == (413, "too_large")
+
+
+async def test_the_day_report_counts_waits_and_low_ratings(srv) -> None:
+    for _ in range(3):
+        await srv.post("/api/tickets", "kiosk", {"service": "estate"})
+    await sign_in(srv, 1, "s1")
+    srv.clock.advance(minutes=10)
+    await srv.post("/api/windows/1/call-next", "window1")  # A001 waited 10 min
+    await srv.post("/api/windows/1/start", "window1")
+    srv.clock.advance(minutes=6)
+    await srv.post("/api/windows/1/finish", "window1")
+    await srv.post("/api/windows/1/rate", "window1", {"number": "A001", "level": 1, "reason": "服务态度差"})
+    srv.clock.advance(minutes=4)
+    await srv.post("/api/windows/1/call-next", "window1")  # A002 waited 20 min
+    await srv.post("/api/windows/1/skip", "window1")
+    r = await srv.client.get("/api/reports/day?day=2026-11-23", headers=srv.auth("admin"))
+    report = await r.json()
+    assert r.status == 200, report
+    (estate,) = report["services"]
+    assert (estate["issued"], estate["served"], estate["no_shows"], estate["unfinished"]) == (3, 1, 1, 1)
+    assert (estate["avg_wait_min"], estate["p90_wait_min"], estate["avg_service_min"]) == (15.0, 20.0, 6.0)
+    assert report["windows"] == [{"window": 1, "served": 1, "avg_service_min": 6.0}]
+    assert report["ratings"] == {"1": 1}
+    assert report["low_ratings"][0] == {"number": "A001", "window": 1, "clerk": "s1", "level": 1,
+                                        "reason": "服务态度差", "comment": None}
+    assert (await srv.client.get("/api/reports/day", headers=srv.auth("display"))).status == 403

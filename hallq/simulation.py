@@ -100,13 +100,33 @@ class DayResult:
 
 
 class SimClock:
-    """The simulation's time, which the in-process server reads as its clock."""
+    """The simulation's time, which the in-process server reads as its clock (jumps from event to event)."""
 
     def __init__(self, start: datetime) -> None:
         self.now = start
 
     def __call__(self) -> datetime:
         return self.now
+
+    async def advance_to(self, when: datetime) -> None:
+        self.now = max(self.now, when)
+
+
+class PacedClock(SimClock):
+    """Simulated time running `speed` times faster than real time (the demo's crowd at e.g. 60x)."""
+
+    def __init__(self, start: datetime, speed: float) -> None:
+        super().__init__(start)
+        self.speed = speed
+        self._t0 = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.now + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+
+    async def advance_to(self, when: datetime) -> None:
+        wait = (when - self()).total_seconds() / self.speed
+        if wait > 0:
+            await asyncio.sleep(wait)
 
 
 def load_simulation(doc: dict[str, Any]) -> SimulationConfig:
@@ -119,7 +139,7 @@ def load_simulation(doc: dict[str, Any]) -> SimulationConfig:
 class Simulation:
     """One business day. `send(method, path, token, body)` does the HTTP; the clock is set before each call."""
 
-    def __init__(self, hall, sim: SimulationConfig, day: date, seed: int, clock: SimClock,
+    def __init__(self, hall, sim: SimulationConfig, day: date, seed: int, clock: SimClock | PacedClock,
                  send: Callable[..., Any], tokens: dict[str, str]) -> None:
         self.hall, self.sim, self.day, self.clock, self.send, self.tokens = hall, sim, day, clock, send, tokens
         self.rng = random.Random(seed)
@@ -168,7 +188,8 @@ class Simulation:
     async def run(self) -> DayResult:
         started = time.perf_counter()
         opens, closes = self.at(self.sim.opens), self.at(self.sim.closes)
-        self.clock.now = opens - timedelta(minutes=30)
+        self.t = opens - timedelta(minutes=30)
+        await self.clock.advance_to(self.t)
         for i, w in enumerate(self.windows):
             status, _ = await self.call("POST", f"/api/windows/{w.id}/sign-in", f"window{w.id}",
                                         {"staff_id": f"sim{w.id}", "pin": "2468"})
@@ -190,8 +211,8 @@ class Simulation:
             if not self.queue:
                 break
             when, _, kind, args = heapq.heappop(self.queue)
-            self.clock.now = when
-            self.last_event = when
+            await self.clock.advance_to(when)
+            self.t = self.last_event = when
             await getattr(self, f"_{kind}")(*args)
         status, snap = await self.call("GET", "/api/hall", "kiosk")
         for t in snap["tickets"] if status == 200 else []:
@@ -212,10 +233,10 @@ class Simulation:
         f.arrivals += 1
         for w in self.windows:
             if w.id in self.idle and service in w.services:
-                self.schedule(self.clock.now, "try_call", w.id)
+                self.schedule(self.t, "try_call", w.id)
 
     async def _try_call(self, wid: int) -> None:
-        if wid not in self.idle or self.clock.now >= self.at(self.sim.serve_until):
+        if wid not in self.idle or self.t >= self.at(self.sim.serve_until):
             return
         status, reply = await self.call("POST", f"/api/windows/{wid}/call-next", f"window{wid}", {})
         if status != 200:
@@ -228,9 +249,9 @@ class Simulation:
             waited = datetime.fromisoformat(ticket["called_at"]) - datetime.fromisoformat(ticket["arrival_at"])
             self.figures[self._origin(ticket)].waits.append(waited.total_seconds() / 60)
         if self.rng.random() < self.sim.no_show:
-            self.schedule(self.clock.now + timedelta(minutes=1), "recall", wid)
+            self.schedule(self.t + timedelta(minutes=1), "recall", wid)
         else:
-            self.schedule(self.clock.now + timedelta(minutes=self.rng.uniform(0.3, 2 * self.sim.walk_minutes)),
+            self.schedule(self.t + timedelta(minutes=self.rng.uniform(0.3, 2 * self.sim.walk_minutes)),
                           "start", wid)
 
     def _origin(self, ticket: dict) -> str:
@@ -238,14 +259,14 @@ class Simulation:
 
     async def _recall(self, wid: int) -> None:
         await self.call("POST", f"/api/windows/{wid}/recall", f"window{wid}", {})
-        self.schedule(self.clock.now + timedelta(minutes=1), "skip", wid)
+        self.schedule(self.t + timedelta(minutes=1), "skip", wid)
 
     async def _skip(self, wid: int) -> None:
         ticket = self.current.pop(wid)
         await self.call("POST", f"/api/windows/{wid}/skip", f"window{wid}", {})
         if self.rng.random() < self.sim.late_return:
             grace = self.hall.rules.skip_grace_minutes
-            self.schedule(self.clock.now + timedelta(minutes=self.rng.uniform(2, max(3, grace - 2))), "late",
+            self.schedule(self.t + timedelta(minutes=self.rng.uniform(2, max(3, grace - 2))), "late",
                           wid, ticket["number"], ticket["service"])
         else:
             self.figures[self._origin(ticket)].no_shows += 1
@@ -258,7 +279,7 @@ class Simulation:
             return
         for w in self.windows:
             if w.id in self.idle and service in w.services:
-                self.schedule(self.clock.now, "try_call", w.id)
+                self.schedule(self.t, "try_call", w.id)
 
     async def _start(self, wid: int) -> None:
         await self.call("POST", f"/api/windows/{wid}/start", f"window{wid}", {})
@@ -267,7 +288,7 @@ class Simulation:
         mean, cv = svc.avg_service_minutes, self.sim.service_time_cv
         sigma = math.sqrt(math.log(1 + cv * cv))
         minutes = self.rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)
-        self.schedule(self.clock.now + timedelta(minutes=max(0.5, minutes)), "finish", wid)
+        self.schedule(self.t + timedelta(minutes=max(0.5, minutes)), "finish", wid)
 
     async def _finish(self, wid: int) -> None:
         ticket = self.current.pop(wid)
@@ -280,7 +301,7 @@ class Simulation:
                 self.figures[origin].transfers_out += 1
                 for w in self.windows:
                     if w.id in self.idle and target in w.services:
-                        self.schedule(self.clock.now, "try_call", w.id)
+                        self.schedule(self.t, "try_call", w.id)
                 self._free(wid)
                 return
         await self.call("POST", f"/api/windows/{wid}/finish", f"window{wid}", {"outcome": "办结"})
@@ -296,12 +317,15 @@ class Simulation:
 
     def _free(self, wid: int) -> None:
         self.idle.add(wid)
-        self.schedule(self.clock.now, "try_call", wid)
+        self.schedule(self.t, "try_call", wid)
 
 
 async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = None, tickets: int | None = None,
-                       data_dir: Path | None = None, keep_hours: bool = True) -> DayResult:
-    """Start a real server in this process on 127.0.0.1 (clock = the simulation's), provision it, run the day."""
+                       data_dir: Path | None = None, keep_hours: bool = True, speed: float | None = None,
+                       sim: SimulationConfig | None = None) -> DayResult:
+    """Start a real server in this process on 127.0.0.1 (clock = the simulation's), provision it, run the day.
+
+    speed None: as fast as the server answers; a number: simulated time runs that many times real time."""
     import tomllib
 
     import aiohttp
@@ -313,7 +337,7 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
 
     doc = tomllib.loads(config_path.read_text(encoding="utf-8"))
     hall = parse_config(doc)
-    sim = load_simulation(doc)
+    sim = sim or load_simulation(doc)
     if tickets is not None:
         sim = msgspec.structs.replace(sim, tickets_per_day=tickets, arrivals_per_hour={})
     if not keep_hours:
@@ -328,7 +352,8 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
     for w in staffed:
         tokens[f"window{w.id}"] = create_token_in(data_dir, "window", f"sim-window{w.id}", w.id)
         add_clerk_in(data_dir, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
-    clock = SimClock(datetime.combine(day, dtime(7, 0), ZoneInfo(hall.timezone)))
+    begin = datetime.combine(day, dtime.fromisoformat(sim.opens), ZoneInfo(hall.timezone)) - timedelta(minutes=30)
+    clock = SimClock(begin) if speed is None else PacedClock(begin, speed)
     cfg = ServerConfig(hall=hall, data_dir=data_dir, durable=False, kiosk_issue_limit=1_000_000)
     runner, port = await start(cfg, "127.0.0.1", 0, clock=clock)
     base = f"http://127.0.0.1:{port}"

@@ -50,3 +50,17 @@ def test_the_command_prints_a_table(capsys) -> None:
     assert main(["simulate", "--config", str(HALL), "--tickets", "40", "--day", "2026-11-23", "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert "avg wait min" in out and "TOTAL" in out and "ratings:" in out
+
+
+def test_a_paced_day_follows_the_wall_clock() -> None:
+    import time
+
+    short = SimulationConfig(tickets_per_day=30, opens="09:00", closes="09:20", serve_until="09:30")
+    started = time.monotonic()
+    result = asyncio.run(simulate_day(HALL, seed=1, day=DAY, sim=short, speed=1200))
+    elapsed = time.monotonic() - started
+    # 08:30 -> last event (about 09:30) at 1200x is 3 s of wall time; fast mode would take a fraction of that.
+    assert result.last_event is not None
+    simulated = (result.last_event - result.last_event.replace(hour=8, minute=30)).total_seconds()
+    assert elapsed >= simulated / 1200 * 0.9
+    assert sum(f.arrivals for f in result.figures.values()) > 0

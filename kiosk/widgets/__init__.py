@@ -1,0 +1,1 @@
+"""Kiosk widgets: render the KioskView and emit *_requested intents; no I/O."""

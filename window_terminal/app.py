@@ -90,6 +90,8 @@ class TerminalApp(QObject):
         v.resume_window_requested.connect(lambda: self._send("resume_window", P.ResumeWindow()))
 
         r = self.rating_view
+        # The clerk's F-keys keep working while the rating window has the focus (e.g. after a tap).
+        r.addActions(list(v.actions_by_name.values()))
         r.level_chosen.connect(self.rating.choose_level)
         r.reason_chosen.connect(self.rating.choose_reason)
         r.comment_changed.connect(self.rating.set_comment)

@@ -119,3 +119,126 @@ def test_every_action_by_button_and_by_hotkey(qtbot, server, make_terminal, by) 
     assert snap.windows[0].status is WindowStatus.CLOSED
     assert {t.number: (t.status, t.service) for t in snap.tickets} == {"A001": (TicketStatus.WAITING, "social")}
     assert no_dialogs_but()
+
+
+def test_a_normal_call_serve_finish_cycle_takes_three_keypresses(qtbot, server, make_terminal) -> None:
+    issue(server, "estate")
+    app = make_terminal()
+    sign_in(qtbot, app)
+    presses = 0
+    for key in (Qt.Key.Key_F1, Qt.Key.Key_F3, Qt.Key.Key_F5):  # 叫号, 开始办理, 办结
+        qtbot.keyClick(app.view, key)
+        presses += 1
+        settle(qtbot, app)
+    assert presses == 3
+    assert app.rating.phase == app.rating.ASKING and app.rating.number == "A001"
+    assert server.snapshot().tickets == []  # A001 is done: no longer active
+
+
+def test_offline_disables_every_action_and_the_resync_enables_them(qtbot, server, make_terminal) -> None:
+    app = make_terminal()
+    sign_in(qtbot, app)
+    assert "call_next" in app.model.enabled() and app.view.buttons["call_next"].isEnabled()
+    server.stop()
+    qtbot.waitUntil(lambda: app.model.connection == "offline", timeout=5000)
+    assert app.model.enabled() == frozenset()
+    assert not any(b.isEnabled() for b in app.view.buttons.values())
+    assert "连接中断" in app.view.badge.text()
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)  # ignored: nothing is sent, nothing queued
+    assert not app.model.busy and app.model.current() is None
+    # The hall moves on while this terminal cannot see it.
+    server.execute_while_stopped(P.IssueTicket(service="estate"))
+    server.start()
+    qtbot.waitUntil(lambda: app.model.online, timeout=5000)
+    assert "call_next" in app.model.enabled() and app.view.buttons["call_next"].isEnabled()
+    assert app.view.waiting_label.text() == "等候人数：不动产登记 1"  # from the resync snapshot
+    assert app.model.clerk == "s1"  # the stored sign-in survived the server restart
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    settle(qtbot, app)
+    assert current(app) == ("A001", TicketStatus.CALLED)
+
+
+def test_a_double_press_calls_one_ticket(qtbot, server, make_terminal) -> None:
+    issue(server, "estate"), issue(server, "estate")
+    app = make_terminal()
+    sign_in(qtbot, app)
+    sent: list[P.Command] = []
+    real_send = app.link.send
+    app.link.send = lambda cmd, **kw: (sent.append(cmd), real_send(cmd, **kw))[1]
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    qtbot.mouseClick(app.view.buttons["call_next"], Qt.MouseButton.LeftButton)
+    settle(qtbot, app)
+    assert [type(c) for c in sent] == [P.CallNext]
+    assert app.view.status_line.text() == "已呼叫 A001"  # not "请先处理完当前的号": the repeats never left
+    statuses = {t.number: t.status for t in server.snapshot().tickets}
+    assert statuses == {"A001": TicketStatus.CALLED, "A002": TicketStatus.WAITING}
+
+
+def test_a_call_with_a_lost_reply_is_resent_with_its_id_and_calls_once(qtbot, server, make_terminal) -> None:
+    issue(server, "estate"), issue(server, "estate")
+    app = make_terminal()
+    sign_in(qtbot, app)
+    sent: list[P.Command] = []
+    real_send = app.link.send
+
+    def lose_first_reply(cmd, **kw):
+        sent.append(cmd)
+        cid = real_send(cmd, **kw)
+        if len(sent) == 1:
+            # The call reaches the server, but its reply is lost: the link forgets the id (its
+            # reply will be dropped) and reports a timeout, as it does when no reply comes in time.
+            app.link._pending.pop(cid)
+            app.link.command_failed.emit(cid, "timeout", "no reply in time")
+        return cid
+
+    app.link.send = lose_first_reply
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    settle(qtbot, app)
+    assert len(sent) == 2 and sent[0] == sent[1]  # the very same command, same id
+    assert current(app) == ("A001", TicketStatus.CALLED) and app.view.status_line.text() == "已呼叫 A001"
+    statuses = {t.number: t.status for t in server.snapshot().tickets}
+    assert statuses == {"A001": TicketStatus.CALLED, "A002": TicketStatus.WAITING}
+
+
+def test_server_errors_show_in_the_status_line(qtbot, server, make_terminal) -> None:
+    app = make_terminal()
+    sign_in(qtbot, app)
+    qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    settle(qtbot, app)
+    assert app.view.status_line.text() == "暂无等候的号"
+    qtbot.keyClick(app.view, Qt.Key.Key_F9)
+    choose(qtbot, app, 0, "key", text="C0001")  # a tax ticket does not exist, and window 1 does not serve tax
+    settle(qtbot, app)
+    assert app.view.status_line.text() == "今天没有这个号"
+    assert no_dialogs_but()
+
+
+def test_transfer_offers_other_services_and_resume_only_this_windows_services(qtbot, server, make_terminal) -> None:
+    issue(server, "social"), issue(server, "estate")
+    w2 = make_terminal("window2")
+    sign_in(qtbot, w2, "s2")
+    w1 = make_terminal("window1")
+    sign_in(qtbot, w1, "s1")
+    activate(qtbot, w2)
+    for key in (Qt.Key.Key_F1, Qt.Key.Key_F3, Qt.Key.Key_F7):  # window 2: call B001, start, suspend
+        qtbot.keyClick(w2.view, key)
+        settle(qtbot, w2)
+    assert [t.number for t in w2.model.resumable()] == ["B001"]
+    qtbot.waitUntil(lambda: w1.model.state.ticket("B001").status is TicketStatus.SUSPENDED, timeout=3000)
+    assert w1.model.resumable() == [] and "resume_ticket" not in w1.model.enabled()  # window 1 serves estate only
+    assert w2.view.suspended_label.text() == "可恢复的挂起：B001"
+    # Window 1 calls A001 and transfers it to social; window 2 sees it waiting, and resumes B001.
+    activate(qtbot, w1)
+    qtbot.keyClick(w1.view, Qt.Key.Key_F1)
+    settle(qtbot, w1)
+    qtbot.keyClick(w1.view, Qt.Key.Key_F6)
+    choose(qtbot, w1, 0, "key")
+    settle(qtbot, w1)
+    activate(qtbot, w2)
+    qtbot.waitUntil(lambda: w2.model.state.ticket("A001").service == "social", timeout=3000)
+    assert w2.view.waiting_label.text() == "等候人数：社保 1　不动产登记 0"
+    qtbot.keyClick(w2.view, Qt.Key.Key_F8)
+    choose(qtbot, w2, 0, "key")
+    settle(qtbot, w2)
+    assert current(w2) == ("B001", TicketStatus.CALLED)

@@ -61,9 +61,9 @@ class TerminalView(QWidget):
             action = QAction(f"{key} {action_label(name)}", self)
             action.setObjectName(name)
             action.setShortcut(QKeySequence(key))
-            # Application-wide: the keys still work while the citizen's rating window has the
-            # focus; an open picker (window-modal) blocks them.
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            # This window's (and any window the app adds the actions to, e.g. the rating view);
+            # an open picker is another window, so it blocks them.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setAutoRepeat(False)  # a held key must not call ticket after ticket
             action.triggered.connect(lambda _checked=False, n=name: self._on_action(n))
             self.addAction(action)

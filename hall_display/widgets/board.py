@@ -336,7 +336,7 @@ class DisplayBoard(QWidget):
             n.setText(row.number if row else "")
             w.setText(row.short_window if row else "")
         self._refresh_services()
-        self._fit()
+        self.refresh_link()  # the first snapshot ends the "connecting" banner (it comes after "online")
         self._on_blink(restart=True)
 
     def _refresh_services(self) -> None:

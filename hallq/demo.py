@@ -1,14 +1,18 @@
-"""`hallq demo`: the hall server on the sample county hall, with tokens and demo clerks ready, in a fresh data dir.
+"""`hallq demo`: the sample county hall in one command — server, tokens, demo clerks, and with --simulate a live crowd.
 
-(The GUIs and the simulated crowd join the demo as their issues land.)
+(The kiosk, window terminals and wall display join the demo as their issues land.)
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
+import signal
+from datetime import datetime
 from pathlib import Path
 
-DEMO_CLERKS = (("demo1", "演示坐席一", "1234", 1), ("demo2", "演示坐席二", "1234", 2), ("demo3", "演示坐席三", "1234", 16))
+DEMO_PIN = "1234"
+DEMO_CLERKS = (("demo1", "演示坐席一", 1), ("demo2", "演示坐席二", 2), ("demo3", "演示坐席三", 16))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,48 +25,131 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8700)
     p.add_argument("--keep-hours", action="store_true",
                    help="apply the services' issuing hours (by default a demo issues at any hour)")
+    p.add_argument("--simulate", action="store_true", help="a simulated crowd arrives, clerks call and serve")
+    p.add_argument("--speed", type=float, default=60.0, help="with --simulate: simulated minutes per real minute")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
     p.set_defaults(func=run_demo)
+
+
+def provision(data: Path, hall) -> dict[str, str]:
+    """Fresh data dir with tokens for every device and a signed-up clerk for every window (PIN 1234)."""
+    from server.cli import add_clerk_in, create_token_in
+
+    if data.exists():
+        shutil.rmtree(data)
+    tokens = {"kiosk": create_token_in(data, "kiosk", "demo-kiosk", None),
+              "display": create_token_in(data, "display", "demo-display", None),
+              "admin": create_token_in(data, "admin", "demo-admin", None)}
+    for w in hall.windows:
+        tokens[f"window{w.id}"] = create_token_in(data, "window", f"demo-window{w.id}", w.id)
+    for staff, name, window in DEMO_CLERKS:
+        add_clerk_in(data, staff, name, DEMO_PIN)
+    lines = [f"{role:10} {token}" for role, token in tokens.items()]
+    (data / "tokens.txt").write_text("\n".join(lines) + "\n")
+    return tokens
 
 
 def run_demo(args: argparse.Namespace) -> int:
     import msgspec
 
     from queuecore.config import ConfigError, load_config
-    from server.app import ServerConfig
-    from server.cli import add_clerk_in, create_token_in
-    from server.runner import serve
+    from server.runner import run
 
     try:
         hall = load_config(str(args.config))
     except (ConfigError, OSError) as exc:
         print(f"error: {exc}")
         return 2
-    if not args.keep_hours:
+    if not args.keep_hours or args.simulate:
         hall = msgspec.structs.replace(hall, services=tuple(msgspec.structs.replace(s, hours=()) for s in hall.services))
-    if args.data.exists():
-        shutil.rmtree(args.data)
-    tokens = {"kiosk": create_token_in(args.data, "kiosk", "demo-kiosk", None),
-              "display": create_token_in(args.data, "display", "demo-display", None),
-              "admin": create_token_in(args.data, "admin", "demo-admin", None)}
-    for staff, name, pin, window in DEMO_CLERKS:
-        add_clerk_in(args.data, staff, name, pin)
-        tokens[f"window {window} (clerk {staff}, PIN {pin})"] = create_token_in(args.data, "window", f"demo-window{window}",
-                                                                              window)
-    lines = [f"{role:32} {token}" for role, token in tokens.items()]
-    (args.data / "tokens.txt").write_text("\n".join(lines) + "\n")
+    tokens = provision(args.data, hall)
+    run(_demo(args, hall, tokens))
+    return 0
 
-    def ready(url: str) -> None:
-        kiosk = tokens["kiosk"]
-        print(f"""
+
+async def _demo(args: argparse.Namespace, hall, tokens: dict[str, str]) -> None:
+    import logging
+
+    from server.app import SERVICE, ServerConfig
+    from server.runner import start
+
+    # The simulated crowd shares one kiosk token for what would be several kiosks: no per-kiosk limit.
+    limit = 1_000_000 if args.simulate else 60
+    runner, port = await start(ServerConfig(hall=hall, data_dir=args.data, kiosk_issue_limit=limit), args.host,
+                               args.port)
+    url = f"http://{args.host}:{port}"
+    print(f"""
 hallq demo: {hall.name_zh} ({len(hall.services)} services, {len(hall.windows)} windows)
   health     {url}/api/health
   API docs   {url}/api/openapi.json
-  live feed  {url.replace('http', 'ws')}/ws?token={tokens['display']}
-tokens (also in {args.data / 'tokens.txt'}):
-""" + "\n".join(f"  {line}" for line in lines) + f"""
+  display    {url}/display?token={tokens['display']}
+  data       {args.data.resolve()} (tokens in tokens.txt; clerks {', '.join(c[0] for c in DEMO_CLERKS)}, PIN {DEMO_PIN})
 try it:
-  curl -s -X POST {url}/api/tickets -H 'Authorization: Bearer {kiosk}' -d '{{"service": "realestate"}}'
-Ctrl-C stops the demo.{'' if args.keep_hours else '  (Issuing hours are ignored in the demo; --keep-hours applies them.)'}
-""", flush=True)
+  curl -s -X POST {url}/api/tickets -H 'Authorization: Bearer {tokens['kiosk']}' -d '{{"service": "realestate"}}'
+Ctrl-C stops the demo.""", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if args.seconds:
+        loop.call_later(args.seconds, stop.set)
+    sim_task = None
+    if args.simulate:
+        logging.getLogger("hallq.server").setLevel(logging.WARNING)
+        sim_task = asyncio.create_task(_crowd(args, hall, url, tokens))
+        print(f"simulating a crowd at {args.speed:g}x (a simulated day takes "
+              f"{(11 * 60) / args.speed:.0f} real minutes)", flush=True)
+    await stop.wait()
+    if sim_task is not None:
+        sim_task.cancel()
+        await asyncio.gather(sim_task, return_exceptions=True)
+    print(summary(runner.app[SERVICE]), flush=True)
+    await runner.cleanup()
+    print("demo stopped.", flush=True)
 
-    return serve(ServerConfig(hall=hall, data_dir=args.data), args.host, args.port, on_ready=ready)
+
+def summary(service) -> str:
+    """One paragraph from today's day report: issued, served, waiting, average wait, ratings."""
+    from server.reports import day_report
+
+    report = day_report(service.store.conn, service.clock().date())
+    issued = sum(s.issued for s in report.services)
+    served = sum(s.served for s in report.services)
+    waits = [(s.avg_wait_min, s.served + s.no_shows) for s in report.services if s.avg_wait_min is not None]
+    called = sum(n for _, n in waits)
+    avg = sum(a * n for a, n in waits) / called if called else 0.0
+    rated = sum(v for k, v in report.ratings.items() if k)
+    good = sum(v for k, v in report.ratings.items() if k >= 4)
+    wait = f"{avg:.1f} min" if avg >= 1 else f"{avg * 60:.0f} s"
+    return (f"today so far: {issued} tickets issued, {served} served, {issued - served} not served yet or no-show; "
+            f"average wait {wait}" + (f"; {rated} ratings, {good / rated:.0%} 满意 or better" if rated else ""))
+
+
+async def _crowd(args: argparse.Namespace, hall, url: str, tokens: dict[str, str]):
+    """The live crowd: the simulation's clerks use the demo windows' tokens and clerk ids."""
+    import tomllib
+    from datetime import time as dtime, timedelta
+    from zoneinfo import ZoneInfo
+
+    import aiohttp
+
+    from hallq.simulation import LiveClock, Simulation, load_simulation
+    from server.cli import add_clerk_in
+
+    sim = load_simulation(tomllib.loads(args.config.read_text(encoding="utf-8")))
+    tz = ZoneInfo(hall.timezone)
+    today = datetime.now(tz).date()
+    for w in hall.windows:  # a clerk for every window the crowd keeps busy
+        if all(c[2] != w.id for c in DEMO_CLERKS):
+            add_clerk_in(args.data, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
+    begin = datetime.combine(today, dtime.fromisoformat(sim.opens), tz) - timedelta(minutes=30)
+    async with aiohttp.ClientSession() as session:
+        async def send(method: str, path: str, token: str, body: dict | None):
+            async with session.request(method, url + path, json=body,
+                                       headers={"Authorization": f"Bearer {token}"}) as r:
+                return r.status, await r.json()
+
+        simulation = Simulation(hall, sim, today, args.seed, LiveClock(begin, args.speed), send, tokens)
+        simulation.clerk_ids = {c[2]: (c[0], DEMO_PIN) for c in DEMO_CLERKS}
+        return await simulation.run()

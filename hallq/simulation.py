@@ -102,6 +102,8 @@ class DayResult:
 class SimClock:
     """The simulation's time, which the in-process server reads as its clock (jumps from event to event)."""
 
+    scale = 1.0  # simulated minutes per measured minute
+
     def __init__(self, start: datetime) -> None:
         self.now = start
 
@@ -112,19 +114,23 @@ class SimClock:
         self.now = max(self.now, when)
 
 
-class PacedClock(SimClock):
-    """Simulated time running `speed` times faster than real time (the demo's crowd at e.g. 60x)."""
+class LiveClock(SimClock):
+    """The demo's crowd: the server keeps the real clock, while simulated time runs `speed` times
+    faster (a day's visitors in minutes). Events wait for their real moment; measured real
+    durations are scaled back to simulated minutes."""
 
-    def __init__(self, start: datetime, speed: float) -> None:
-        super().__init__(start)
+    def __init__(self, sim_start: datetime, speed: float) -> None:
+        super().__init__(sim_start)
         self.speed = speed
+        self.scale = speed
         self._t0 = time.monotonic()
 
     def __call__(self) -> datetime:
-        return self.now + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+        return datetime.now(self.now.tzinfo)
 
     async def advance_to(self, when: datetime) -> None:
-        wait = (when - self()).total_seconds() / self.speed
+        due = self._t0 + (when - self.now).total_seconds() / self.speed
+        wait = due - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
 
@@ -139,7 +145,7 @@ def load_simulation(doc: dict[str, Any]) -> SimulationConfig:
 class Simulation:
     """One business day. `send(method, path, token, body)` does the HTTP; the clock is set before each call."""
 
-    def __init__(self, hall, sim: SimulationConfig, day: date, seed: int, clock: SimClock | PacedClock,
+    def __init__(self, hall, sim: SimulationConfig, day: date, seed: int, clock: SimClock,
                  send: Callable[..., Any], tokens: dict[str, str]) -> None:
         self.hall, self.sim, self.day, self.clock, self.send, self.tokens = hall, sim, day, clock, send, tokens
         self.rng = random.Random(seed)
@@ -153,6 +159,7 @@ class Simulation:
         self.idle: set[int] = set()
         self.current: dict[int, dict] = {}
         self.called_once: set[str] = set()
+        self.clerk_ids: dict[int, tuple[str, str]] = {}  # window -> (staff id, PIN); default sim<window>/2468
         self.requests = 0
         self.last_event: datetime | None = None
         green = [p.code for p in hall.priorities if p.kind == "priority"]
@@ -190,9 +197,10 @@ class Simulation:
         opens, closes = self.at(self.sim.opens), self.at(self.sim.closes)
         self.t = opens - timedelta(minutes=30)
         await self.clock.advance_to(self.t)
-        for i, w in enumerate(self.windows):
+        for w in self.windows:
+            staff, pin = self.clerk_ids.get(w.id, (f"sim{w.id}", "2468"))
             status, _ = await self.call("POST", f"/api/windows/{w.id}/sign-in", f"window{w.id}",
-                                        {"staff_id": f"sim{w.id}", "pin": "2468"})
+                                        {"staff_id": staff, "pin": pin})
             assert status == 200, f"window {w.id} could not sign in"
             self.idle.add(w.id)
         # Arrivals: a thinned Poisson process per service (rate follows the hourly profile).
@@ -247,7 +255,7 @@ class Simulation:
         if ticket["number"] not in self.called_once:  # the wait ends at the first call
             self.called_once.add(ticket["number"])
             waited = datetime.fromisoformat(ticket["called_at"]) - datetime.fromisoformat(ticket["arrival_at"])
-            self.figures[self._origin(ticket)].waits.append(waited.total_seconds() / 60)
+            self.figures[self._origin(ticket)].waits.append(waited.total_seconds() / 60 * self.clock.scale)
         if self.rng.random() < self.sim.no_show:
             self.schedule(self.t + timedelta(minutes=1), "recall", wid)
         else:
@@ -325,7 +333,8 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
                        sim: SimulationConfig | None = None) -> DayResult:
     """Start a real server in this process on 127.0.0.1 (clock = the simulation's), provision it, run the day.
 
-    speed None: as fast as the server answers; a number: simulated time runs that many times real time."""
+    speed None: as fast as the server answers, the server's clock jumping with the simulation;
+    a number: the server keeps real time and the simulated day runs that many times faster."""
     import tomllib
 
     import aiohttp
@@ -338,6 +347,8 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
     doc = tomllib.loads(config_path.read_text(encoding="utf-8"))
     hall = parse_config(doc)
     sim = sim or load_simulation(doc)
+    if speed is not None:  # the server's real clock: any hour is an issuing hour
+        keep_hours = False
     if tickets is not None:
         sim = msgspec.structs.replace(sim, tickets_per_day=tickets, arrivals_per_hour={})
     if not keep_hours:
@@ -353,7 +364,7 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
         tokens[f"window{w.id}"] = create_token_in(data_dir, "window", f"sim-window{w.id}", w.id)
         add_clerk_in(data_dir, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
     begin = datetime.combine(day, dtime.fromisoformat(sim.opens), ZoneInfo(hall.timezone)) - timedelta(minutes=30)
-    clock = SimClock(begin) if speed is None else PacedClock(begin, speed)
+    clock = SimClock(begin) if speed is None else LiveClock(begin, speed)
     cfg = ServerConfig(hall=hall, data_dir=data_dir, durable=False, kiosk_issue_limit=1_000_000)
     runner, port = await start(cfg, "127.0.0.1", 0, clock=clock)
     base = f"http://127.0.0.1:{port}"

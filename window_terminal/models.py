@@ -90,6 +90,7 @@ class WaitingCount:
     service: str
     name: str
     count: int
+    prefix: str = ""  # the service's ticket letter, e.g. "A"
 
 
 class TerminalModel(QObject):
@@ -234,7 +235,13 @@ class TerminalModel(QObject):
         wc = self.window_config()
         if wc is None:
             return []
-        return [WaitingCount(code, self.service_name(code), len(self.state.waiting(code))) for code in wc.services]
+        hall = self.state.hall
+        out = []
+        for code in wc.services:
+            svc = hall.service(code) if hall else None
+            out.append(WaitingCount(code, self.service_name(code), len(self.state.waiting(code)),
+                                    svc.prefix if svc else code))
+        return out
 
     def resumable(self) -> list[Ticket]:
         """Suspended tickets of a service this window serves, oldest suspension first."""

@@ -129,87 +129,92 @@ You are welcome to rate our service</translation>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="293" />
+        <location filename="widgets/terminal.py" line="294" />
+        <source>挂起</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="295" />
         <source>等候</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="296" />
+        <location filename="widgets/terminal.py" line="301" />
         <source>等候人数：</source>
         <translation>Waiting: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="298" />
+        <location filename="widgets/terminal.py" line="303" />
         <source>可恢复的挂起：</source>
         <translation>Suspended, can resume: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="299" />
+        <location filename="widgets/terminal.py" line="304" />
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="308" />
+        <location filename="widgets/terminal.py" line="313" />
         <source>空闲</source>
         <translation>Idle</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="309" />
+        <location filename="widgets/terminal.py" line="314" />
         <source>当前没有号，按 F1 叫号</source>
         <translation>No current ticket; press F1 to call</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="324" />
+        <location filename="widgets/terminal.py" line="329" />
         <source>（重呼 %1 次）</source>
         <translation> (recalled %1×)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="326" />
+        <location filename="widgets/terminal.py" line="331" />
         <source>等候 %1</source>
         <translation>Waited %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="328" />
+        <location filename="widgets/terminal.py" line="333" />
         <source>办理 %1</source>
         <translation>Serving %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="330" />
+        <location filename="widgets/terminal.py" line="335" />
         <source>叫号后 %1</source>
         <translation>Called %1 ago</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="350" />
+        <location filename="widgets/terminal.py" line="355" />
         <source>请输入工号和密码</source>
         <translation>Enter staff ID and PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="368" />
+        <location filename="widgets/terminal.py" line="373" />
         <source>转移到</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="371" />
+        <location filename="widgets/terminal.py" line="376" />
         <source>恢复挂起的号</source>
         <translation>Resume a suspended ticket</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="373" />
+        <location filename="widgets/terminal.py" line="378" />
         <source>指呼：输入号码</source>
         <translation>Call by number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="373" />
+        <location filename="widgets/terminal.py" line="378" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="376" />
+        <location filename="widgets/terminal.py" line="381" />
         <source>暂停服务的原因</source>
         <translation>Reason for the pause</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="377" />
+        <location filename="widgets/terminal.py" line="382" />
         <source>补充说明（可不填）</source>
         <translation>Note (optional)</translation>
     </message>

@@ -290,8 +290,13 @@ class TerminalView(QWidget):
         self.window_label.setProperty("paused", bool(state))
         counts = m.waiting_counts()
         if self.compact:
-            self.waiting_label.setText(self.tr("等候") + " " + " ".join(f"{c.name}{c.count}" for c in counts)
-                                       + (f" · {self.tr('挂起')}{len(m.resumable())}" if m.resumable() else ""))
+            # Ticket letters, not service names: the strip has no room, and clerks know "A" is their queue.
+            suspended_word = self.tr("挂起")
+            text = self.tr("等候") + " " + " ".join(f"{c.prefix}{c.count}" for c in counts)
+            if m.resumable():
+                text += f" · {suspended_word} {len(m.resumable())}"
+            self.waiting_label.setText(text)
+            self.waiting_label.setToolTip("　".join(f"{c.prefix} {c.name} {c.count}" for c in counts))
         else:
             self.waiting_label.setText(self.tr("等候人数：") + "　".join(f"{c.name} {c.count}" for c in counts))
             suspended = m.resumable()

@@ -270,5 +270,6 @@
   setInterval(tick, 1000);
   renderLink();
   connect();
-  window.hallqDisplay = { state: S, queue, clipSequence: announcementParts, callParts, windowParts, ticketParts };
+  window.hallqDisplay = { state: S, queue, clipSequence: announcementParts, callParts, windowParts, ticketParts,
+                          audioState: () => (ctx ? ctx.state : "none") };
 })();

@@ -51,3 +51,33 @@ def test_hallq_display_parses_its_options() -> None:
     assert args.func.__name__ == "run_display"
     assert (args.server, args.token, args.zone, args.lang, args.silent, args.windowed) == (
         "http://127.0.0.1:8080", "T", "A区", "en", True, True)
+
+
+def test_hallq_display_runs_against_the_server_and_quits_on_ctrl_c(server, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", "display", "--server", server.url,
+                             "--token", server.tokens["display"], "--zone", "", "--silent", "--windowed"],
+                            env=env, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "snapshot v" in line:
+                break
+        assert any("snapshot v" in line for line in lines), "".join(lines)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -319,8 +319,9 @@ class Kiosk(QObject):
         if code in ("connection_lost", "offline"):
             # Unknown outcome: keep the command; it is re-sent with its id once the link is back.
             log.info("%s id=%s: %s; waiting for the link", type(cmd).__name__, cid, code)
-            if self.model.online:  # "offline" raced a reconnect: the link is up again already
-                self.link.send(cmd)
+            # The link reports the loss before it says "offline": look again on the next turn, and
+            # re-send at once only if an "offline" raced a reconnect that already succeeded.
+            QTimer.singleShot(0, self, self._resend_if_online)
             return
         if code == "timeout" and not self._retried and self.model.online:
             self._retried = True
@@ -334,6 +335,11 @@ class Kiosk(QObject):
             self.model.keypad_refused(f"{title}：{body}" if self.view.lang == "zh" else f"{title}: {body}")
             return
         self.model.show_refusal(code)
+
+    @Slot()
+    def _resend_if_online(self) -> None:
+        if self._pending is not None and self.link.is_online:
+            self.link.send(self._pending)
 
     # ------------------------------------------------------------ keypad, green channel, admin
 
@@ -424,7 +430,9 @@ class Kiosk(QObject):
     @Slot(str, str)
     def _on_printer_status(self, state: str, detail: str) -> None:
         self.model.set_printer(state, detail)
-        self._poll.setInterval(2000 if not self.view.printer_ok else int(self.config.printer_poll_seconds * 1000))
+        # A printer with a fault is asked more often, so "reprint" appears soon after it is fixed.
+        every = self.config.printer_poll_seconds if self.view.printer_ok else min(2.0, self.config.printer_poll_seconds)
+        self._poll.setInterval(int(every * 1000))
         self._report()
 
     @Slot()

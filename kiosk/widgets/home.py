@@ -137,12 +137,15 @@ class HomeScreen(QWidget):
                 grid.addWidget(tile, i // cols, i % cols)
             self.grid.addLayout(grid)
             self.grid.addStretch(1)
+            self._show_tiles()
             return
         # Grouped by category, each group under its heading (one group: no heading needed).
         groups = categories(buttons)
         for cat in groups:
             if len(groups) > 1:
-                self.grid.addWidget(label(cat or self.tr("其他业务"), role="section"))
+                heading = label(cat or self.tr("其他业务"), role="section")
+                self.grid.addWidget(heading)
+                heading.show()
             grid = QGridLayout()
             grid.setSpacing(16)
             for i, b in enumerate(x for x in buttons if x.category == cat):
@@ -152,3 +155,10 @@ class HomeScreen(QWidget):
                 grid.addWidget(tile, i // cols, i % cols)
             self.grid.addLayout(grid)
         self.grid.addStretch(1)
+        self._show_tiles()
+
+    def _show_tiles(self) -> None:
+        # Now, not on a later turn of the event loop (Qt's default for widgets added to a shown
+        # parent): the screen may be switched away before then and the tiles would stay hidden.
+        for tile in self.tiles.values():
+            tile.show()

@@ -85,11 +85,13 @@ class KeypadScreen(QWidget):
             b = button(text, role="key", name=f"key-{key}", min_height=h)
             b.clicked.connect(lambda _=False, k=key: self._press(k))
             self.keys.addWidget(b, i // cols, i % cols)
+            b.show()  # now, not on a later turn of the event loop
         if appointment:
             b = button(self.tr("数字") if self._letters else self.tr("字母 ABC"), role="quiet", name="key-abc",
                        min_height=h - 20)
             b.clicked.connect(lambda: self._press("abc"))
             self.keys.addWidget(b, (len(keys) + cols - 1) // cols, 0, 1, cols)
+            b.show()
 
     def render(self, v: KioskView) -> None:
         if v.keypad != self._purpose:

@@ -80,6 +80,7 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/openapi.json", "operationId": "openapi", "summary": "This document", "auth": False},
     {"path": "/api/hall", "operationId": "hall_snapshot", "summary": "Full versioned snapshot of the hall",
      "schema": P.Snapshot},
+    {"path": "/api/me", "operationId": "whoami", "summary": "This token's role, name and window (and its clerk)"},
     {"path": "/api/tickets/{number}", "operationId": "ticket_status", "summary": "One ticket and people ahead",
      "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/api/appointments", "operationId": "list_appointments", "summary": "Appointments of a day (admin)",
@@ -222,6 +223,14 @@ async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Respon
 
 
 @_reader()
+async def whoami(request: web.Request, who: auth.Principal) -> web.Response:
+    """Which device this token is: a window terminal learns its window (and clerk) before signing in."""
+    ws = request.app[SERVICE].hall.windows.get(who.window) if who.window else None
+    return _json({"role": who.role, "name": who.name, "window": who.window,
+                  "clerk": ws.clerk if ws is not None else None})
+
+
+@_reader()
 async def ticket_status(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(request.app[SERVICE].ticket_status(request.match_info["number"]))
 
@@ -333,6 +342,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/health", health)
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/hall", hall_snapshot)
+    app.router.add_get("/api/me", whoami)
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/api/reports/day", get_day_report)

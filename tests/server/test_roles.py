@@ -111,3 +111,13 @@ async def test_a_revoked_token_stops_working_and_cli_lists_it(make_server, capsy
     assert main(["token", "list", "--data", str(srv.data)]) == 0
     out = capsys.readouterr().out
     assert "test-display" in out and srv.tokens["display"] not in out  # names, never secrets
+
+
+async def test_a_token_can_ask_who_it_is(srv) -> None:
+    me = await (await srv.client.get("/api/me", headers=srv.auth("window1"))).json()
+    assert me == {"role": "window", "name": "test-window1", "window": 1, "clerk": None}
+    await srv.post("/api/windows/1/sign-in", "window1", {"staff_id": "s1", "pin": PINS["s1"]})
+    me = await (await srv.client.get("/api/me", headers=srv.auth("window1"))).json()
+    assert me["clerk"] == "s1"
+    kiosk = await (await srv.client.get("/api/me", headers=srv.auth("kiosk"))).json()
+    assert kiosk == {"role": "kiosk", "name": "test-kiosk", "window": None, "clerk": None}

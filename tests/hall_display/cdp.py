@@ -34,7 +34,8 @@ class Chromium:
     async def __aenter__(self) -> Chromium:
         exe = chromium_path()
         assert exe, "chromium is not installed"
-        self._profile = tempfile.TemporaryDirectory(prefix="hallq-chromium-")
+        # Chromium's helper processes may still write the profile for a moment after it exits.
+        self._profile = tempfile.TemporaryDirectory(prefix="hallq-chromium-", ignore_cleanup_errors=True)
         self.proc = await asyncio.create_subprocess_exec(
             exe, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
@@ -66,6 +67,11 @@ class Chromium:
                 except asyncio.TimeoutError:
                     self.proc.kill()
                     await self.proc.wait()
+            for _ in range(20):
+                shutil.rmtree(self._profile.name, ignore_errors=True)
+                if not Path(self._profile.name).exists():
+                    break
+                await asyncio.sleep(0.1)
             self._profile.cleanup()
 
     async def send(self, method: str, **params: Any) -> dict:

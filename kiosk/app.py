@@ -140,7 +140,7 @@ class Kiosk(QObject):
         self._admin_taps: list[float] = []
         self._admin_fails = 0
         self._reported: tuple[str, str] | None = None
-        self._last_screen: Screen | None = None
+        self._last_screen: tuple | None = None  # (screen, green, keypad): a new place restarts the timers
         self._countdown = 0
 
         self.printer = PrinterThread(printer, self) if printer is not None else None
@@ -456,8 +456,9 @@ class Kiosk(QObject):
     @Slot()
     def _on_view(self) -> None:
         v = self.view
-        if v.screen != self._last_screen:
-            self._last_screen = v.screen
+        place = (v.screen, v.green, v.keypad)
+        if place != self._last_screen:
+            self._last_screen = place
             if v.screen == Screen.TICKET:
                 failed = v.ticket is not None and v.ticket.print_state == PrintState.FAILED
                 self._countdown = self.config.photo_seconds if failed else self.config.ticket_seconds

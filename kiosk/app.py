@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
     def retranslate(self) -> None:
         """A new badge: it sets its text only when the link's state changes."""
         self.header.badge_slot.removeWidget(self.badge)
+        self.badge.hide()  # deleteLater waits for the event loop; until then it would overlap the new one
         self.badge.deleteLater()
         self.badge = ConnectionBadge(self._link)
         self.header.badge_slot.addWidget(self.badge)

@@ -137,6 +137,7 @@ def capture(outdir: Path) -> list[Path]:
             shot("message-cap")
             m.show_admin()
             shot("admin")
+            m.go_home()  # the admin screen would stay up while offline
             link.connection_changed.emit("offline")
             m.set_link("offline", NOW - timedelta(seconds=75), busy=False)  # the link's own time is None here
             shot("paused")
@@ -150,6 +151,7 @@ def capture(outdir: Path) -> list[Path]:
             m.go_home()
             if not elderly:
                 kiosk.toggle_language()
+                link.connection_changed.emit("online")  # the new badge reads the (never started) link
                 shot("home-en")
                 m.show_ticket(replace(ticket, print_state=PrintState.PRINTED))
                 shot("ticket-en")

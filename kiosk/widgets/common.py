@@ -100,16 +100,17 @@ class Tile(QPushButton):
             w.setStyleSheet("background: transparent;")
             lay.addWidget(w)
 
-    def set_texts(self, title: str, info: str, *, elderly: bool, enabled: bool, warn: bool = False) -> None:
+    def set_texts(self, title: str, info: str, *, elderly: bool, enabled: bool, warn: bool = False,
+                  height: int = 150) -> None:
         self.title.setText(title)
         self.info.setText(info)
         color = "#1a1a1a" if enabled else "#6b7280"
         info_color = "#b71c1c" if warn else "#1b5e20" if enabled else "#6b7280"
-        self.title.setStyleSheet(f"background: transparent; font-size: {scaled(42, elderly)}px; "
+        self.title.setStyleSheet(f"background: transparent; font-size: {scaled(40, elderly)}px; "
                                  f"font-weight: bold; color: {color};")
         self.info.setStyleSheet(f"background: transparent; font-size: {scaled(28, elderly)}px; color: {info_color};")
         self.setEnabled(enabled)
-        self.setMinimumHeight(scaled(150, elderly))
+        self.setMinimumHeight(height)
 
 
 class QrWidget(QWidget):

@@ -1,6 +1,8 @@
 """The home screen: services as large touch buttons grouped by category (or categories first), 预约取号 and 绿色通道."""
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
@@ -69,8 +71,14 @@ class HomeScreen(QWidget):
 
     def _columns(self, v: KioskView) -> int:
         if v.orientation == "landscape":
-            return 2 if v.elderly else 3
+            return 3 if v.elderly else 4
         return 1 if v.elderly else 2
+
+    @staticmethod
+    def _tile_height(v: KioskView) -> int:
+        if v.orientation == "landscape":
+            return 160 if v.elderly else 120
+        return 190 if v.elderly else 150
 
     def render(self, v: KioskView) -> None:
         in_category = v.screen == Screen.CATEGORY
@@ -95,7 +103,7 @@ class HomeScreen(QWidget):
                 self.tiles[f"cat:{cat}"].set_texts(
                     cat or self.tr("其他业务"),
                     self.tr("%1 项业务").replace("%1", str(len(members))) if open_ else self.tr("暂不可取号"),
-                    elderly=v.elderly, enabled=bool(open_))
+                    elderly=v.elderly, enabled=bool(open_), height=self._tile_height(v))
         else:
             for b in buttons:
                 self._render_tile(self.tiles[b.code], b, v)
@@ -121,13 +129,16 @@ class HomeScreen(QWidget):
             info = self.tr("等候 %1 人 · 约 %2 分钟").replace("%1", str(b.waiting)).replace("%2", str(b.wait_minutes))
         else:
             info = b.reason_text()
-        tile.set_texts(b.name(v.lang), info, elderly=v.elderly, enabled=b.enabled, warn=not b.enabled)
+        tile.set_texts(b.name(v.lang), info, elderly=v.elderly, enabled=b.enabled, warn=not b.enabled,
+                       height=self._tile_height(v))
 
     def _rebuild(self, v: KioskView, buttons: list[ServiceButton], show_categories: bool) -> None:
         clear_layout(self.grid)
         self.tiles.clear()
         cols = self._columns(v)
         if show_categories:
+            if v.orientation == "landscape":
+                cols = 4  # category names are short; a third row would not fit under the header
             grid = QGridLayout()
             grid.setSpacing(16)
             for i, cat in enumerate(categories(v.buttons)):
@@ -139,8 +150,16 @@ class HomeScreen(QWidget):
             self.grid.addStretch(1)
             self._show_tiles()
             return
-        # Grouped by category, each group under its heading (one group: no heading needed).
+        # Grouped by category, each group under its heading (one group: no heading needed) when
+        # that fits the screen; otherwise one grid, still in category order.
         groups = categories(buttons)
+        tile_h = self._tile_height(v) + 16
+        rows = sum(-(-len([b for b in buttons if b.category == c]) // cols) for c in groups)
+        budget = (1920 if v.orientation == "portrait" else 1080) - 640
+        if len(groups) > 1 and rows * tile_h + len(groups) * 56 > budget:
+            groups = groups[:1]
+            buttons = [b for c in categories(buttons) for b in buttons if b.category == c]
+            buttons = [dataclasses.replace(b, category=groups[0]) for b in buttons]
         for cat in groups:
             if len(groups) > 1:
                 heading = label(cat or self.tr("其他业务"), role="section")

@@ -170,10 +170,17 @@ class GetSnapshot(Command, tag="get_snapshot"):
     needs_clerk: ClassVar[bool] = False
 
 
+class Ping(Command, tag="ping"):
+    """Liveness for clients that cannot send WebSocket pings (browsers): the reply carries the version."""
+
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    needs_clerk: ClassVar[bool] = False
+
+
 COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
-    StartDay, OpenService, CloseService, CreateAppointments, GetSnapshot,
+    StartDay, OpenService, CloseService, CreateAppointments, GetSnapshot, Ping,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 

@@ -252,7 +252,7 @@ class HallService:
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
                                      name_masked=a.name_masked) for a in cmd.appointments]
                 return h.create_appointments(appts, now)
-            case P.GetSnapshot():
+            case P.GetSnapshot() | P.Ping():
                 return []
         raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
 
@@ -440,6 +440,8 @@ class HallService:
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
         if isinstance(cmd, P.GetSnapshot):
             return self.snapshot()
+        if isinstance(cmd, P.Ping):
+            return {"version": self.hall.version, "now": now}
         ticket = None
         for e in events:
             tid = getattr(e, "ticket_id", None)

@@ -201,7 +201,7 @@
   }
   // Browsers cannot send WebSocket pings: a cheap request whose reply must come back in time.
   function checkLive() {
-    send({ type: "get_snapshot", id: "live-" + (++ids) });
+    send({ type: "ping", id: "live-" + (++ids) });
     clearTimeout(liveDeadline);
     liveDeadline = setTimeout(() => { if (ws) ws.close(); }, LIVE_TIMEOUT_MS);
   }

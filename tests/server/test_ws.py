@@ -222,3 +222,11 @@ async def test_shutdown_closes_sockets_going_away(make_server) -> None:
     msg = await asyncio.wait_for(ws.receive(), 5)
     assert msg.type == WSMsgType.CLOSE and msg.data == WSCloseCode.GOING_AWAY
     await closing
+
+
+async def test_ping_answers_the_version_for_browsers(srv) -> None:
+    ws = await srv.ws("display")
+    snap = await recv(ws)
+    await ws.send_json({"type": "ping", "id": "live-1"})
+    reply = await recv_until(ws, "result")
+    assert (reply["id"], reply["data"]["version"]) == ("live-1", snap["version"])

@@ -303,7 +303,7 @@ class Kiosk(QObject):
         hall = self.model.hall.hall
         t = data.ticket
         qr = qr_text(self.config.ticket_url, number=t.number, ticket_id=t.id, day=t.day.isoformat(),
-                     server=self.link.server_url, hall_name=hall.name_zh if hall else "")
+                     server=self.link.server_url, hall_name=hall.name_zh if hall else "", status_path=data.status_path)
         ticket = TicketView.from_issued(data, hall, qr)
         if self.printer is None:
             ticket = replace(ticket, print_state=PrintState.FAILED, printer_state="unreachable")

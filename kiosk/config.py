@@ -33,7 +33,7 @@ class KioskConfig:
     elderly: bool = False
     windowed: bool = False  # a normal window of the orientation's size (development), not full screen
     # What the QR code on screen and ticket holds; {number}, {ticket_id}, {day}, {server} are filled in.
-    # "" = a plain text line a phone shows as is (the server has no public ticket page yet).
+    # "" = the ticket's status page on the hall server (server URL + /t/<ticket id>).
     ticket_url: str = ""
     admin_taps: int = 5  # taps on the hall name within admin_tap_seconds open the admin PIN pad
     admin_tap_seconds: float = 3.0

@@ -205,10 +205,13 @@ class TicketView:
                    qr_data=qr_data, issued_at=t.issued_at, priority_label_zh=label_zh, priority_label_en=label_en)
 
 
-def qr_text(template: str, *, number: str, ticket_id: str, day: str, server: str, hall_name: str) -> str:
-    """The QR content: the configured URL, or a plain line a phone shows as text (and staff can read)."""
+def qr_text(template: str, *, number: str, ticket_id: str, day: str, server: str, hall_name: str,
+            status_path: str = "") -> str:
+    """The QR content: the configured URL; else the ticket's status page on the hall server; else a plain line."""
     if template:
         return template.format(number=number, ticket_id=ticket_id, day=day, server=server.rstrip("/"))
+    if status_path:
+        return server.rstrip("/") + status_path
     return f"{hall_name} {number} {ticket_id}"
 
 

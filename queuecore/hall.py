@@ -612,6 +612,10 @@ class Hall:
 
     # ------------------------------------------------------------ services
 
+    def touch_services(self, codes: Iterable[str]) -> None:
+        """Mark services changed without an event: their issuing hours opened or closed as time passed."""
+        self._dirty_services.update(c for c in codes if c in self.services)
+
     def close_service(self, service: str, reason: str, now: datetime) -> list[ev.Event]:
         self._service(service)
         reason = (reason or "").strip()[:MAX_TEXT]

@@ -291,6 +291,7 @@ class IssuedTicket(msgspec.Struct, kw_only=True):
     people_ahead: int
     estimated_wait_minutes: int
     materials: tuple[str, ...]
+    status_path: str = ""  # e.g. "/t/20261123-A012": the ticket's public status page on the hall server
 
 
 # ---------------------------------------------------------------- encode / decode

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 from collections.abc import Callable
@@ -34,6 +35,7 @@ class ServerConfig:
     durable: bool = True  # fsync every commit
     kiosk_issue_limit: int = 60  # tickets per kiosk per minute
     token_cache_s: float = 30.0  # how long a token check is trusted (revocation delay)
+    tick_s: float = 10.0  # how often the server looks at the clock (issuing hours, a new day)
     heartbeat_s: float = 15.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +92,9 @@ READ_ROUTES: list[dict[str, Any]] = [
      "service times, ratings and the low ratings to follow up (admin)", "schema": DayReport,
      "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
                                                                                   "format": "date"}}]},
+    {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
+     "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
+     "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/ws", "operationId": "websocket", "summary": "WebSocket: snapshot, then changes and announcements; "
                                                            "commands with ids. Token in header or ?token="},
 ]
@@ -307,6 +312,34 @@ async def json_errors(request: web.Request, handler: Callable) -> web.StreamResp
         return _error(HTTP_CODES[exc.status], f"{exc.reason}: {request.method} {request.path}", status=exc.status)
 
 
+STATUS_TEXT = {"waiting": "等候中", "called": "请到窗口办理", "serving": "办理中", "suspended": "已挂起",
+               "no_show": "已过号，请到服务台", "done": "已办结", "cancelled": "已取消", "expired": "已过期"}
+
+
+async def public_ticket(request: web.Request) -> web.StreamResponse:
+    """The page behind a ticket's QR code: no token, ticket numbers only (JSON, or a phone page for browsers)."""
+    status = request.app[SERVICE].public_status(request.match_info["ticket_id"])
+    if status is None:
+        return _error("unknown_ticket", "no such ticket today", status=404)
+    if "text/html" not in request.headers.get("Accept", ""):
+        return _json(status)
+    esc = html.escape
+    where = ""
+    if status["status"] == "waiting":
+        where = (f"<p>您前面还有 <b>{status['people_ahead']}</b> 人等候"
+                 f"（约 {status['estimated_wait_minutes']} 分钟）</p>")
+    elif status["window_name_zh"] and status["status"] in ("called", "serving"):
+        where = f"<p>请到 <b>{esc(status['window_name_zh'])}</b> 办理</p>"
+    page = (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width,initial-scale=1'><meta http-equiv='refresh' content='20'>"
+            f"<title>{esc(status['number'])} · {esc(status['hall_name_zh'])}</title><style>body{{font-family:"
+            f"'Noto Sans CJK SC',sans-serif;text-align:center;margin:2em}}h1{{font-size:4em;margin:.2em}}</style>"
+            f"</head><body><p>{esc(status['hall_name_zh'])}</p><h1>{esc(status['number'])}</h1>"
+            f"<p>{esc(status['service_name_zh'])} · {STATUS_TEXT.get(status['status'], status['status'])}</p>"
+            f"{where}<p><small>本页每 20 秒自动刷新</small></p></body></html>")
+    return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
 async def display_page(request: web.Request) -> web.StreamResponse:
     """The wall display for TVs that only run a browser (token and zone come in the query string)."""
     page = STATIC_DIR / "display.html"
@@ -324,9 +357,20 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     async def hall_ctx(app: web.Application):
         # The store lives on the event loop's thread: SQLite objects are thread-bound.
         store = Store(config.data_dir, durable=config.durable)
-        app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit)
+        service = app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit)
         log.info("hall %s: store %s", config.hall.name_zh, store.path)
+
+        async def ticker() -> None:
+            while True:
+                await asyncio.sleep(config.tick_s)
+                try:
+                    service.tick()
+                except Exception:  # a bad tick must not stop the next ones
+                    log.exception("clock tick failed")
+
+        ticking = asyncio.create_task(ticker())
         yield
+        ticking.cancel()
         app[SERVICE].close()
         store.close()
 
@@ -348,6 +392,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/reports/day", get_day_report)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
+    app.router.add_get("/t/{ticket_id}", public_ticket)
     STATIC_DIR.mkdir(exist_ok=True)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app

@@ -60,6 +60,7 @@ class HallService:
         self.config = config
         self.kiosk_issue_limit = kiosk_issue_limit
         self._issue_times: dict[str, deque[datetime]] = {}
+        self._refusals: dict[str, str | None] | None = None
         self.store = store
         self.tz = ZoneInfo(config.timezone)
         self.clock = clock or (lambda: datetime.now(self.tz))
@@ -173,6 +174,21 @@ class HallService:
             elif cmd.window is None:
                 raise QueueErrorWithCode("invalid_format", "`window` is required")
         return cmd
+
+    def tick(self) -> None:
+        """Called every few seconds: start a new day at midnight, and tell everyone when a service's issuing
+        hours open or close (kiosks grey its button) — changes that no command causes."""
+        now = self.clock()
+        self._roll(now)
+        refusals = {code: self.hall.issuable(code, now) for code in self.hall.services}
+        if self._refusals is not None:
+            changed = [c for c, r in refusals.items() if self._refusals.get(c) != r]
+            if changed:
+                self.hall.touch_services(changed)
+                self._stage([])
+        self._refusals = refusals
+        if self._pending:
+            self._schedule_flush()
 
     def _check_rate(self, cmd: P.Command, who: Principal, now: datetime) -> None:
         """A kiosk issues at most `kiosk_issue_limit` tickets a minute: a stuck button or a prank
@@ -454,11 +470,25 @@ class HallService:
                 ticket=ticket, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
                 people_ahead=ticket.ahead_at_issue,
                 estimated_wait_minutes=self.hall.estimated_wait_minutes(ticket.service, ticket.ahead_at_issue),
-                materials=svc.materials)
+                materials=svc.materials, status_path=f"/t/{ticket.id}")
         window = self.hall.windows.get(cmd.window) if isinstance(cmd, P.WindowCommand) else None
         if window is not None and ticket is None and window.current:
             ticket = self.hall.tickets.get(window.current)
         return P.CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
+
+    def public_status(self, ticket_id: str) -> dict[str, Any] | None:
+        """What a citizen's phone may see of a ticket (no personal data): today's tickets only."""
+        t = self.hall.tickets.get(ticket_id)
+        if t is None:
+            return None
+        svc = self.hall.services.get(t.service)
+        ahead = self.hall.people_ahead(t.number, self.clock()) if t.status == "waiting" else 0
+        window = self.hall.window_configs.get(t.window) if t.window else None
+        return {"number": t.number, "service": t.service, "service_name_zh": svc.name_zh if svc else t.service,
+                "status": str(t.status), "people_ahead": ahead,
+                "estimated_wait_minutes": self.hall.estimated_wait_minutes(t.service, ahead) if svc else None,
+                "window": t.window, "window_name_zh": window.name_zh if window else None,
+                "hall_name_zh": self.config.name_zh}
 
     def ticket_status(self, number: str) -> dict[str, Any]:
         now = self.clock()

@@ -293,3 +293,18 @@ async def test_the_day_report_counts_waits_and_low_ratings(srv) -> None:
     assert report["low_ratings"][0] == {"number": "A001", "window": 1, "clerk": "s1", "level": 1,
                                         "reason": "服务态度差", "comment": None}
     assert (await srv.client.get("/api/reports/day", headers=srv.auth("display"))).status == 403
+
+
+async def test_the_qr_page_shows_a_ticket_without_a_token(srv) -> None:
+    issued = await (await srv.post("/api/tickets", "kiosk", {"service": "estate"})).json()
+    await srv.post("/api/tickets", "kiosk", {"service": "estate"})
+    path = issued["status_path"]
+    assert path == "/t/20261123-A001"
+    second = await (await srv.client.get("/t/20261123-A002")).json()
+    assert (second["number"], second["status"], second["people_ahead"]) == ("A002", "waiting", 1)
+    await sign_in(srv, 1, "s1")
+    await srv.post("/api/windows/1/call-next", "window1")
+    page = await (await srv.client.get(path, headers={"Accept": "text/html"})).text()
+    assert "A001" in page and "请到 <b>1号窗口</b> 办理" in page
+    r = await srv.client.get("/t/20261123-Z999")
+    assert (r.status, (await r.json())["code"]) == (404, "unknown_ticket")

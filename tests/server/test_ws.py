@@ -230,3 +230,28 @@ async def test_ping_answers_the_version_for_browsers(srv) -> None:
     await ws.send_json({"type": "ping", "id": "live-1"})
     reply = await recv_until(ws, "result")
     assert (reply["id"], reply["data"]["version"]) == ("live-1", snap["version"])
+
+
+async def test_kiosks_hear_when_issuing_hours_end_without_any_command(make_server) -> None:
+    srv = await make_server(tick_s=0.05)
+    ws = await srv.ws("kiosk")
+    snap = await recv(ws)
+    estate = next(s for s in snap["services"] if s["code"] == "estate")
+    assert estate["refusal"] is None  # 09:00, inside 08:30-12:00
+    await asyncio.sleep(0.2)  # the ticker's first look
+    srv.clock.now = srv.clock.now.replace(hour=12, minute=1)
+    change = await recv_until(ws, "change")
+    assert change["version"] == snap["version"] + 1 and change["events"] == []
+    (estate,) = [s for s in change["services"] if s["code"] == "estate"]
+    assert estate["refusal"] == "outside_hours"
+    assert srv.service.store.meta("version") == str(change["version"])  # stored like any change
+
+
+async def test_a_new_day_starts_at_midnight_by_itself(make_server) -> None:
+    srv = await make_server(tick_s=0.05)
+    srv.service.execute(P.IssueTicket(service="social"), KIOSK)
+    ws = await srv.ws("display")
+    await recv(ws)
+    srv.clock.now = srv.clock.now.replace(hour=23, minute=59, second=59) + __import__("datetime").timedelta(seconds=2)
+    change = await recv_until(ws, "change")
+    assert any(e["type"] == "day_started" for e in change["events"])

@@ -16,6 +16,7 @@ from hall_display.announcer import Announcer, make_announcer
 from hall_display.config import DisplayConfig
 from hall_display.models import DisplayModel
 from hall_display.widgets import DisplayBoard
+from qtclient.appkit import show_full_screen
 from qtclient.link import HallLink, LinkTimings
 from queuecore.protocol import Announcement
 
@@ -73,7 +74,7 @@ def main(config: DisplayConfig) -> int:
         display.board.show()
     else:
         display.board.setCursor(Qt.CursorShape.BlankCursor)
-        display.board.showFullScreen()
+        show_full_screen(display.board)
     display.start()
     # Ctrl+C ends the app: Python only sees the signal when the event loop hands it control.
     signal.signal(signal.SIGINT, lambda *_: QApplication.quit())

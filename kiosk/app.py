@@ -41,7 +41,7 @@ from kiosk.widgets.keypad import KeypadScreen
 from kiosk.widgets.screens import AdminScreen, BusyScreen, Header, MessageScreen, PausedScreen
 from kiosk.widgets.ticket import TicketScreen
 from printers.printer import TicketPrinter
-from qtclient.appkit import ConnectionBadge
+from qtclient.appkit import ConnectionBadge, show_full_screen
 from qtclient.link import ONLINE, HallLink
 from qtclient.state import VersionGap
 from queuecore import protocol as P
@@ -215,7 +215,7 @@ class Kiosk(QObject):
         else:
             w.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
             w.setCursor(Qt.CursorShape.BlankCursor)  # a touch screen: no mouse pointer in the middle
-            w.showFullScreen()
+            show_full_screen(w)
 
     def stop(self) -> None:
         for t in (self._idle, self._tick, self._poll):

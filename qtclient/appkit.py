@@ -85,3 +85,12 @@ def save_png(widget: QWidget, path: Path) -> Path:
     if not widget.grab().save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     return path
+
+
+def show_full_screen(widget: QWidget) -> None:
+    """Full screen even without a window manager (a kiosk PC running bare X, or Xvfb): Qt's full-screen
+    state is a request that a window manager fulfils, so the screen's geometry is set first."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        widget.setGeometry(screen.geometry())
+    widget.showFullScreen()

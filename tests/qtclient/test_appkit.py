@@ -32,3 +32,15 @@ def test_a_missing_translation_is_an_error_and_chinese_needs_none(qapp, tmp_path
     assert install_translation(qapp, "zh_CN", tmp_path, "kiosk") is None
     with pytest.raises(FileNotFoundError):
         install_translation(qapp, "en", tmp_path, "kiosk")
+
+
+def test_full_screen_takes_the_whole_screen_even_without_a_window_manager(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from qtclient.appkit import show_full_screen
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    w.resize(300, 200)
+    show_full_screen(w)
+    assert w.geometry() == w.screen().geometry() and w.isFullScreen()

@@ -28,7 +28,30 @@ def make_app(name: str, argv: list[str] | None = None) -> QApplication:
     family = cjk_family()
     if family:
         app.setFont(QFont(family, app.font().pointSize()))
+    shots = os.environ.get("HALLQ_SCREENSHOT_DIR")
+    if shots and not name.endswith("-screenshots"):
+        _start_screenshots(app, Path(shots), name, float(os.environ.get("HALLQ_SCREENSHOT_EVERY", "5")))
     return app
+
+
+def _start_screenshots(app: QApplication, folder: Path, name: str, every_s: float) -> None:
+    """HALLQ_SCREENSHOT_DIR: keep NAME[-N].png there up to date with the app's visible windows (how the
+    demo shows a machine without a screen what every app looks like)."""
+    from PySide6.QtCore import QTimer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    label = os.environ.get("HALLQ_SCREENSHOT_NAME", name)
+
+    def shoot() -> None:
+        windows = [w for w in app.topLevelWidgets() if w.isVisible() and w.width() > 1 and w.height() > 1]
+        for i, w in enumerate(sorted(windows, key=lambda w: -w.width() * w.height())):
+            save_png(w, folder / (f"{label}.png" if i == 0 else f"{label}-{i + 1}.png"))
+
+    timer = QTimer(app)
+    timer.timeout.connect(shoot)
+    timer.start(int(every_s * 1000))
+    app.aboutToQuit.connect(shoot)
+    app._hallq_screenshot_timer = timer  # keep it alive with the app
 
 
 def cjk_family() -> str | None:

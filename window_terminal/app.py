@@ -64,6 +64,7 @@ class TerminalApp(QObject):
         self._sent: dict[str, _Sent] = {}  # clerk commands awaiting a reply
         self._unsure: dict[str, _Sent] = {}  # outcome unknown: re-sent when online
         self._ratings: dict[str, _Sent] = {}  # by id, until stored
+        self._whoami: str | None = None  # the pending GET /api/me
 
         link = self.link
         link.connection_changed.connect(self.model.set_connection)
@@ -167,6 +168,10 @@ class TerminalApp(QObject):
     def _on_connection(self, state: str) -> None:
         if state != ONLINE:
             return
+        if self.model.clerk is None:
+            # Which window this token is, and whether a clerk is signed in there already (the
+            # terminal restarted mid-shift): then the working view comes back without a new sign-in.
+            self._whoami = self.link.request("GET", "/api/me")
         unsure, self._unsure = self._unsure, {}
         for cid, sent in unsure.items():
             log.info("re-sending %s id=%s to learn its outcome", sent.action, cid)
@@ -176,6 +181,15 @@ class TerminalApp(QObject):
 
     @Slot(str, object)
     def _on_finished(self, cid: str, data: Any) -> None:
+        if cid == self._whoami:
+            self._whoami = None
+            if isinstance(data, dict) and data.get("window") is not None:
+                self.model.window_id = data["window"]
+                if data.get("clerk") and self.model.clerk is None:
+                    self.model.signed_in(data["window"], data["clerk"])
+                else:
+                    self.model.changed.emit()
+            return
         if cid in self._ratings:
             sent = self._ratings.pop(cid)
             self.rating.sent(sent.command.number)  # type: ignore[attr-defined]
@@ -197,6 +211,9 @@ class TerminalApp(QObject):
 
     @Slot(str, str, str)
     def _on_failed(self, cid: str, code: str, message: str) -> None:
+        if cid == self._whoami:  # an older server without /api/me: the sign-in page as before
+            self._whoami = None
+            return
         if cid in self._ratings:
             self._rating_failed(cid, code)
             return

@@ -44,3 +44,19 @@ def test_full_screen_takes_the_whole_screen_even_without_a_window_manager(qtbot)
     w.resize(300, 200)
     show_full_screen(w)
     assert w.geometry() == w.screen().geometry() and w.isFullScreen()
+
+
+def test_screenshot_dir_keeps_a_picture_of_the_visible_windows(qtbot, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from qtclient import appkit
+
+    label = QLabel("叫号")
+    qtbot.addWidget(label)
+    label.resize(200, 80)
+    label.show()
+    app = make_app("hallq-test")
+    appkit._start_screenshots(app, tmp_path / "shots", "hallq-test", 0.05)
+    qtbot.waitUntil(lambda: (tmp_path / "shots" / "hallq-test.png").exists(), timeout=3000)
+    assert not QImage(str(tmp_path / "shots" / "hallq-test.png")).isNull()
+    app._hallq_screenshot_timer.stop()

@@ -242,3 +242,16 @@ def test_transfer_offers_other_services_and_resume_only_this_windows_services(qt
     choose(qtbot, w2, 0, "key")
     settle(qtbot, w2)
     assert current(w2) == ("B001", TicketStatus.CALLED)
+
+
+def test_a_restarted_terminal_resumes_the_clerk_signed_in_at_its_window(qtbot, server, make_terminal) -> None:
+    first = make_terminal()
+    sign_in(qtbot, first)
+    first.link.stop()
+    again = make_terminal()  # the same window token, e.g. after a crash or a reboot
+    qtbot.waitUntil(lambda: again.model.clerk == "s1", timeout=5000)
+    assert again.model.window_id == 1
+    assert again.view.stack.currentWidget() is again.view.work_page
+    fresh = make_terminal("window2")  # nobody signed in at window 2: the sign-in page, but it knows its window
+    qtbot.waitUntil(lambda: fresh.model.window_id == 2, timeout=5000)
+    assert fresh.model.clerk is None and fresh.view.stack.currentWidget() is fresh.view.sign_in_page

@@ -1,13 +1,17 @@
-"""`hallq demo`: the sample county hall in one command — server, tokens, demo clerks, and with --simulate a live crowd.
+"""`hallq demo`: the sample county hall in one command — the server, a kiosk printing to a virtual printer,
+two window terminals with demo clerks, the wall display, and with --simulate a live crowd.
 
-(The kiosk, window terminals and wall display join the demo as their issues land.)
+Without a screen (no DISPLAY / WAYLAND_DISPLAY) the apps render offscreen, the crowd runs for a
+bounded time, and screenshots of every app and the printed tickets land in an output folder.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import signal
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -28,8 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--simulate", action="store_true", help="a simulated crowd arrives, clerks call and serve")
     p.add_argument("--speed", type=float, default=60.0, help="with --simulate: simulated minutes per real minute")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
+    p.add_argument("--seconds", type=float, help="stop by itself after this many seconds (headless: 60)")
+    p.add_argument("--out", type=Path, default=Path("demo-out"), help="screenshots and printed tickets (wiped)")
+    p.add_argument("--no-apps", action="store_true", help="only the server (and the crowd)")
     p.set_defaults(func=run_demo)
+
+
+def headless() -> bool:
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def provision(data: Path, hall) -> dict[str, str]:
@@ -38,7 +48,8 @@ def provision(data: Path, hall) -> dict[str, str]:
 
     if data.exists():
         shutil.rmtree(data)
-    tokens = {"kiosk": create_token_in(data, "kiosk", "demo-kiosk", None),
+    tokens = {"kiosk": create_token_in(data, "kiosk", "demo-crowd", None),
+              "kiosk-screen": create_token_in(data, "kiosk", "demo-kiosk", None),
               "display": create_token_in(data, "display", "demo-display", None),
               "admin": create_token_in(data, "admin", "demo-admin", None)}
     for w in hall.windows:
@@ -61,9 +72,14 @@ def run_demo(args: argparse.Namespace) -> int:
     except (ConfigError, OSError) as exc:
         print(f"error: {exc}")
         return 2
+    if headless() and not args.no_apps:
+        args.simulate = True  # nobody is there to tap: let the crowd bring the screens to life
+        args.seconds = args.seconds or 60.0
     if not args.keep_hours or args.simulate:
         hall = msgspec.structs.replace(hall, services=tuple(msgspec.structs.replace(s, hours=()) for s in hall.services))
     tokens = provision(args.data, hall)
+    if args.out.exists():
+        shutil.rmtree(args.out)
     run(_demo(args, hall, tokens))
     return 0
 
@@ -100,13 +116,73 @@ Ctrl-C stops the demo.""", flush=True)
         sim_task = asyncio.create_task(_crowd(args, hall, url, tokens))
         print(f"simulating a crowd at {args.speed:g}x (a simulated day takes "
               f"{(11 * 60) / args.speed:.0f} real minutes)", flush=True)
+    apps = [] if args.no_apps else await launch_apps(args, url, tokens)
     await stop.wait()
     if sim_task is not None:
         sim_task.cancel()
         await asyncio.gather(sim_task, return_exceptions=True)
+    await stop_apps(apps)
     print(summary(runner.app[SERVICE]), flush=True)
     await runner.cleanup()
+    if apps:
+        shots = sorted((args.out / "screens").glob("*.png"))
+        tickets = sorted((args.out / "tickets").glob("*.png"))
+        print(f"screenshots ({len(shots)}):", *(f"  {p}" for p in shots), sep="\n")
+        print(f"printed tickets ({len(tickets)}) in {args.out / 'tickets'}" +
+              (f", e.g. {tickets[0]}" if tickets else ""))
     print("demo stopped.", flush=True)
+
+
+APP_STARTUP_S = 3.0
+
+
+async def launch_apps(args: argparse.Namespace, url: str, tokens: dict[str, str]) -> list:
+    """The kiosk (virtual printer), window terminals 1 and 2 (demo clerks) and the display, as processes."""
+    import aiohttp
+
+    out = args.out.resolve()
+    printer = args.data / "printer.toml"
+    printer.write_text(f'[printer]\nname = "demo"\ntransport = "virtual"\nfolder = "{out / "tickets"}"\n'
+                       f'profile = "gb18030"\nwidth_mm = 80\n', encoding="utf-8")
+    async with aiohttp.ClientSession() as s:  # the demo clerks start signed in
+        for staff, _, window in DEMO_CLERKS[:2]:
+            await s.post(f"{url}/api/windows/{window}/sign-in", json={"staff_id": staff, "pin": DEMO_PIN},
+                         headers={"Authorization": f"Bearer {tokens[f'window{window}']}"})
+    quiet = headless()
+    base_env = dict(os.environ, HALLQ_SCREENSHOT_DIR=str(out / "screens"), HALLQ_SCREENSHOT_EVERY="3")
+    if quiet:
+        base_env["QT_QPA_PLATFORM"] = "offscreen"
+    hallq = [sys.executable, "-m", "hallq"]
+    apps = {
+        "kiosk": [*hallq, "kiosk", "--server", url, "--token", tokens["kiosk-screen"], "--printer", str(printer),
+                  "--windowed"],
+        "window1": [*hallq, "window", "--server", url, "--token", tokens["window1"]],
+        "window2": [*hallq, "window", "--server", url, "--token", tokens["window2"], "--compact"],
+        "display": [*hallq, "display", "--server", url, "--token", tokens["display"], "--windowed",
+                    *(["--silent"] if quiet else [])],
+    }
+    procs = []
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    for name, cmd in apps.items():
+        log = open(out / "logs" / f"{name}.log", "wb")
+        procs.append((name, await asyncio.create_subprocess_exec(
+            *cmd, stdout=log, stderr=asyncio.subprocess.STDOUT, env=dict(base_env, HALLQ_SCREENSHOT_NAME=name))))
+    print(f"apps: {', '.join(apps)} (logs in {out / 'logs'}; "
+          f"{'offscreen, screenshots every 3 s' if quiet else 'windows on this screen'})", flush=True)
+    await asyncio.sleep(APP_STARTUP_S)
+    return procs
+
+
+async def stop_apps(procs: list) -> None:
+    for _, p in procs:
+        if p.returncode is None:
+            p.send_signal(signal.SIGTERM)
+    for name, p in procs:
+        try:
+            await asyncio.wait_for(p.wait(), 10)
+        except asyncio.TimeoutError:
+            p.kill()
+            await p.wait()
 
 
 def summary(service) -> str:
@@ -143,7 +219,8 @@ async def _crowd(args: argparse.Namespace, hall, url: str, tokens: dict[str, str
     for w in hall.windows:  # a clerk for every window the crowd keeps busy
         if all(c[2] != w.id for c in DEMO_CLERKS):
             add_clerk_in(args.data, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
-    begin = datetime.combine(today, dtime.fromisoformat(sim.opens), tz) - timedelta(minutes=30)
+    # The crowd's day starts a simulated minute before opening: the first citizens come at once.
+    begin = datetime.combine(today, dtime.fromisoformat(sim.opens), tz) - timedelta(minutes=1)
     async with aiohttp.ClientSession() as session:
         async def send(method: str, path: str, token: str, body: dict | None):
             async with session.request(method, url + path, json=body,
@@ -152,4 +229,35 @@ async def _crowd(args: argparse.Namespace, hall, url: str, tokens: dict[str, str
 
         simulation = Simulation(hall, sim, today, args.seed, LiveClock(begin, args.speed), send, tokens)
         simulation.clerk_ids = {c[2]: (c[0], DEMO_PIN) for c in DEMO_CLERKS}
+        if not args.no_apps:
+            simulation.on_issued = ticket_printer(args, hall, url)
         return await simulation.run()
+
+
+PRINTED_BY_THE_CROWD = 12
+
+
+def ticket_printer(args: argparse.Namespace, hall, url: str):
+    """The crowd's first tickets go through the demo's virtual printer too (.bin + .png in the output folder):
+    on a machine without a screen nobody taps the kiosk, and the printed tickets should still be seen."""
+    from printers.config import PrinterConfig
+    from printers.printer import TicketPrinter
+    from printers.ticket import PrintableTicket
+
+    printer = TicketPrinter(PrinterConfig.load(args.data / "printer.toml"))
+    labels = {p.code: p.name_zh for p in hall.priorities if p.kind != "normal"}
+    printed = [0]
+
+    def print_one(reply: dict) -> None:
+        if printed[0] >= PRINTED_BY_THE_CROWD:
+            return
+        printed[0] += 1
+        t = reply["ticket"]
+        printer.print_ticket(PrintableTicket(
+            hall_name=hall.name_zh, number=t["number"], service_name=reply["service_name_zh"],
+            service_name_en=reply["service_name_en"], people_ahead=reply["people_ahead"],
+            issued_at=datetime.fromisoformat(t["issued_at"]), estimated_wait_minutes=reply["estimated_wait_minutes"],
+            priority_label=labels.get(t["priority"]), status_url=url + reply.get("status_path", ""),
+            materials=tuple(reply["materials"])))
+
+    return print_one

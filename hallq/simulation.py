@@ -160,6 +160,7 @@ class Simulation:
         self.current: dict[int, dict] = {}
         self.called_once: set[str] = set()
         self.clerk_ids: dict[int, tuple[str, str]] = {}  # window -> (staff id, PIN); default sim<window>/2468
+        self.on_issued: Callable[[dict], None] | None = None  # each IssuedTicket reply, e.g. to print it
         self.requests = 0
         self.last_event: datetime | None = None
         green = [p.code for p in hall.priorities if p.kind == "priority"]
@@ -239,6 +240,8 @@ class Simulation:
             f.refused += 1
             return
         f.arrivals += 1
+        if self.on_issued is not None:
+            self.on_issued(reply)
         for w in self.windows:
             if w.id in self.idle and service in w.services:
                 self.schedule(self.t, "try_call", w.id)

@@ -240,26 +240,23 @@ async def ticket_status(request: web.Request, who: auth.Principal) -> web.Respon
     return _json(request.app[SERVICE].ticket_status(request.match_info["number"]))
 
 
-@_reader({"admin"})
-async def list_appointments(request: web.Request, who: auth.Principal) -> web.Response:
-    service = request.app[SERVICE]
+def _day(request: web.Request) -> date:
+    """The ?day=YYYY-MM-DD parameter, today by default; a bad one is refused with invalid_format."""
     raw = request.query.get("day")
     try:
-        day = date.fromisoformat(raw) if raw else service.clock().date()
+        return date.fromisoformat(raw) if raw else request.app[SERVICE].clock().date()
     except ValueError:
-        return _error("invalid_format", f"day must be YYYY-MM-DD, got {raw!r}")
-    return _json(service.store.appointments_for_day(day))
+        raise web.HTTPBadRequest(reason=f"day must be YYYY-MM-DD, got {raw!r}") from None
+
+
+@_reader({"admin"})
+async def list_appointments(request: web.Request, who: auth.Principal) -> web.Response:
+    return _json(request.app[SERVICE].store.appointments_for_day(_day(request)))
 
 
 @_reader({"admin"})
 async def get_day_report(request: web.Request, who: auth.Principal) -> web.Response:
-    service = request.app[SERVICE]
-    raw = request.query.get("day")
-    try:
-        day = date.fromisoformat(raw) if raw else service.clock().date()
-    except ValueError:
-        return _error("invalid_format", f"day must be YYYY-MM-DD, got {raw!r}")
-    return _json(day_report(service.store.conn, day))
+    return _json(day_report(request.app[SERVICE].store.conn, _day(request)))
 
 
 async def websocket(request: web.Request) -> web.StreamResponse:

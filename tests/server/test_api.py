@@ -308,3 +308,10 @@ async def test_the_qr_page_shows_a_ticket_without_a_token(srv) -> None:
     assert "A001" in page and "请到 <b>1号窗口</b> 办理" in page
     r = await srv.client.get("/t/20261123-Z999")
     assert (r.status, (await r.json())["code"]) == (404, "unknown_ticket")
+
+
+@pytest.mark.parametrize("path", ["/api/appointments?day=tomorrow", "/api/reports/day?day=2026-13-01"])
+async def test_a_bad_day_parameter_is_invalid_format(srv, path) -> None:
+    r = await srv.client.get(path, headers=srv.auth("admin"))
+    body = await r.json()
+    assert (r.status, body["code"]) == (400, "invalid_format") and "YYYY-MM-DD" in body["message"]

@@ -32,6 +32,7 @@ T = TypeVar("T")
 KIOSK_SCREEN = (1080, 1920)
 TERMINAL_SCREEN = (1024, 768)
 DISPLAY_SCREEN = (1280, 720)
+TERMINAL_CARD = "#f4f7fb"  # the current-ticket card of the terminal's work page
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -61,16 +62,18 @@ class Processes:
     """Every process a test starts; `stop_all()` ends them (their whole session: a group per process)."""
 
     def __init__(self) -> None:
-        self.procs: list[subprocess.Popen] = []
+        self.procs: list[tuple[int, subprocess.Popen]] = []  # (stop order, process)
 
-    def start(self, argv: list[str], log: Path, env: dict[str, str] | None = None, **kw) -> subprocess.Popen:
+    def start(self, argv: list[str], log: Path, env: dict[str, str] | None = None, *, order: int = 0,
+              **kw) -> subprocess.Popen:
+        """`order`: lower ones are stopped first (apps 0, then X servers 1, then the hall server 2)."""
         out = open(log, "ab")
         try:
             proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, **kw)
         finally:
             out.close()
-        self.procs.append(proc)
+        self.procs.append((order, proc))
         return proc
 
     @staticmethod
@@ -92,8 +95,7 @@ class Processes:
             proc.wait(5)
 
     def stop_all(self) -> None:
-        # Apps first, then the server and the X servers they talk to.
-        for proc in reversed(self.procs):
+        for _order, proc in sorted(self.procs, key=lambda p: p[0]):
             self.stop(proc)
 
 
@@ -138,6 +140,10 @@ class Screen:
         """Give the window the keyboard focus (no window manager here: plain XSetInputFocus), then type."""
         wid = self.window_id(window_name, logs)
         self.xdotool("windowfocus", "--sync", wid)
+        self.type(*keys)
+
+    def type(self, *keys: str) -> None:
+        """Keys to whichever window has the focus."""
         self.xdotool("key", "--delay", "80", *keys)
 
     def tap(self, x: int, y: int) -> None:
@@ -150,7 +156,7 @@ def start_xvfb(procs: Processes, size: tuple[int, int], log: Path) -> Screen:
     read_fd, write_fd = os.pipe()
     try:
         proc = procs.start(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size[0]}x{size[1]}x24",
-                            "-nolisten", "tcp", "-noreset"], log, pass_fds=(write_fd,))
+                            "-nolisten", "tcp", "-noreset"], log, order=1, pass_fds=(write_fd,))
     finally:
         os.close(write_fd)
     try:
@@ -236,7 +242,7 @@ class Hall:
         seen = log.read_text().count("listening on") if log.exists() else 0
         self.server = self.procs.start(
             [sys.executable, "-m", "hallq", "server", "--config", str(CONFIG), "--data", str(self.data),
-             "--port", str(self.port)], log, env=app_env())
+             "--port", str(self.port)], log, env=app_env(), order=2)
 
         def listening() -> str | None:
             found = re.findall(r"listening on (http://127\.0\.0\.1:(\d+))", log.read_text())
@@ -291,17 +297,30 @@ class Apps:
         proc = self.procs.start([sys.executable, "-m", "hallq", *argv], log, env=app_env(screen.display))
         return App(name, proc, screen, log)
 
+    def token_arg(self, name: str) -> str:
+        # One argument: a token may start with "-", which argparse takes for an option after "--token".
+        return f"--token={self.hall.tokens[name]}"
+
     def kiosk(self, printer_toml: Path) -> App:
-        return self.start("kiosk", ["kiosk", "--server", self.hall.url, "--token", self.hall.tokens["kiosk-1"],
+        return self.start("kiosk", ["kiosk", "--server", self.hall.url, self.token_arg("kiosk-1"),
                                     "--printer", str(printer_toml)], KIOSK_SCREEN)
 
     def terminal(self, window: int) -> App:
         return self.start(f"window-{window}", ["window", "--server", self.hall.url,
-                                               "--token", self.hall.tokens[f"window-{window}"]], TERMINAL_SCREEN)
+                                               self.token_arg(f"window-{window}")], TERMINAL_SCREEN)
 
     def display(self) -> App:
-        return self.start("display", ["display", "--server", self.hall.url, "--token", self.hall.tokens["display-1"],
+        return self.start("display", ["display", "--server", self.hall.url, self.token_arg("display-1"),
                                       "--silent"], DISPLAY_SCREEN)
+
+    def wait_signed_in(self, terminal: App, timeout: float = 15.0) -> None:
+        """The terminal shows its work page (it resumed the clerk's session via GET /api/me): the
+        current-ticket card (window_terminal/widgets/terminal.py, background #f4f7fb) is on screen."""
+        def work_page() -> bool:
+            terminal.alive()
+            return pixels_of(terminal.screen.grab(), TERMINAL_CARD) > 30000
+        wait_for(f"{terminal.name} showing its work page", work_page, timeout, terminal.logs(self.hall.server_log),
+                 every=0.2)
 
     def wait_online(self, *apps: App, timeout: float = 25.0) -> None:
         """Each app has had its first snapshot (hallq.qtclient logs "snapshot vN (connect, ...)")."""
@@ -310,6 +329,11 @@ class Apps:
                 app.alive()
                 return "(connect," in app.text()
             wait_for(f"{app.name} online", online, timeout, app.logs(self.hall.server_log))
+
+
+def no_tracebacks(*logs: Path) -> None:
+    bad = [p for p in logs if "Traceback" in p.read_text(errors="replace")]
+    assert not bad, "\n".join(tail(p, 60) for p in bad)
 
 
 # --- what the screens show ------------------------------------------------------------------------
@@ -365,3 +389,23 @@ def outlined_boxes(img: Image.Image, border: str, min_width: int = 200) -> list[
                 used |= {i, j}
                 break
     return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def press(app: App, window_name: str, keys: tuple[str, ...], what: str, done: Callable[[], object],
+          timeout: float = 10.0, logs: list[Path] = ()) -> None:
+    """Press `keys` in the app's window until done() holds. A terminal drops a key while its previous
+    command is unsettled (and logs "... dropped"); only then is the key pressed again, at most 3 times."""
+    for attempt in range(3):
+        dropped = app.text().count(" dropped")
+        app.screen.keys(window_name, *keys, logs=app.logs())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if done():
+                return
+            if app.text().count(" dropped") > dropped:
+                break  # pressed too early: press again
+            time.sleep(0.05)
+        else:
+            break
+    pytest.fail(f"{what}: not after pressing {'+'.join(keys)} in {window_name!r}\n"
+                + "\n".join(tail(p) for p in app.logs(*logs)), pytrace=False)

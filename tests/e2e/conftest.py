@@ -33,8 +33,12 @@ def hall(tmp_path: Path, procs: Processes) -> Hall:
 
 
 @pytest.fixture
-def apps(hall: Hall, procs: Processes) -> Apps:
-    return Apps(hall, procs)
+def apps(hall: Hall, procs: Processes) -> Iterator[Apps]:
+    a = Apps(hall, procs)
+    try:
+        yield a
+    finally:
+        a.save_screens()  # before `procs` stops the X servers
 
 
 @pytest.fixture

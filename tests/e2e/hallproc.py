@@ -290,12 +290,23 @@ class Apps:
 
     def __init__(self, hall: Hall, procs: Processes) -> None:
         self.hall, self.procs = hall, procs
+        self.started: list[App] = []
+
+    def save_screens(self) -> None:
+        """NAME-last.png beside the logs: what each screen showed at the end (for a failed run)."""
+        for app in self.started:
+            try:
+                app.screen.grab().save(self.hall.dir / f"{app.name}-last.png")
+            except OSError:
+                pass  # the X server is gone already
 
     def start(self, name: str, argv: list[str], size: tuple[int, int]) -> App:
         screen = start_xvfb(self.procs, size, self.hall.dir / f"xvfb-{name}.log")
         log = self.hall.dir / f"{name}.log"
         proc = self.procs.start([sys.executable, "-m", "hallq", *argv], log, env=app_env(screen.display))
-        return App(name, proc, screen, log)
+        app = App(name, proc, screen, log)
+        self.started.append(app)
+        return app
 
     def token_arg(self, name: str) -> str:
         # One argument: a token may start with "-", which argparse takes for an option after "--token".

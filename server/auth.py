@@ -18,7 +18,9 @@ class Principal:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    # "hq" first: a token never starts with "-" (which a command line would take for an option),
+    # and a leaked one is easy to recognise in logs and secret scanners.
+    return "hq" + secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:

@@ -186,6 +186,7 @@ class TerminalApp(QObject):
             if isinstance(data, dict) and data.get("window") is not None:
                 self.model.window_id = data["window"]
                 if data.get("clerk") and self.model.clerk is None:
+                    log.info("resumed clerk %s at window %s", data["clerk"], data["window"])
                     self.model.signed_in(data["window"], data["clerk"])
                 else:
                     self.model.changed.emit()
@@ -206,6 +207,7 @@ class TerminalApp(QObject):
         elif sent.action == "finish" and number:
             hall = self.model.state.hall
             self.rating.begin(number, hall.rating_reasons if hall else DEFAULT_RATING_REASONS)
+        log.info("%s done%s", sent.action, f" {number}" if number else "")
         self.model.show_message(done_message(sent.action, number))
         self.model.command_done(cid, result.version if result else None)
 

@@ -121,3 +121,10 @@ async def test_a_token_can_ask_who_it_is(srv) -> None:
     assert me["clerk"] == "s1"
     kiosk = await (await srv.client.get("/api/me", headers=srv.auth("kiosk"))).json()
     assert kiosk == {"role": "kiosk", "name": "test-kiosk", "window": None, "clerk": None}
+
+
+def test_tokens_never_look_like_a_command_line_option() -> None:
+    from server.auth import new_token
+
+    tokens = [new_token() for _ in range(500)]
+    assert all(t.startswith("hq") and len(t) >= 40 for t in tokens) and len(set(tokens)) == 500

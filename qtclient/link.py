@@ -52,8 +52,8 @@ class LinkTimings:
     dead_after: float = 12.0  # no frame and no pong for this long: the link is dead, reconnect
     backoff_initial: float = 0.5
     # A restarted hall server must have every screen back within 2 s; a refused connect to a LAN
-    # server is cheap, so even 300 screens retrying every 1.5 s cost it nothing.
-    backoff_max: float = 1.5
+    # server is cheap, so even 300 screens retrying every second cost it nothing.
+    backoff_max: float = 1.0
     backoff_jitter: float = 0.25  # +-25 %, so a hall of 30 screens does not reconnect in lockstep
     request_timeout: float = 10.0  # REST transfer timeout
 

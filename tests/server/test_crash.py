@@ -21,15 +21,19 @@ CONFIG = Path(__file__).parent / "data" / "open-hall.toml"
 pytestmark = pytest.mark.slow
 
 
-def start_server(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, log: Path, port: int = 0, config: Path = CONFIG) -> tuple[subprocess.Popen, str]:
+    """`hallq server` as a process (port 0: any free one); returns it and its URL once it listens.
+    proc.listening_at is the wall time it started listening."""
     seen = log.read_text().count("listening on") if log.exists() else 0
     out = open(log, "a")
-    proc = subprocess.Popen([sys.executable, "-m", "hallq", "server", "--config", str(CONFIG), "--data", str(data),
-                             "--port", "0", "--kiosk-limit", "1000000"], stdout=out, stderr=out, start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-m", "hallq", "server", "--config", str(config), "--data", str(data),
+                             "--port", str(port), "--kiosk-limit", "1000000"], stdout=out, stderr=out,
+                            start_new_session=True)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         m = re.findall(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())
         if len(m) > seen:
+            proc.listening_at = time.time()  # type: ignore[attr-defined]
             return proc, m[-1]
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")

@@ -24,30 +24,17 @@ from printers.config import PrinterConfig
 from printers.printer import TicketPrinter
 from printers.ticket import PrintableTicket
 from server.cli import add_clerk_in, create_token_in
+from tests.server.test_crash import start_server as start_server_process
 
-CONFIG = Path(__file__).parents[1] / "server" / "data" / "open-hall.toml"
 DISPLAYS = 3
 KILLS = 3
 pytestmark = pytest.mark.slow
 
 
 def start_server(data: Path, log: Path, port: int = 0) -> tuple[subprocess.Popen, int, float]:
-    """The server process; returns it, its port and the wall time at which it was listening."""
-    seen = log.read_text().count("listening on") if log.exists() else 0
-    out = open(log, "a")
-    proc = subprocess.Popen([sys.executable, "-m", "hallq", "server", "--config", str(CONFIG), "--data", str(data),
-                             "--port", str(port), "--kiosk-limit", "1000000"], stdout=out, stderr=out,
-                            start_new_session=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", log.read_text())
-        if len(found) > seen:
-            return proc, int(found[-1]), time.time()
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text()[-1500:]}")
-        time.sleep(0.02)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    """The server process, its port, and the wall time at which it was listening."""
+    proc, url = start_server_process(data, log, port)
+    return proc, int(url.rsplit(":", 1)[1]), proc.listening_at
 
 
 SNAPSHOT_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO hallq\.qtclient: snapshot v(\d+)", re.M)

@@ -14,6 +14,7 @@ class TicketScreen(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._printed = False
         root = QVBoxLayout(self)
         root.setContentsMargins(40, 10, 40, 20)
         root.setSpacing(12)
@@ -77,8 +78,16 @@ class TicketScreen(QWidget):
     def set_countdown(self, seconds: int) -> None:
         self.countdown.setText(self.tr("%1 秒后返回首页").replace("%1", str(seconds)) if seconds > 0 else "")
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # A tap anywhere returns home once the ticket is printed; not when it failed: the citizen
+        # must be able to photograph the number without losing it to a stray touch.
+        if self._printed:
+            self.home_requested.emit()
+        super().mousePressEvent(event)
+
     def render(self, v: KioskView) -> None:
         t = v.ticket
+        self._printed = t is not None and t.print_state == PrintState.PRINTED
         if t is None:
             return
         landscape = v.orientation == "landscape"

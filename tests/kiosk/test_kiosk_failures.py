@@ -1,6 +1,8 @@
 """When things go wrong: printer out of paper or unplugged (number on screen, reported, reprint), server down and back."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from kiosk.models import PrintState, Screen
 from printers.config import PrinterConfig
 from queuecore import protocol as P
@@ -30,6 +32,8 @@ def test_paper_out_shows_the_number_to_photograph_reports_it_and_reprints_when_p
     assert "请拍照留存" in screen.headline.text()
     assert "打印机缺纸" in screen.print_note.text()
     assert screen.reprint.isVisible() and not screen.reprint.isEnabled()
+    qtbot.mouseClick(screen.number, Qt.MouseButton.LeftButton)  # a stray touch must not lose the number
+    assert kiosk.view.screen == Screen.TICKET
     assert b"B001" not in bytes(serial_printer.received)  # nothing was sent to an empty printer
     qtbot.waitUntil(lambda: (d := printer_device(server)) is not None and d.state == "paper_out", timeout=3000)
     assert printer_device(server).name == "test-kiosk"

@@ -480,7 +480,8 @@ class Hall:
         wc, ws = self._ready_to_call(wid)
         waiting = (t for code in wc.services for t in self.waiting.get(code, {}).values())
         t = select_next(waiting, wc, priorities=self.priorities, priority_streak=ws.priority_streak,
-                        priority_ratio=self.rules.priority_ratio, now=now)
+                        priority_ratio=self.rules.priority_ratio, now=now,
+                        preference_max_wait=self.rules.preference_max_wait_minutes)
         if t is None:
             raise E.NothingWaiting(f"no ticket waits for window {wid}", window=wid)
         kind = kind_of(t, self.priorities)

@@ -85,6 +85,9 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True):
     # After this many priority calls in a row at a window, a normal ticket that has waited
     # longer than the oldest priority ticket goes first (so 绿色通道 cannot starve everyone).
     priority_ratio: int = 2
+    # A ticket that has waited this many minutes counts as the window's preferred service, so a
+    # window's last service is never starved by its first ones (None: strict preference).
+    preference_max_wait_minutes: float | None = None
     # A skipped (过号) citizen who turns up within the grace is put back this many places.
     skip_grace_minutes: int = 30
     requeue_places: int = 3

@@ -2,7 +2,8 @@
 
 Order: (1) appointments whose slot has started, (2) priority classes, except that after
 `priority_ratio` priority calls in a row a normal ticket that has waited longer goes first,
-(3) the window's preferred services, (4) oldest first.
+(3) the window's preferred services — unless a ticket has waited `preference_max_wait`
+minutes, then it counts as preferred (so a window's last service cannot starve), (4) oldest first.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def select_next(
     priority_streak: int,
     priority_ratio: int,
     now: datetime,
+    preference_max_wait: float | None = None,
 ) -> Ticket | None:
     served = {code: i for i, code in enumerate(window.services)}
     candidates = [t for t in waiting if t.service in served]
@@ -48,7 +50,11 @@ def select_next(
         return None
 
     def preference(t: Ticket) -> int:
-        return served[t.service] if window.ordered else 0
+        if not window.ordered:
+            return 0
+        if preference_max_wait is not None and (now - t.arrival_at).total_seconds() >= preference_max_wait * 60:
+            return 0
+        return served[t.service]
 
     def best(group: list[Ticket]) -> Ticket:
         return min(group, key=lambda t: (preference(t), *age_key(t)))

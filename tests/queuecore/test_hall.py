@@ -568,3 +568,12 @@ def test_a_closed_service_keeps_its_reason() -> None:
     assert hall.closed["estate"] == "网络故障"
     hall.open_service("estate", at("09:00"))
     assert hall.closed == {}
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(None, "B001"), (45, "A001")])
+def test_the_preference_limit_comes_from_the_rules(limit, expected) -> None:
+    hall = open_hall(windows=(2,), preference_max_wait_minutes=limit)
+    issue(hall, "estate", "08:40")
+    issue(hall, "social", "09:00")
+    (e,) = hall.call_next(2, at("09:30"))
+    assert e.number == expected

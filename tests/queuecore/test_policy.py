@@ -21,7 +21,7 @@ def tk(number: str, service: str, hhmm: str, priority: str = "normal", appt: str
 
 
 CASES = {
-    # name: (waiting, window, priority_streak, now, expected number or None)
+    # name: (waiting, window, priority_streak, now, expected number or None[, preference_max_wait])
     "oldest_first_within_a_service": (
         [tk("A002", "estate", "09:05"), tk("A001", "estate", "09:00"), tk("A003", "estate", "09:10")], 1, 0, "09:30",
         "A001"),
@@ -53,6 +53,10 @@ CASES = {
     "earliest_slot_first_among_due_appointments": (
         [tk("A004", "estate", "08:50", "appt", appt="09:15"), tk("A003", "estate", "09:00", "appt", appt="09:00")],
         1, 0, "09:30", "A003"),
+    "a_ticket_waiting_past_the_preference_limit_counts_as_preferred": (
+        [tk("A001", "estate", "08:40"), tk("B001", "social", "09:00")], 2, 0, "09:30", "A001", 45),
+    "below_the_preference_limit_the_window_still_prefers_its_first_service": (
+        [tk("A001", "estate", "08:50"), tk("B001", "social", "09:00")], 2, 0, "09:30", "B001", 45),
     "equal_rank_is_broken_by_sequence": (
         [tk("A002", "estate", "09:00"), tk("A001", "estate", "09:00")], 1, 0, "09:30", "A002"),
 }
@@ -60,9 +64,9 @@ CASES = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_call_order(name: str) -> None:
-    waiting, window, streak, now, expected = CASES[name]
+    waiting, window, streak, now, expected, *limit = CASES[name]
     picked = select_next(waiting, WIN[window], priorities=PRIOS, priority_streak=streak, priority_ratio=2,
-                         now=at(now))
+                         now=at(now), preference_max_wait=limit[0] if limit else None)
     assert (picked.number if picked else None) == expected
 
 

@@ -47,7 +47,8 @@ class ServiceRow:
 class DisplayModel(QObject):
     """What the screen shows. `changed` after every update; `link_changed` when the link state moves."""
 
-    changed = Signal()
+    changed = Signal()  # draw now
+    changes_applied = Signal()  # a change from the server: drawing may wait for the rest of a burst
     link_changed = Signal()
 
     def __init__(self, *, zone: str = "", lang: str = "zh", big_rows: int = 4, recent_rows: int = 8,
@@ -85,7 +86,7 @@ class DisplayModel(QObject):
             log.info("%s (the link resyncs)", exc)  # the link already asked for a snapshot
             return
         self._touch()
-        self.changed.emit()
+        self.changes_applied.emit()  # views may draw these in batches (see DisplayBoard)
 
     @Slot(object)
     def mark_called(self, ann: Announcement) -> None:

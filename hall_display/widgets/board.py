@@ -5,6 +5,8 @@ Sizes follow the widget's height (1080 px = 1.0), so the same board is readable 
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QFrame, QGraphicsOpacityEffect, QGridLayout, QHBoxLayout, QLabel, QLayout,
@@ -22,6 +24,7 @@ HIGHLIGHT_ON = "background: #ffb300; border-radius: %dpx;"
 HIGHLIGHT_OFF = "background: #5c4300; border-radius: %dpx;"
 ROW = "background: #13305c; border-radius: %dpx;"
 BLINK_MS = 450
+REFRESH_MS = 50  # the most often the board is redrawn
 STALE_OPACITY = 0.35
 
 
@@ -230,7 +233,15 @@ class DisplayBoard(QWidget):
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.update_clock)
+        # At a busy moment changes arrive by the hundred a second: draw at most every REFRESH_MS,
+        # or a display falls behind its socket (and behind the hall).
+        self._last_refresh = 0.0
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(REFRESH_MS)
+        self._refresh_soon.timeout.connect(self.refresh)
         model.changed.connect(self.refresh)
+        model.changes_applied.connect(self._schedule_refresh)
         model.link_changed.connect(self.refresh_link)
         self.retranslate()
         self._apply_scale(1.0)
@@ -323,7 +334,17 @@ class DisplayBoard(QWidget):
     # ------------------------------------------------------------ model -> screen
 
     @Slot()
+    def _schedule_refresh(self) -> None:
+        # A lone change is drawn at once; during a burst, once more when it has passed.
+        if self._refresh_soon.isActive():
+            return
+        if time.monotonic() - self._last_refresh >= REFRESH_MS / 1000:
+            self.refresh()
+        else:
+            self._refresh_soon.start()
+
     def refresh(self) -> None:
+        self._last_refresh = time.monotonic()
         m = self.model
         self.hall_name.setText(m.hall_name)
         current = m.current_calls()

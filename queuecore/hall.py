@@ -66,6 +66,11 @@ WINDOW_TRANSITIONS: dict[tuple[W, str], W] = {
 MAX_TEXT = 200
 
 
+def _text(value: str | None) -> str:
+    """Free text from a clerk or a citizen: trimmed and bounded."""
+    return (value or "").strip()[:MAX_TEXT]
+
+
 class Changes(msgspec.Struct, frozen=True):
     """What a batch of commands changed, for the store and the broadcast."""
 
@@ -198,9 +203,6 @@ class Hall:
 
     def ticket(self, number: str) -> Ticket:
         """Today's ticket with this number (case-insensitive); UnknownTicket otherwise."""
-        return self._ticket(number)
-
-    def _ticket(self, number: str) -> Ticket:
         t = self.by_number.get(number.strip().upper())
         if t is None:
             raise E.UnknownTicket(f"no ticket {number!r} today", number=number)
@@ -271,17 +273,31 @@ class Hall:
 
     def issuable(self, service: str, now: datetime) -> str | None:
         """None if a walk-in ticket can be issued now, else the error code that refuses it."""
-        svc = self._service(service)
-        if service in self.closed:
-            return E.ServiceClosed.code
-        if not svc.within_hours(now.time()):
-            return E.OutsideHours.code
-        if svc.daily_cap is not None and self.issued.get(service, 0) >= svc.daily_cap:
-            return E.DailyCapReached.code
+        try:
+            self._check_issuable(self._service(service), now)
+        except E.QueueError as exc:
+            return exc.code
         return None
 
+    def _check_issuable(self, svc: Service, now: datetime) -> None:
+        self._require_open(svc)
+        if not svc.within_hours(now.time()):
+            hours = ", ".join(str(r) for r in svc.hours)
+            raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=svc.code, hours=hours)
+        if svc.daily_cap is not None and self.issued.get(svc.code, 0) >= svc.daily_cap:
+            raise E.DailyCapReached(f"{svc.name_zh}: all {svc.daily_cap} tickets for today are issued",
+                                    service=svc.code)
+
+    def _require_open(self, svc: Service) -> None:
+        if svc.code in self.closed:
+            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=svc.code)
+
+    def _require_served(self, wc: WindowConfig, t: Ticket) -> None:
+        if t.service not in wc.services:
+            raise E.NotServedHere(f"window {wc.id} does not serve {t.service}", window=wc.id, service=t.service)
+
     def people_ahead(self, number: str, now: datetime) -> int:
-        t = self._ticket(number)
+        t = self.ticket(number)
         return people_ahead(t, self.waiting.get(t.service, {}).values(), self.priorities, now)
 
     def active_tickets(self) -> list[Ticket]:
@@ -317,7 +333,7 @@ class Hall:
         return out
 
     def roll_day(self, now: datetime) -> list[ev.Event]:
-        return self.start_day(now.date(), now) if self.day != now.date() else []
+        return self.start_day(now.date(), now)
 
     # ------------------------------------------------------------ issuing
 
@@ -349,23 +365,13 @@ class Hall:
             raise E.UnknownPriority(f"unknown priority class {priority!r}", priority=priority)
         if cls.kind is PriorityKind.APPOINTMENT:
             raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
-        refusal = self.issuable(service, now)
-        if refusal == E.ServiceClosed.code:
-            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=service)
-        if refusal == E.OutsideHours.code:
-            hours = ", ".join(str(r) for r in svc.hours)
-            raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=service, hours=hours)
-        if refusal == E.DailyCapReached.code:
-            raise E.DailyCapReached(f"{svc.name_zh}: all {svc.daily_cap} tickets for today are issued", service=service)
+        self._check_issuable(svc, now)
         t = self._new_ticket(svc, priority, now, None)
         return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=service, priority=priority,
                                 ahead=t.ahead_at_issue)]
 
     def create_appointment(self, appt: Appointment, now: datetime) -> list[ev.Event]:
-        self._check_appointment(appt)
-        self.appointments[appt.code] = appt
-        self._dirty_appointments.add(appt.code)
-        return [ev.AppointmentCreated(at=now, code=appt.code, service=appt.service, start=appt.start)]
+        return self.create_appointments([appt], now)
 
     def create_appointments(self, appts: list[Appointment], now: datetime) -> list[ev.Event]:
         """Import a batch of appointments: all of them, or (on any bad one) none."""
@@ -375,10 +381,10 @@ class Hall:
             raise E.DuplicateAppointment(f"appointment codes repeated in the batch: {', '.join(dupes)}", codes=dupes)
         for a in appts:
             self._check_appointment(a)
-        out: list[ev.Event] = []
         for a in appts:
-            out += self.create_appointment(a, now)
-        return out
+            self.appointments[a.code] = a
+            self._dirty_appointments.add(a.code)
+        return [ev.AppointmentCreated(at=now, code=a.code, service=a.service, start=a.start) for a in appts]
 
     def _check_appointment(self, appt: Appointment) -> None:
         self._service(appt.service)
@@ -409,8 +415,7 @@ class Hall:
             raise E.AppointmentExpired(f"the slot at {appt.start:%Y-%m-%d %H:%M} has passed", code=appt.code,
                                        start=appt.start.isoformat())
         svc = self._service(appt.service)
-        if svc.code in self.closed:
-            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=svc.code)
+        self._require_open(svc)
         priority = self.appointment_class()
         t = self._new_ticket(svc, priority, now, appt.start)
         appt.ticket_id, appt.checked_in_at = t.id, now
@@ -454,7 +459,7 @@ class Hall:
         new = self._wmove(ws, "pause")
         if ws.current is not None:
             raise E.WindowBusy(f"finish {self.tickets[ws.current].number} before pausing", window=wid)
-        reason = (reason or "").strip()[:MAX_TEXT]
+        reason = _text(reason)
         self._set_window(ws, status=new, pause_reason=reason, since=now)
         return [ev.WindowPaused(at=now, window=wid, reason=reason)]
 
@@ -495,10 +500,9 @@ class Hall:
         """Call one ticket by its number (指呼), e.g. a late citizen standing at the window."""
         self._require_day(now)
         wc, ws = self._ready_to_call(wid)
-        t = self._ticket(number)
+        t = self.ticket(number)
         self._move(t, "call")
-        if t.service not in wc.services:
-            raise E.NotServedHere(f"window {wid} does not serve {t.service}", window=wid, service=t.service)
+        self._require_served(wc, t)
         if t.status is T.NO_SHOW:
             self._check_grace(t, now)
         return [self._call(wc, ws, t, now, specific=True)]
@@ -529,7 +533,7 @@ class Hall:
     def finish(self, wid: int, now: datetime, outcome: str = "done") -> list[ev.Event]:
         ws, t = self._current(wid)
         t.status = self._move(t, "finish")
-        t.finished_at, t.outcome = now, (outcome or "done").strip()[:MAX_TEXT]
+        t.finished_at, t.outcome = now, _text(outcome) or "done"
         if t.serving_at is None:
             t.serving_at = t.called_at
         self._touch(t)
@@ -543,8 +547,7 @@ class Hall:
         svc = self._service(service)
         if svc.code == t.service:
             raise E.InvalidArgument(f"{t.number} is already in {service}")
-        if svc.code in self.closed:
-            raise E.ServiceClosed(f"{svc.name_zh} is closed today", service=service)
+        self._require_open(svc)
         keep = self.rules.transfer_keeps_arrival if keep_arrival is None else keep_arrival
         old = t.service
         self._dirty_services.add(old)
@@ -571,10 +574,9 @@ class Hall:
 
     def resume(self, wid: int, number: str, now: datetime) -> list[ev.Event]:
         wc, ws = self._ready_to_call(wid)
-        t = self._ticket(number)
+        t = self.ticket(number)
         new = self._move(t, "resume")
-        if t.service not in wc.services:
-            raise E.NotServedHere(f"window {wid} does not serve {t.service}", window=wid, service=t.service)
+        self._require_served(wc, t)
         t.status, t.window, t.clerk, t.called_at, t.recalls = new, wid, ws.clerk, now, 0
         self._touch(t)
         self._set_window(ws, current=t.id)
@@ -589,7 +591,7 @@ class Hall:
     def requeue(self, number: str, now: datetime) -> list[ev.Event]:
         """A skipped citizen came back within the grace: put them back `requeue_places` places."""
         self._require_day(now)
-        t = self._ticket(number)
+        t = self.ticket(number)
         new = self._move(t, "requeue")
         self._check_grace(t, now)
         places = self.rules.requeue_places
@@ -605,11 +607,11 @@ class Hall:
         return [ev.TicketRequeued(at=now, ticket_id=t.id, number=t.number, places=min(places, len(queue)))]
 
     def cancel(self, number: str, reason: str, now: datetime) -> list[ev.Event]:
-        t = self._ticket(number)
+        t = self.ticket(number)
         t.status = self._move(t, "cancel")
         t.finished_at, t.outcome = now, "cancelled"
         self._touch(t)
-        return [ev.TicketCancelled(at=now, ticket_id=t.id, reason=(reason or "").strip()[:MAX_TEXT])]
+        return [ev.TicketCancelled(at=now, ticket_id=t.id, reason=_text(reason))]
 
     # ------------------------------------------------------------ services
 
@@ -619,7 +621,7 @@ class Hall:
 
     def close_service(self, service: str, reason: str, now: datetime) -> list[ev.Event]:
         self._service(service)
-        reason = (reason or "").strip()[:MAX_TEXT]
+        reason = _text(reason)
         if self.closed.get(service) == reason:
             return []
         self.closed[service] = reason
@@ -640,7 +642,7 @@ class Hall:
              comment: str = "") -> list[ev.Event]:
         """好差评 for a finished visit at this window: once; levels 1-2 need a reason; 0 = 未评价."""
         self._window(wid)
-        t = self._ticket(number)
+        t = self.ticket(number)
         self._move(t, "rate")
         if t.window != wid:
             raise E.NotAtWindow(f"{t.number} was served at window {t.window}, not {wid}", number=t.number)
@@ -648,7 +650,7 @@ class Hall:
             raise E.AlreadyRated(f"{t.number} was already rated", number=t.number)
         if level not in RATING_LEVELS:
             raise E.InvalidArgument(f"rating level must be one of {sorted(RATING_LEVELS)}", level=level)
-        reason, comment = (reason or "").strip()[:MAX_TEXT], (comment or "").strip()[:MAX_TEXT]
+        reason, comment = _text(reason), _text(comment)
         if level in LOW_RATINGS and not reason:
             raise E.ReasonRequired(f"{RATING_LEVELS[level][0]} needs a reason", level=level)
         t.rating, t.rating_reason, t.rating_comment, t.rated_at = level, reason or None, comment or None, now
@@ -660,9 +662,10 @@ class Hall:
         """A device's health; only a change of state or detail is an event."""
         if not name or not kind or not state:
             raise E.InvalidArgument("a device report needs a name, a kind and a state")
+        detail = _text(detail)  # bounded before comparing: a long detail repeated is no change
         old = self.devices.get(name)
         if old is not None and (old.kind, old.state, old.detail) == (kind, state, detail):
             return []
-        self.devices[name] = DeviceState(name=name, kind=kind, state=state, detail=detail[:MAX_TEXT], since=now)
+        self.devices[name] = DeviceState(name=name, kind=kind, state=state, detail=detail, since=now)
         self._dirty_devices.add(name)
-        return [ev.DeviceReported(at=now, name=name, kind=kind, state=state, detail=detail[:MAX_TEXT])]
+        return [ev.DeviceReported(at=now, name=name, kind=kind, state=state, detail=detail)]

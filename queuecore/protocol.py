@@ -326,14 +326,18 @@ def _id_of(raw: bytes | str) -> str | None:
     return cid if isinstance(cid, str) and len(cid) <= 64 else None
 
 
-def decode_command(raw: bytes | str) -> Command:
-    """A tagged command from a socket frame; ProtocolError (with the id, if readable) otherwise."""
+def _decode(decoder: msgspec.json.Decoder, raw: bytes | str) -> Any:
     try:
-        return _command_decoder.decode(raw)
+        return decoder.decode(raw)
     except msgspec.ValidationError as exc:
         raise ProtocolError("invalid_format", str(exc), _id_of(raw)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+
+
+def decode_command(raw: bytes | str) -> Command:
+    """A tagged command from a socket frame; ProtocolError (with the id, if readable) otherwise."""
+    return _decode(_command_decoder, raw)
 
 
 _class_decoders = {cls: msgspec.json.Decoder(cls) for cls in COMMANDS}
@@ -343,12 +347,7 @@ def command_from_body(cls: type[Command], raw: bytes, **path: Any) -> Command:
     """A command of a known type from a REST body (`type` may be left out) plus path parameters."""
     if set(path) <= {"window"}:
         # Fast path (the hot routes): decode straight into the class, then fill the window.
-        try:
-            cmd = _class_decoders[cls].decode(raw if raw.strip() else b"{}")
-        except msgspec.ValidationError as exc:
-            raise ProtocolError("invalid_format", str(exc), _id_of(raw)) from None
-        except msgspec.DecodeError as exc:
-            raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+        cmd = _decode(_class_decoders[cls], raw if raw.strip() else b"{}")
         if "window" in path:
             if cmd.window is not None and cmd.window != path["window"]:
                 raise ProtocolError("invalid_format", "`window` in the body disagrees with the URL", cmd.id)
@@ -368,7 +367,7 @@ def command_from_body(cls: type[Command], raw: bytes, **path: Any) -> Command:
             raise ProtocolError("invalid_format", f"`{key}` in the body disagrees with the URL", obj.get("id"))
         obj[key] = value
     try:
-        return msgspec.convert(obj, AnyCommand, strict=True)
+        return msgspec.convert(obj, cls, strict=True)
     except msgspec.ValidationError as exc:
         cid = obj.get("id")
         raise ProtocolError("invalid_format", str(exc), cid if isinstance(cid, str) else None) from None

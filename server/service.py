@@ -1,7 +1,8 @@
 """The hall service: authorize a command, decide it in the pure core, persist, then tell every subscriber.
 
-Rule: `execute` is synchronous. Between deciding and broadcasting there is no await, so two
-windows can never be handed the same ticket and no lock is needed.
+Rule: decisions are made one at a time, synchronously, on the event loop, so two windows can
+never be handed the same ticket and no lock is needed. A decision is stored (group commit)
+before anyone is answered or told.
 """
 from __future__ import annotations
 
@@ -73,18 +74,18 @@ class HallService:
         self._kick_scheduled = False
         self._joiners: list[Subscriber] = []  # subscribers waiting for the staged batch to be stored
         self._readers: list[asyncio.Future] = []
-        self.hall = self._load()
+        self._load()
         self._roll(self.clock())
         self.flush()
 
     # ------------------------------------------------------------ state
 
-    def _load(self) -> Hall:
+    def _load(self) -> None:
+        """(Re)build the hall from the store: at start, and after a failed write."""
         state = self.store.load()
-        hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
-                    appointments=state.appointments, closed_services=state.closed_services, version=state.version,
-                    devices=state.devices)
-        self.hall = hall
+        self.hall = hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
+                                appointments=state.appointments, closed_services=state.closed_services,
+                                version=state.version, devices=state.devices)
         self._replies.clear()
         for token, command_id, reply in self.store.recent_replies(IDEMPOTENCY_CACHE):
             self._replies[(token, command_id)] = msgspec.json.decode(reply, type=P.Result)
@@ -92,17 +93,17 @@ class HallService:
         if state.day:
             for _, data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
                                                     since=state.day.isoformat()):
-                self._remember_call(msgspec.json.decode(data, type=ev.AnyEvent))
+                e = msgspec.json.decode(data, type=ev.AnyEvent)
+                if isinstance(e, ev.ANNOUNCED):
+                    self.recent_calls.append(self._call_view(e))
         log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
                  state.day, state.version, len(state.tickets), len(hall.active_tickets()))
-        return hall
 
-    def _remember_call(self, e: ev.Event) -> None:
-        if isinstance(e, ev.ANNOUNCED):
-            t = self.hall.tickets.get(e.ticket_id)
-            service = t.service if t else getattr(e, "service", "")
-            self.recent_calls.append(P.CallView(ticket_id=e.ticket_id, number=e.number, service=service,
-                                                window=e.window, at=e.at, recall=getattr(e, "recalls", 0)))
+    def _call_view(self, e: ev.Event) -> P.CallView:
+        """A call, recall or resumed visit as displays list it."""
+        t = self.hall.tickets.get(e.ticket_id)
+        return P.CallView(ticket_id=e.ticket_id, number=e.number, service=t.service if t else getattr(e, "service", ""),
+                          window=e.window, at=e.at, recall=getattr(e, "recalls", 0))
 
     def service_states(self, codes: list[str] | None = None) -> list[P.ServiceState]:
         now = self.clock()
@@ -172,7 +173,7 @@ class HallService:
                     if ws is None or ws.clerk is None:
                         raise Denied(403, "clerk_not_signed_in", f"sign in at window {cmd.window} first")
             elif cmd.window is None:
-                raise QueueErrorWithCode("invalid_format", "`window` is required")
+                raise P.ProtocolError("invalid_format", "`window` is required")
         return cmd
 
     def tick(self) -> None:
@@ -270,7 +271,7 @@ class HallService:
                 return h.create_appointments(appts, now)
             case P.GetSnapshot() | P.Ping():
                 return []
-        raise QueueErrorWithCode("invalid_format", f"unsupported command {type(cmd).__name__}")
+        raise P.ProtocolError("invalid_format", f"unsupported command {type(cmd).__name__}")
 
     def _stage(self, events: list[ev.Event]) -> Staged | None:
         """Freeze what the last decision changed (rows, pushes) and queue it for the next group commit.
@@ -280,17 +281,13 @@ class HallService:
         changes = self.hall.take_changes()
         if changes is None:
             return None
-        announcements, calls = [], []
-        for e in events:
-            if isinstance(e, ev.ANNOUNCED):
-                wc = self.hall.window_configs[e.window]
-                t = self.hall.tickets[e.ticket_id]
-                recall = getattr(e, "recalls", 0)
-                announcements.append(P.Announcement(
-                    version=changes.version, ticket_id=e.ticket_id, number=e.number, service=t.service,
-                    window=e.window, window_name_zh=wc.name_zh, window_name_en=wc.name_en, recall=recall, at=e.at))
-                calls.append(P.CallView(ticket_id=e.ticket_id, number=e.number, service=t.service, window=e.window,
-                                        at=e.at, recall=recall))
+        calls = [self._call_view(e) for e in events if isinstance(e, ev.ANNOUNCED)]
+        announcements = []
+        for c in calls:
+            wc = self.hall.window_configs[c.window]
+            announcements.append(P.Announcement(
+                version=changes.version, ticket_id=c.ticket_id, number=c.number, service=c.service, window=c.window,
+                window_name_zh=wc.name_zh, window_name_en=wc.name_en, recall=c.recall, at=c.at))
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
                         services=self.service_states(changes.services), announcements=announcements,
                         devices=changes.devices)
@@ -320,7 +317,7 @@ class HallService:
             # Memory ran ahead of the file: go back to what is stored. Every command of the
             # batch is answered store_unavailable, so nobody was told of a lost change.
             log.error("store write failed: reloading the hall from %s", self.store.path)
-            self.hall = self._load()
+            self._load()
             ok = False
         else:
             for staged in pending:
@@ -375,7 +372,6 @@ class HallService:
         """Authorize and decide one command; stage its changes. Returns the reply and whether it may be cached."""
         started = time.perf_counter()
         now = self.clock()
-        cacheable = True
         try:
             self._roll(now)
             cmd = self._authorize(cmd, who)
@@ -383,14 +379,18 @@ class HallService:
             events = self._dispatch(cmd, now, pin_ok, who)
             staged = self._stage(events)
             # Encoded now: the objects in it change with the next decision, before the reply goes out.
-            reply: P.Result | P.Error = P.Result(id=cmd.id, data=msgspec.Raw(P.encode(
-                self._result_data(cmd, events, now))))
+            # (A snapshot is taken once the batch is stored: see execute/submit.)
+            reply: P.Result | P.Error = P.Result(id=cmd.id, data=None if isinstance(cmd, P.GetSnapshot) else
+                                                 msgspec.Raw(P.encode(self._result_data(cmd, events, now))))
+            # Reads are answered afresh each time: a replayed snapshot would be stale (and large).
+            cacheable = not isinstance(cmd, P.GetSnapshot | P.Ping)
             if staged is not None and cmd.id:
                 staged.rows.replies.append((who.key, cmd.id, P.encode_text(reply), now.isoformat()))
             outcome = f"ok v{self.hall.version}"
-        except (QueueError, QueueErrorWithCode) as exc:
+        except (QueueError, P.ProtocolError) as exc:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message, details=getattr(exc, "details", {}))
             outcome = exc.code
+            cacheable = True
         except Denied as exc:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message)
             outcome = exc.code
@@ -427,6 +427,8 @@ class HallService:
         reply, cacheable = self._decide(cmd, who, pin_ok)
         if not self.flush():
             return self._store_failed(cmd)
+        if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
+            reply = P.Result(id=cmd.id, data=self.snapshot())
         if cacheable:
             self._remember(cmd, who, reply)
         return reply
@@ -454,8 +456,6 @@ class HallService:
         return reply
 
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
-        if isinstance(cmd, P.GetSnapshot):
-            return self.snapshot()
         if isinstance(cmd, P.Ping):
             return {"version": self.hall.version, "now": now}
         ticket = None
@@ -494,14 +494,6 @@ class HallService:
         now = self.clock()
         t = self.hall.ticket(number)
         return {"ticket": t, "people_ahead": self.hall.people_ahead(number, now) if t.status == "waiting" else 0}
-
-
-class QueueErrorWithCode(Exception):
-    """A request the core never sees (e.g. a missing window id): stable code, 400."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message, self.details = code, message, {}
 
 
 def _brief(cmd: P.Command) -> str:

@@ -91,7 +91,7 @@ class HallService:
             self._replies[(token, command_id)] = msgspec.json.decode(reply, type=P.Result)
         self.recent_calls.clear()
         if state.day:
-            for _, data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
+            for data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
                                                     since=state.day.isoformat()):
                 e = msgspec.json.decode(data, type=ev.AnyEvent)
                 if isinstance(e, ev.ANNOUNCED):

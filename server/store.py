@@ -146,17 +146,11 @@ class Store:
         # FULL: the WAL is fsynced at every commit, so an acknowledged ticket survives power loss.
         self.conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.conn.execute("PRAGMA busy_timeout=5000")
-        # Hall state is written through its own connection, used by one thread at a time (the
-        # server's store thread, or the caller in synchronous use); reads use `conn`.
-        self.wconn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.wconn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        self.wconn.execute("PRAGMA busy_timeout=5000")
         self._encoder = msgspec.json.Encoder()
         self.migrate()
         self._meta_written: dict[str, str] = {}
 
     def close(self) -> None:
-        self.wconn.close()
         self.conn.close()
 
     # ------------------------------------------------------------ schema
@@ -175,15 +169,14 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     @contextmanager
-    def _transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[None]:
-        conn = conn or self.conn
-        conn.execute("BEGIN IMMEDIATE")
+    def _transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        self.conn.execute("COMMIT")
 
     # ------------------------------------------------------------ hall state
 
@@ -200,23 +193,16 @@ class Store:
                      getattr(e, "window", None), enc(e).decode()) for e in events],
         )
 
-    def save(self, changes: Changes, events: Iterable[Event], *, day: date | None,
-             closed_services: dict[str, str]) -> None:
-        """Write one command's changes and events atomically (fsync before returning)."""
-        self.save_batch([self.rows_for(changes, events)], day=day, closed_services=closed_services)
-
     def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str]) -> None:
-        """Write several commands' rows in one transaction: all or none, one fsync.
-
-        Few, large calls (executemany): on the store thread each call has to win the GIL back."""
+        """Write several commands' rows in one transaction: all or none, one fsync, few large calls."""
         meta = {"day": day.isoformat() if day else "",
                 "closed_services": msgspec.json.encode(dict(sorted(closed_services.items()))).decode()}
         if batch and not batch[-1].events:  # otherwise the last event row carries the version
             meta["version"] = str(batch[-1].version)
         meta_rows = [(k, v) for k, v in meta.items() if self._meta_written.get(k) != v]
         try:
-            with self._transaction(self.wconn):
-                ex = self.wconn.executemany
+            with self._transaction():
+                ex = self.conn.executemany
                 for sql, rows in ((_TICKET_UPSERT, [r for b in batch for r in b.tickets]),
                                   (_WINDOW_UPSERT, [r for b in batch for r in b.windows]),
                                   (_APPT_UPSERT, [r for b in batch for r in b.appointments]),
@@ -238,13 +224,13 @@ class Store:
 
     def load(self) -> LoadedState:
         """The current business day's tickets, every window, today's and future appointments."""
-        day_text = self.meta("day")
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        day_text = meta.get("day", "")
         day = date.fromisoformat(day_text) if day_text else None
         last = self.conn.execute("SELECT version FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        version = max(int(self.meta("version", "0")), last[0] if last else 0)
-        self._meta_written = {"version": self.meta("version", "0"), "day": day_text,
-                              "closed_services": self.meta("closed_services")}
-        raw_closed = self.meta("closed_services")
+        version = max(int(meta.get("version", "0")), last[0] if last else 0)
+        raw_closed = meta.get("closed_services", "")
+        self._meta_written = {"version": meta.get("version", "0"), "day": day_text, "closed_services": raw_closed}
         if raw_closed.startswith("{"):
             closed = msgspec.json.decode(raw_closed, type=dict[str, str])
         else:  # schema 1-2 files kept a comma list, without reasons
@@ -270,20 +256,14 @@ class Store:
                                  (limit,)).fetchall()
         return list(reversed(rows))
 
-    def recent_events(self, types: Iterable[str], limit: int, since: str = "") -> list[tuple[int, str]]:
+    def recent_events(self, types: Iterable[str], limit: int, since: str = "") -> list[str]:
+        """The newest `limit` events of these types since `since` (ISO time), oldest first, as JSON."""
         marks = ", ".join("?" for _ in types)
         rows = self.conn.execute(
-            f"SELECT version, data FROM events WHERE type IN ({marks}) AND at >= ? ORDER BY seq DESC LIMIT ?",
+            f"SELECT data FROM events WHERE type IN ({marks}) AND at >= ? ORDER BY seq DESC LIMIT ?",
             [*types, since, limit],
         ).fetchall()
-        return list(reversed(rows))
-
-    def count(self, table: str) -> int:
-        return self.db[table].count
-
-    def tickets_for_day(self, day: date) -> list[Ticket]:
-        return [_from_row(row, Ticket)
-                for row in self.db.query("SELECT * FROM tickets WHERE day = ? ORDER BY id", [day.isoformat()])]
+        return [data for (data,) in reversed(rows)]
 
     def appointments_for_day(self, day: date) -> list[Appointment]:
         return [_from_row(row, Appointment)
@@ -318,5 +298,3 @@ class Store:
         rows = list(self.db.query("SELECT * FROM clerks WHERE staff_id = ?", [staff_id]))
         return rows[0] if rows else None
 
-    def clerks(self) -> list[dict]:
-        return list(self.db.query("SELECT staff_id, name FROM clerks ORDER BY staff_id"))

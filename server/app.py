@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import time
@@ -126,6 +127,11 @@ def _error(code: str, message: str, details: dict | None = None, status: int | N
     return _json({"code": code, "message": message, "details": details or {}}, status or STATUS.get(code, 409))
 
 
+def _refused(exc: Denied | QueueError | P.ProtocolError) -> web.Response:
+    """A refusal as JSON with its stable code (and its status: 401/403 for Denied, by code otherwise)."""
+    return _error(exc.code, exc.message, getattr(exc, "details", None), getattr(exc, "status", None))
+
+
 def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Principal:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
@@ -179,10 +185,8 @@ def _command_handler(route: Route) -> Callable:
             except web.HTTPRequestEntityTooLarge:
                 return _error("too_large", f"the body is over {request.client_max_size} bytes", status=413)
             cmd = P.command_from_body(route.command, body, **path)
-        except Denied as exc:
-            return _error(exc.code, exc.message, status=exc.status)
-        except P.ProtocolError as exc:
-            return _error(exc.code, exc.message)
+        except (Denied, P.ProtocolError) as exc:
+            return _refused(exc)
         key = request.headers.get("Idempotency-Key")
         if key and cmd.id is None:
             cmd = msgspec.structs.replace(cmd, id=key[:64])
@@ -202,9 +206,13 @@ async def health(request: web.Request) -> web.Response:
                   "uptime_s": round(time.monotonic() - request.app[STARTED], 1), "now": service.clock()})
 
 
+@functools.cache
+def _openapi_document() -> bytes:
+    return schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES))  # built once: the routes are fixed
+
+
 async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES)),
-                        content_type="application/json")
+    return web.Response(body=_openapi_document(), content_type="application/json")
 
 
 def _reader(roles: set[str] | None = None) -> Callable:
@@ -215,12 +223,8 @@ def _reader(roles: set[str] | None = None) -> Callable:
                 if roles and who.role not in roles:
                     raise Denied(403, "forbidden", f"a {who.role} token may not read this")
                 return await fn(request, who)
-            except Denied as exc:
-                return _error(exc.code, exc.message, status=exc.status)
-            except QueueError as exc:
-                return _error(exc.code, exc.message, exc.details)
-            except P.ProtocolError as exc:
-                return _error(exc.code, exc.message)
+            except (Denied, QueueError, P.ProtocolError) as exc:
+                return _refused(exc)
 
         handler.__name__ = fn.__name__
         return handler
@@ -230,7 +234,7 @@ def _reader(roles: set[str] | None = None) -> Callable:
 
 @_reader()
 async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Response:
-    return _json(request.app[SERVICE].snapshot())
+    return _json(await request.app[SERVICE].durable_snapshot())  # nothing not yet stored
 
 
 @_reader()
@@ -270,7 +274,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     try:
         who = authenticate(request, allow_query=True)
     except Denied as exc:
-        return _error(exc.code, exc.message, status=exc.status)
+        return _refused(exc)
     # No permessage-deflate: pushes are pre-encoded plain frames written straight to the transport.
     ws = web.WebSocketResponse(heartbeat=request.app[CONFIG].heartbeat_s, max_msg_size=1 << 20, compress=False)
     await ws.prepare(request)
@@ -290,8 +294,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             else:
                 reply = P.Error(code="invalid_format", message="send JSON as text frames")
             if not sub.offer(P.encode(reply)):
-                service.unsubscribe(sub)
-                sub.drop("outbox full: client too slow")
+                service.drop(sub)
                 break
     finally:
         service.unsubscribe(sub)

@@ -151,11 +151,15 @@ class HallService:
         if sub in self._joiners:
             self._joiners.remove(sub)
 
+    def drop(self, sub: Subscriber) -> None:
+        """A subscriber whose outbox is full: cut off, never awaited."""
+        self.unsubscribe(sub)
+        sub.drop("outbox full: client too slow")
+
     def _broadcast(self, payload: bytes) -> None:
         for sub in list(self.subscribers):
             if not sub.offer(payload):
-                self.subscribers.discard(sub)
-                sub.drop("outbox full: client too slow")
+                self.drop(sub)
 
     # ------------------------------------------------------------ commands
 

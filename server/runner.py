@@ -16,10 +16,8 @@ log = logging.getLogger("hallq.server")
 async def start(cfg: ServerConfig, host: str, port: int, **app_kw) -> tuple[web.AppRunner, int]:
     runner = web.AppRunner(create_app(cfg, **app_kw), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, reuse_address=True)
-    await site.start()
-    bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, bound
+    await web.TCPSite(runner, host, port, reuse_address=True).start()
+    return runner, runner.addresses[0][1]
 
 
 def serve(cfg: ServerConfig, host: str, port: int, on_ready: Callable[[str], None] | None = None) -> int:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import struct
 
-from aiohttp import WSCloseCode, web
+from aiohttp import web
 
 log = logging.getLogger("hallq.server.ws")
 
@@ -70,5 +70,3 @@ class WsSubscriber:
         if self.dropped is None:
             await self.ws.close(code=code, message=message)
 
-
-GOING_AWAY = WSCloseCode.GOING_AWAY

@@ -77,9 +77,8 @@ class ServerThread:
                 return await runner.start(self.config, "127.0.0.1", self.port, clock=self.clock)
             r = web.AppRunner(self.app_factory(), access_log=None, shutdown_timeout=2.0)
             await r.setup()
-            site = web.TCPSite(r, "127.0.0.1", self.port, reuse_address=True)
-            await site.start()
-            return r, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            await web.TCPSite(r, "127.0.0.1", self.port, reuse_address=True).start()
+            return r, r.addresses[0][1]
 
         self._runner, self.port = self.loop.run(go())
 

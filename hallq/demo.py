@@ -42,42 +42,51 @@ def headless() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def provision(data: Path, hall) -> dict[str, str]:
-    """Fresh data dir with tokens for every device and a signed-up clerk for every window (PIN 1234)."""
-    from server.cli import add_clerk_in, create_token_in
+def provision(data: Path, hall, crowd: bool = False) -> dict[str, str]:
+    """Fresh data dir with tokens for every device, the demo clerks (PIN 1234), and with `crowd` a
+    simulated clerk for every other window (enrolled now: PIN hashing is slow on purpose)."""
+    from hallq.simulation import sim_clerk
+    from server.cli import enroll_clerk, issue_token, open_store
 
     if data.exists():
         shutil.rmtree(data)
-    tokens = {"kiosk": create_token_in(data, "kiosk", "demo-crowd", None),
-              "kiosk-screen": create_token_in(data, "kiosk", "demo-kiosk", None),
-              "display": create_token_in(data, "display", "demo-display", None),
-              "admin": create_token_in(data, "admin", "demo-admin", None)}
-    for w in hall.windows:
-        tokens[f"window{w.id}"] = create_token_in(data, "window", f"demo-window{w.id}", w.id)
-    for staff, name, window in DEMO_CLERKS:
-        add_clerk_in(data, staff, name, DEMO_PIN)
+    with open_store(data) as store:
+        tokens = {"kiosk": issue_token(store, "kiosk", "demo-crowd", None),
+                  "kiosk-screen": issue_token(store, "kiosk", "demo-kiosk", None),
+                  "display": issue_token(store, "display", "demo-display", None),
+                  "admin": issue_token(store, "admin", "demo-admin", None)}
+        for w in hall.windows:
+            tokens[f"window{w.id}"] = issue_token(store, "window", f"demo-window{w.id}", w.id)
+        for staff, name, window in DEMO_CLERKS:
+            enroll_clerk(store, staff, name, DEMO_PIN)
+        demo_windows = {c[2] for c in DEMO_CLERKS}
+        for w in hall.windows if crowd else ():
+            if w.id not in demo_windows:
+                enroll_clerk(store, *sim_clerk(w.id))
     lines = [f"{role:10} {token}" for role, token in tokens.items()]
     (data / "tokens.txt").write_text("\n".join(lines) + "\n")
     return tokens
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    import msgspec
+    import tomllib
 
-    from queuecore.config import ConfigError, load_config
+    from hallq.simulation import load_simulation
+    from queuecore.config import ConfigError, issuing_at_any_hour, parse_config
     from server.runner import run
 
-    try:
-        hall = load_config(str(args.config))
-    except (ConfigError, OSError) as exc:
-        print(f"error: {exc}")
+    try:  # read once: the hall and its [simulation] table
+        doc = tomllib.loads(args.config.read_text(encoding="utf-8"))
+        hall, args.crowd = parse_config(doc), load_simulation(doc)
+    except (ConfigError, OSError, ValueError) as exc:
+        print(f"error: {args.config}: {exc}")
         return 2
     if headless() and not args.no_apps:
         args.simulate = True  # nobody is there to tap: let the crowd bring the screens to life
         args.seconds = args.seconds or 60.0
     if not args.keep_hours or args.simulate:
-        hall = msgspec.structs.replace(hall, services=tuple(msgspec.structs.replace(s, hours=()) for s in hall.services))
-    tokens = provision(args.data, hall)
+        hall = issuing_at_any_hour(hall)
+    tokens = provision(args.data, hall, crowd=args.simulate)
     if args.out.exists():
         shutil.rmtree(args.out)
     run(_demo(args, hall, tokens))
@@ -204,30 +213,21 @@ def summary(service) -> str:
 
 async def _crowd(args: argparse.Namespace, hall, url: str, tokens: dict[str, str]):
     """The live crowd: the simulation's clerks use the demo windows' tokens and clerk ids."""
-    import tomllib
     from datetime import time as dtime, timedelta
     from zoneinfo import ZoneInfo
 
     import aiohttp
 
-    from hallq.simulation import LiveClock, Simulation, load_simulation
-    from server.cli import add_clerk_in
+    from hallq.simulation import LiveClock, Simulation, http_sender
 
-    sim = load_simulation(tomllib.loads(args.config.read_text(encoding="utf-8")))
+    sim = args.crowd
     tz = ZoneInfo(hall.timezone)
     today = datetime.now(tz).date()
-    for w in hall.windows:  # a clerk for every window the crowd keeps busy
-        if all(c[2] != w.id for c in DEMO_CLERKS):
-            add_clerk_in(args.data, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
     # The crowd's day starts a simulated minute before opening: the first citizens come at once.
     begin = datetime.combine(today, dtime.fromisoformat(sim.opens), tz) - timedelta(minutes=1)
     async with aiohttp.ClientSession() as session:
-        async def send(method: str, path: str, token: str, body: dict | None):
-            async with session.request(method, url + path, json=body,
-                                       headers={"Authorization": f"Bearer {token}"}) as r:
-                return r.status, await r.json()
-
-        simulation = Simulation(hall, sim, today, args.seed, LiveClock(begin, args.speed), send, tokens)
+        simulation = Simulation(hall, sim, today, args.seed, LiveClock(begin, args.speed), http_sender(session, url),
+                                tokens)
         simulation.clerk_ids = {c[2]: (c[0], DEMO_PIN) for c in DEMO_CLERKS}
         if not args.no_apps:
             simulation.on_issued = ticket_printer(args, hall, url)

@@ -25,6 +25,23 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+SIM_PIN = "2468"  # the simulated clerks' PIN
+
+
+def sim_clerk(window: int) -> tuple[str, str, str]:
+    """Staff id, name and PIN of the simulated clerk at a window."""
+    return f"sim{window}", f"模拟坐席{window}", SIM_PIN
+
+
+def http_sender(session, base: str) -> Callable[..., Any]:
+    """send(method, path, token, body) -> (status, JSON) against the hall server at `base`."""
+    async def send(method: str, path: str, token: str, body: dict | None) -> tuple[int, Any]:
+        async with session.request(method, base + path, json=body, headers={"Authorization": f"Bearer {token}"}) as r:
+            return r.status, await r.json()
+
+    return send
+
+
 DEFAULT_PROFILE = {8: 0.9, 9: 1.4, 10: 1.5, 11: 1.1, 12: 0.2, 13: 0.8, 14: 1.2, 15: 1.1, 16: 0.8, 17: 0.3}
 DEFAULT_RATINGS = {5: 0.68, 4: 0.18, 3: 0.07, 2: 0.03, 1: 0.02, 0: 0.02}
 
@@ -159,7 +176,7 @@ class Simulation:
         self.idle: set[int] = set()
         self.current: dict[int, dict] = {}
         self.called_once: set[str] = set()
-        self.clerk_ids: dict[int, tuple[str, str]] = {}  # window -> (staff id, PIN); default sim<window>/2468
+        self.clerk_ids: dict[int, tuple[str, str]] = {}  # window -> (staff id, PIN); default sim_clerk()
         self.on_issued: Callable[[dict], None] | None = None  # each IssuedTicket reply, e.g. to print it
         self.requests = 0
         self.last_event: datetime | None = None
@@ -199,7 +216,8 @@ class Simulation:
         self.t = opens - timedelta(minutes=30)
         await self.clock.advance_to(self.t)
         for w in self.windows:
-            staff, pin = self.clerk_ids.get(w.id, (f"sim{w.id}", "2468"))
+            staff, _, default_pin = sim_clerk(w.id)
+            staff, pin = self.clerk_ids.get(w.id, (staff, default_pin))
             status, _ = await self.call("POST", f"/api/windows/{w.id}/sign-in", f"window{w.id}",
                                         {"staff_id": staff, "pin": pin})
             assert status == 200, f"window {w.id} could not sign in"
@@ -342,9 +360,9 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
 
     import aiohttp
 
-    from queuecore.config import parse_config
+    from queuecore.config import issuing_at_any_hour, parse_config
     from server.app import ServerConfig
-    from server.cli import add_clerk_in, create_token_in
+    from server.cli import enroll_clerk, issue_token, open_store
     from server.runner import start
 
     doc = tomllib.loads(config_path.read_text(encoding="utf-8"))
@@ -355,17 +373,18 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
     if tickets is not None:
         sim = msgspec.structs.replace(sim, tickets_per_day=tickets, arrivals_per_hour={})
     if not keep_hours:
-        hall = msgspec.structs.replace(hall, services=tuple(msgspec.structs.replace(s, hours=()) for s in hall.services))
+        hall = issuing_at_any_hour(hall)
     day = day or datetime.now(ZoneInfo(hall.timezone)).date()
     tmp = None
     if data_dir is None:
         tmp = tempfile.mkdtemp(prefix="hallq-sim-")
         data_dir = Path(tmp) / "data"
     staffed = [w for w in hall.windows if not sim.windows or w.id in sim.windows]
-    tokens = {"kiosk": create_token_in(data_dir, "kiosk", "sim-kiosk", None)}
-    for w in staffed:
-        tokens[f"window{w.id}"] = create_token_in(data_dir, "window", f"sim-window{w.id}", w.id)
-        add_clerk_in(data_dir, f"sim{w.id}", f"模拟坐席{w.id}", "2468")
+    with open_store(data_dir) as store:
+        tokens = {"kiosk": issue_token(store, "kiosk", "sim-kiosk", None)}
+        for w in staffed:
+            tokens[f"window{w.id}"] = issue_token(store, "window", f"sim-window{w.id}", w.id)
+            enroll_clerk(store, *sim_clerk(w.id))
     begin = datetime.combine(day, dtime.fromisoformat(sim.opens), ZoneInfo(hall.timezone)) - timedelta(minutes=30)
     clock = SimClock(begin) if speed is None else LiveClock(begin, speed)
     cfg = ServerConfig(hall=hall, data_dir=data_dir, durable=False, kiosk_issue_limit=1_000_000)
@@ -373,12 +392,7 @@ async def simulate_day(config_path: Path, *, seed: int = 1, day: date | None = N
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            async def send(method: str, path: str, token: str, body: dict | None) -> tuple[int, Any]:
-                async with session.request(method, base + path, json=body,
-                                           headers={"Authorization": f"Bearer {token}"}) as r:
-                    return r.status, await r.json()
-
-            result = await Simulation(hall, sim, day, seed, clock, send, tokens).run()
+            result = await Simulation(hall, sim, day, seed, clock, http_sender(session, base), tokens).run()
     finally:
         await runner.cleanup()
         if tmp:

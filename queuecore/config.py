@@ -71,6 +71,11 @@ def load_config(path: str) -> HallConfig:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+def issuing_at_any_hour(cfg: HallConfig) -> HallConfig:
+    """The same hall with no issuing hours (demos and live simulations run at any time of day)."""
+    return msgspec.structs.replace(cfg, services=tuple(msgspec.structs.replace(s, hours=()) for s in cfg.services))
+
+
 def config_to_builtins(cfg: HallConfig) -> Any:
     return msgspec.to_builtins(cfg, enc_hook=_enc_hook)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "examples" / "county-hall.toml"
@@ -63,28 +65,41 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def create_token_in(data: Path, role: str, name: str, window: int | None) -> str:
+def issue_token(store, role: str, name: str, window: int | None) -> str:
+    """A new token for a device, stored hashed in an open Store; the secret is returned once."""
     from server import auth
+
+    token = auth.new_token()
+    store.add_token(auth.hash_token(token), role, name, window, _now())
+    return token
+
+
+def enroll_clerk(store, staff_id: str, name: str, pin: str) -> None:
+    """Add a clerk (or change their PIN) in an open Store; the PIN is stored with scrypt."""
+    from server import auth
+
+    store.set_clerk(staff_id, name, auth.hash_pin(pin), _now())
+
+
+@contextmanager
+def open_store(data: Path) -> Iterator:
     from server.store import Store
 
     store = Store(data)
     try:
-        token = auth.new_token()
-        store.add_token(auth.hash_token(token), role, name, window, _now())
-        return token
+        yield store
     finally:
         store.close()
+
+
+def create_token_in(data: Path, role: str, name: str, window: int | None) -> str:
+    with open_store(data) as store:
+        return issue_token(store, role, name, window)
 
 
 def add_clerk_in(data: Path, staff_id: str, name: str, pin: str) -> None:
-    from server import auth
-    from server.store import Store
-
-    store = Store(data)
-    try:
-        store.set_clerk(staff_id, name, auth.hash_pin(pin), _now())
-    finally:
-        store.close()
+    with open_store(data) as store:
+        enroll_clerk(store, staff_id, name, pin)
 
 
 def create_token(args: argparse.Namespace) -> int:
@@ -112,13 +127,8 @@ def create_token(args: argparse.Namespace) -> int:
 
 
 def revoke_token(args: argparse.Namespace) -> int:
-    from server.store import Store
-
-    store = Store(args.data)
-    try:
+    with open_store(args.data) as store:
         count = store.revoke_tokens(args.name, _now())
-    finally:
-        store.close()
     if not count:
         print(f"error: no active token named {args.name!r}", file=sys.stderr)
         return 1
@@ -127,13 +137,10 @@ def revoke_token(args: argparse.Namespace) -> int:
 
 
 def list_tokens(args: argparse.Namespace) -> int:
-    from server.store import Store
-
-    store = Store(args.data)
-    for row in store.tokens():
-        window = f" window {row['window']}" if row["window"] else ""
-        print(f"{row['role']:8} {row['name']}{window}  created {row['created_at']}")
-    store.close()
+    with open_store(args.data) as store:
+        for row in store.tokens():
+            window = f" window {row['window']}" if row["window"] else ""
+            print(f"{row['role']:8} {row['name']}{window}  created {row['created_at']}")
     return 0
 
 

@@ -11,17 +11,10 @@ import time
 from pathlib import Path
 
 from server.cli import add_clerk_in, create_token_in
+from server.reports import percentile  # noqa: F401  (the benchmarks' percentile, re-exported)
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN_HALL = ROOT / "tests" / "server" / "data" / "open-hall.toml"
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def print_rows(rows: list[tuple[str, str]]) -> None:

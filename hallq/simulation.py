@@ -87,24 +87,18 @@ class DayResult:
     ratings: dict[int, int]
 
     def rows(self) -> list[tuple[str, ...]]:
-        def p90(xs: list[float]) -> float:
-            return sorted(xs)[max(0, math.ceil(0.9 * len(xs)) - 1)] if xs else 0.0
+        from server.reports import percentile
 
-        out = []
+        def row(label: str, f: ServiceFigures) -> tuple[str, ...]:
+            return (label, str(f.arrivals), str(f.served), str(f.no_shows), str(f.transfers_out), str(f.unserved),
+                    f"{sum(f.waits) / len(f.waits):.1f}" if f.waits else "-", f"{percentile(f.waits, 90) or 0.0:.1f}")
+
         total = ServiceFigures()
-        for code, f in self.figures.items():
-            out.append((code, str(f.arrivals), str(f.served), str(f.no_shows), str(f.transfers_out), str(f.unserved),
-                        f"{sum(f.waits) / len(f.waits):.1f}" if f.waits else "-", f"{p90(f.waits):.1f}"))
-            total.arrivals += f.arrivals
-            total.served += f.served
-            total.no_shows += f.no_shows
-            total.transfers_out += f.transfers_out
-            total.unserved += f.unserved
+        for f in self.figures.values():
+            for name in ("arrivals", "refused", "served", "no_shows", "transfers_out", "unserved"):
+                setattr(total, name, getattr(total, name) + getattr(f, name))
             total.waits += f.waits
-        out.append(("TOTAL", str(total.arrivals), str(total.served), str(total.no_shows), str(total.transfers_out),
-                    str(total.unserved), f"{sum(total.waits) / len(total.waits):.1f}" if total.waits else "-",
-                    f"{p90(total.waits):.1f}"))
-        return out
+        return [*(row(code, f) for code, f in self.figures.items()), row("TOTAL", total)]
 
     def table(self) -> str:
         head = ("service", "arrivals", "served", "no-shows", "transfers", "unserved", "avg wait min", "p90 wait min")

@@ -44,8 +44,14 @@ def _mean(xs: list[float]) -> float | None:
     return round(sum(xs) / len(xs), 1) if xs else None
 
 
+def percentile(xs: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..100) of the values; None for none. Used by reports, simulation, benchmarks."""
+    return sorted(xs)[max(0, math.ceil(p / 100 * len(xs)) - 1)] if xs else None
+
+
 def _p90(xs: list[float]) -> float | None:
-    return round(sorted(xs)[max(0, math.ceil(0.9 * len(xs)) - 1)], 1) if xs else None
+    value = percentile(xs, 90)
+    return None if value is None else round(value, 1)
 
 
 def day_report(conn: sqlite3.Connection, day: date) -> DayReport:

@@ -1,10 +1,11 @@
 """The wall display's settings: a frozen dataclass loaded from TOML (see examples/display.toml)."""
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from queuecore.config import read_toml_table, reject_unknown_keys
 
 LANGS = ("zh", "en")
 
@@ -39,13 +40,8 @@ class DisplayConfig:
 
 def load_config(path: Path) -> DisplayConfig:
     """The [display] table of a TOML file; unknown keys are an error (a typo must not pass silently)."""
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-    table = data.get("display", data)
-    known = {f.name for f in fields(DisplayConfig)}
-    unknown = set(table) - known
-    if unknown:
-        raise ValueError(f"{path}: unknown display settings: {', '.join(sorted(unknown))}")
+    table = read_toml_table(path, "display", ValueError)
+    reject_unknown_keys(table, DisplayConfig, ValueError, f"{path}: unknown display settings")
     if table.get("clips"):
         clips = Path(table["clips"]).expanduser()
         table = {**table, "clips": clips if clips.is_absolute() else (path.parent / clips)}

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Mapping
+
+from queuecore.config import read_toml_table, reject_unknown_keys
 
 Orientation = Literal["portrait", "landscape"]
 SCREEN_SIZES: dict[str, tuple[int, int]] = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -81,10 +82,8 @@ class KioskConfig:
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any]) -> KioskConfig:
+        reject_unknown_keys(table, cls, KioskConfigError, "unknown kiosk keys")
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        unknown = sorted(set(table) - set(fields))
-        if unknown:
-            raise KioskConfigError(f"unknown kiosk keys: {', '.join(unknown)}")
         values: dict[str, Any] = {}
         for key, value in table.items():
             default = fields[key].default
@@ -106,16 +105,7 @@ class KioskConfig:
     def load(cls, path: str | Path) -> KioskConfig:
         """The [kiosk] table of a TOML file (or the whole file). Relative paths are relative to the
         working directory, as in the printer configs."""
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise KioskConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise KioskConfigError(f"{path}: {exc}") from None
-        table = data.get("kiosk", data)
-        if not isinstance(table, dict):
-            raise KioskConfigError(f"{path}: [kiosk] is not a table")
+        table = read_toml_table(path, "kiosk", KioskConfigError)
         try:
             return cls.from_mapping(table)
         except KioskConfigError as exc:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from printers.errors import PrinterConfigError
 from printers.profiles import DEFAULT_PROFILE, ENCODINGS, PROFILES, WIDTH_DOTS, PrinterProfile
+from queuecore.config import read_toml_table, reject_unknown_keys
 
 Transport = Literal["serial", "network", "usb", "file", "virtual"]
 TRANSPORTS = ("serial", "network", "usb", "file", "virtual")
@@ -111,10 +111,7 @@ class PrinterConfig:
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any]) -> PrinterConfig:
         """Build from a TOML table; unknown keys and wrong types raise PrinterConfigError."""
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        unknown = sorted(set(table) - set(fields))
-        if unknown:
-            raise PrinterConfigError(f"unknown printer keys: {', '.join(unknown)}")
+        reject_unknown_keys(table, cls, PrinterConfigError, "unknown printer keys")
         values: dict[str, Any] = {}
         for key, value in table.items():
             expected = _TYPES[key]
@@ -128,16 +125,7 @@ class PrinterConfig:
     @classmethod
     def load(cls, path: str | Path, table: str = "printer") -> PrinterConfig:
         """Read a TOML file: its [printer] table if present, else the whole file."""
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise PrinterConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise PrinterConfigError(f"{path}: {exc}") from None
-        section = data.get(table, data)
-        if not isinstance(section, dict):
-            raise PrinterConfigError(f"{path}: [{table}] is not a table")
-        return cls.from_mapping(section)
+        return cls.from_mapping(read_toml_table(path, table, PrinterConfigError))
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -1,8 +1,11 @@
 """Hall configuration from a TOML document: decoded strictly, cross-checked, with messages that name the bad entry."""
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Mapping
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -69,6 +72,33 @@ def load_config(path: str) -> HallConfig:
         return parse_config(doc)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def read_toml_table(path: str | Path, table: str, error: type[Exception], *, required: bool = False) -> dict[str, Any]:
+    """A TOML file's [table] (or, unless required, the whole file when it has none); every problem
+    raises `error` with a message naming the file. Shared by the app and printer configs."""
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: {exc}") from None
+    if table in doc:
+        section = doc[table]
+    elif required:
+        raise error(f"{path} has no [{table}] table")
+    else:
+        section = doc
+    if not isinstance(section, dict):
+        raise error(f"{path}: [{table}] is not a table")
+    return dict(section)
+
+
+def reject_unknown_keys(table: Mapping[str, Any], cls: type, error: type[Exception], what: str) -> None:
+    """A typo in a config must not pass silently: keys that are not fields of the dataclass `cls` raise."""
+    unknown = sorted(set(table) - {f.name for f in dataclasses.fields(cls)})
+    if unknown:
+        raise error(f"{what}: {', '.join(unknown)}")
 
 
 def issuing_at_any_hour(cfg: HallConfig) -> HallConfig:

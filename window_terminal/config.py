@@ -1,10 +1,11 @@
 """TerminalConfig: one window terminal's settings, a frozen dataclass read from TOML (rule: the token, not the file, says which window it is)."""
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from queuecore.config import read_toml_table, reject_unknown_keys
 
 LAYOUTS = ("full", "compact")
 LANGUAGES = ("zh", "en")
@@ -42,10 +43,7 @@ class TerminalConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TerminalConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ConfigError(f"unknown keys in [window_terminal]: {', '.join(sorted(unknown))}")
+        reject_unknown_keys(data, cls, ConfigError, "unknown keys in [window_terminal]")
         if "pause_reasons" in data:
             data = {**data, "pause_reasons": tuple(data["pause_reasons"])}
         try:
@@ -55,8 +53,4 @@ class TerminalConfig:
 
     @classmethod
     def load(cls, path: str | Path, table: str = "window_terminal") -> TerminalConfig:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
-        if table not in doc:
-            raise ConfigError(f"{path} has no [{table}] table")
-        return cls.from_dict(dict(doc[table]))
+        return cls.from_dict(read_toml_table(path, table, ConfigError, required=True))

@@ -8,7 +8,7 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("display", help="the wall display (calls, waiting counts, spoken announcements)")
     p.add_argument("--config", type=Path, help="a TOML file with a [display] table (examples/display.toml)")
-    p.add_argument("--server", help="hall server URL, e.g. http://10.0.0.2:8080")
+    p.add_argument("--server", help="hall server URL, e.g. http://10.0.0.2:8700")
     p.add_argument("--token", help="a display token")
     p.add_argument("--zone", help="show only this zone's windows and services")
     p.add_argument("--lang", choices=("zh", "en"))

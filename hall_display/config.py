@@ -12,7 +12,7 @@ LANGS = ("zh", "en")
 
 @dataclass(frozen=True)
 class DisplayConfig:
-    server: str = "http://127.0.0.1:8080"
+    server: str = "http://127.0.0.1:8700"
     token: str = ""
     zone: str = ""  # "": every window and service of the hall
     notice: str = ""  # the scrolling line at the bottom ("" hides it)

@@ -8,7 +8,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("kiosk", help="run the touchscreen kiosk that issues and prints tickets",
                               description="Full screen; quit with five taps on the hall name and the admin PIN.")
     p.add_argument("--config", help="a kiosk TOML (examples/kiosk.toml); the options below override it")
-    p.add_argument("--server", help="hall server URL, e.g. http://127.0.0.1:8080")
+    p.add_argument("--server", help="hall server URL, e.g. http://127.0.0.1:8700")
     p.add_argument("--token", help="kiosk token (hallq token create kiosk NAME)")
     p.add_argument("--token-file", help="a file holding the kiosk token")
     p.add_argument("--printer", help="printer TOML (examples/printer-*.toml); default: a virtual printer folder")

@@ -18,7 +18,7 @@ class KioskConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class KioskConfig:
-    server: str = "http://127.0.0.1:8080"
+    server: str = "http://127.0.0.1:8700"
     token: str = ""  # or token_file: keeps the secret out of a config that gets copied around
     token_file: str = ""
     printer: str = ""  # a printer TOML (examples/printer-*.toml); "" = the virtual printer below

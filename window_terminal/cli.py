@@ -9,7 +9,7 @@ def register(sub) -> None:
                        description="The clerk's terminal at a service window: sign in, call, serve, finish; "
                                    "the citizen rates the visit on a second screen or a small window.")
     p.add_argument("--config", metavar="FILE", help="TOML with a [window_terminal] table (examples/window.toml)")
-    p.add_argument("--server", metavar="URL", help="hall server, e.g. http://127.0.0.1:8080")
+    p.add_argument("--server", metavar="URL", help="hall server, e.g. http://127.0.0.1:8700")
     p.add_argument("--token", metavar="T", help="this window's device token")
     p.add_argument("--lang", choices=("zh", "en"), help="interface language (default zh)")
     p.add_argument("--compact", action="store_true", help="an always-on-top strip (~900x80) instead of a window")

@@ -71,6 +71,11 @@ def _text(value: str | None) -> str:
     return (value or "").strip()[:MAX_TEXT]
 
 
+def ready_to_call(ws: WindowState) -> bool:
+    """The rule for calling (next, by number, or resuming): a clerk is on duty and nobody is at the window."""
+    return ws.status is W.OPEN and ws.current is None
+
+
 class Changes(msgspec.Struct, frozen=True):
     """What a batch of commands changed, for the store and the broadcast."""
 
@@ -226,13 +231,13 @@ class Hall:
 
     def _ready_to_call(self, wid: int) -> tuple[WindowConfig, WindowState]:
         wc, ws = self._window(wid)
+        if ready_to_call(ws):
+            return wc, ws
         if ws.status is W.CLOSED:
             raise E.WindowClosed(f"no clerk is signed in at window {wid}", window=wid)
         if ws.status is W.PAUSED:
             raise E.WindowPaused(f"window {wid} is paused ({ws.pause_reason})", window=wid)
-        if ws.current is not None:
-            raise E.WindowBusy(f"window {wid} still has {self.tickets[ws.current].number}", window=wid)
-        return wc, ws
+        raise E.WindowBusy(f"window {wid} still has {self.tickets[ws.current].number}", window=wid)
 
     def _current(self, wid: int) -> tuple[WindowState, Ticket]:
         _, ws = self._window(wid)

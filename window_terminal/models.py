@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from qtclient.link import ONLINE
 from qtclient.state import HallState
-from queuecore.hall import TICKET_TRANSITIONS, WINDOW_TRANSITIONS
+from queuecore.hall import TICKET_TRANSITIONS, WINDOW_TRANSITIONS, ready_to_call
 from queuecore.model import LOW_RATINGS, PriorityKind, Ticket, TicketStatus, WindowConfig, WindowState, WindowStatus
 from queuecore.protocol import Change, Snapshot
 
@@ -29,8 +29,7 @@ TICKET_ACTIONS = {"recall": "recall", "start": "start", "skip": "skip", "finish"
 # Actions on the window itself, by the core's action name in WINDOW_TRANSITIONS; True: only
 # without a current ticket (the core answers window_busy otherwise).
 WINDOW_ACTIONS = {"pause": ("pause", True), "resume_window": ("resume", False), "sign_out": ("sign_out", True)}
-# Calling needs an open window with no current ticket (the core's _ready_to_call, which is code,
-# not a table); the ticket side of it comes from the table.
+# Calling needs the core's ready_to_call(window); the ticket side of it comes from the table.
 CALL_ACTIONS = {"call_next": (TicketStatus.WAITING, "call"), "call_number": (TicketStatus.WAITING, "call"),
                 "resume_ticket": (TicketStatus.SUSPENDED, "resume")}
 
@@ -45,8 +44,7 @@ def enabled_actions(window: WindowState | None, current: Ticket | None, *, onlin
     out: set[str] = set()
     if current is not None:
         out |= {a for a, core in TICKET_ACTIONS.items() if (current.status, core) in TICKET_TRANSITIONS}
-    ready = window.status is WindowStatus.OPEN and window.current is None
-    if ready:
+    if ready_to_call(window):
         out |= {a for a, key in CALL_ACTIONS.items() if key in TICKET_TRANSITIONS}
         if not resumable:
             out.discard("resume_ticket")

@@ -28,12 +28,6 @@ def _parse_range(text: str) -> TimeRange:
     return TimeRange(start, end)
 
 
-def _enc_hook(obj: Any) -> Any:
-    if isinstance(obj, TimeRange):
-        return str(obj)
-    raise NotImplementedError
-
-
 def parse_config(doc: dict[str, Any]) -> HallConfig:
     """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]])."""
     data = dict(doc.get("hall", {}))
@@ -104,10 +98,6 @@ def reject_unknown_keys(table: Mapping[str, Any], cls: type, error: type[Excepti
 def issuing_at_any_hour(cfg: HallConfig) -> HallConfig:
     """The same hall with no issuing hours (demos and live simulations run at any time of day)."""
     return msgspec.structs.replace(cfg, services=tuple(msgspec.structs.replace(s, hours=()) for s in cfg.services))
-
-
-def config_to_builtins(cfg: HallConfig) -> Any:
-    return msgspec.to_builtins(cfg, enc_hook=_enc_hook)
 
 
 def _dupes(values: list) -> list:

@@ -401,7 +401,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
     app.router.add_get("/t/{ticket_id}", public_ticket)
-    STATIC_DIR.mkdir(exist_ok=True)
-    app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    if STATIC_DIR.is_dir():  # shipped with the package; never created at run time (it may be read-only)
+        app.router.add_static("/static/", STATIC_DIR, show_index=False)
     app.router.add_route("*", "/{tail:.*}", no_route)
     return app

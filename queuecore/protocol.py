@@ -202,6 +202,7 @@ class ServiceState(msgspec.Struct, kw_only=True):
     closed_reason: str = ""  # why an admin closed it, for the kiosk's greyed button
     estimated_wait_minutes: int
     windows_open: int
+    extended_until: datetime | None = None  # 延时服务: issuing stays open until this time today
 
 
 class CallView(msgspec.Struct, kw_only=True):

@@ -1,9 +1,18 @@
 """Who is called next: select_next(waiting, window, ...) applies the hall's call order, and nothing else.
 
-Order: (1) appointments whose slot has started, (2) priority classes, except that after
-`priority_ratio` priority calls in a row a normal ticket that has waited longer goes first,
-(3) the window's preferred services — unless a ticket has waited `preference_max_wait`
-minutes, then it counts as preferred (so a window's last service cannot starve), (4) oldest first.
+Order (`call_key`, smaller first): (1) appointments whose slot has started, earliest slot first,
+(2) priority classes (绿色通道), (3) everyone else; within each, (a) the window's preferred
+services — unless a ticket has waited `preference_max_wait` minutes, then it counts as preferred
+(so a window's last service cannot starve) — then (b) oldest first.
+
+Fairness override: after `priority_ratio` priority calls in a row at a window, when the next
+ticket would be a priority one, the normal tickets that arrived before *every* waiting priority
+ticket of the window's services compete instead, by (a) then (b). A normal ticket younger than
+any waiting priority ticket is never called ahead of it (it would overtake a green ticket that
+waited longer); if there is no such older normal ticket, the priority ticket is called.
+
+`people_ahead` counts by the same `call_key`; it cannot know a window's priority streak, so
+the override is the one way a ticket is called earlier (or later) than it was told.
 """
 from __future__ import annotations
 
@@ -34,6 +43,14 @@ def age_key(ticket: Ticket) -> tuple[float, int]:
     return (ticket.rank, ticket.seq)
 
 
+def call_key(ticket: Ticket, priorities: Mapping[str, PriorityClass], now: datetime,
+             preference: int = 0) -> tuple[int, float, int, float, int]:
+    """The call order before the fairness override: (tier, slot if due, window preference, age)."""
+    t = tier(ticket, priorities, now)
+    slot = ticket.appointment_start.timestamp() if t == TIER_DUE_APPOINTMENT else 0.0
+    return (t, slot, preference, ticket.rank, ticket.seq)
+
+
 def select_next(
     waiting: Iterable[Ticket],
     window: WindowConfig,
@@ -45,9 +62,6 @@ def select_next(
     preference_max_wait: float | None = None,
 ) -> Ticket | None:
     served = {code: i for i, code in enumerate(window.services)}
-    candidates = [t for t in waiting if t.service in served]
-    if not candidates:
-        return None
 
     def preference(t: Ticket) -> int:
         if not window.ordered:
@@ -56,31 +70,25 @@ def select_next(
             return 0
         return served[t.service]
 
-    def best(group: list[Ticket]) -> Ticket:
-        return min(group, key=lambda t: (preference(t), *age_key(t)))
-
-    tiers: dict[int, list[Ticket]] = {}
-    for t in candidates:
-        tiers.setdefault(tier(t, priorities, now), []).append(t)
-
-    due = tiers.get(TIER_DUE_APPOINTMENT)
-    if due:
-        return min(due, key=lambda t: (t.appointment_start, preference(t), *age_key(t)))
-    prio, normal = tiers.get(TIER_PRIORITY), tiers.get(TIER_NORMAL)
-    if prio and normal and priority_streak >= priority_ratio:
-        oldest_normal = min(normal, key=age_key)
-        if age_key(oldest_normal) < age_key(min(prio, key=age_key)):
-            return best(normal)
-    return best(prio or normal)
+    keyed = [(call_key(t, priorities, now, preference(t)), t) for t in waiting if t.service in served]
+    if not keyed:
+        return None
+    key, first = min(keyed, key=lambda kt: kt[0])
+    if key[0] == TIER_PRIORITY and priority_streak >= priority_ratio:
+        oldest_priority = min(age_key(t) for k, t in keyed if k[0] == TIER_PRIORITY)
+        older = [kt for kt in keyed if kt[0][0] == TIER_NORMAL and age_key(kt[1]) < oldest_priority]
+        if older:
+            return min(older, key=lambda kt: kt[0])[1]
+    return first
 
 
 def people_ahead(
     ticket: Ticket, waiting: Iterable[Ticket], priorities: Mapping[str, PriorityClass], now: datetime
 ) -> int:
-    """Waiting tickets of the same service that the call order puts before `ticket`."""
-    mine = (tier(ticket, priorities, now), *age_key(ticket))
+    """Waiting tickets of the same service that the call order (`call_key`) puts before `ticket`."""
+    mine = call_key(ticket, priorities, now)
     return sum(
         1
         for t in waiting
-        if t.service == ticket.service and t.id != ticket.id and (tier(t, priorities, now), *age_key(t)) < mine
+        if t.service == ticket.service and t.id != ticket.id and call_key(t, priorities, now) < mine
     )

@@ -593,11 +593,16 @@ class Hall:
             raise E.GraceExpired(f"{t.number} was skipped at {t.skipped_at:%H:%M}; the {self.rules.skip_grace_minutes}"
                                  f" min grace is over", number=t.number)
 
-    def requeue(self, number: str, now: datetime) -> list[ev.Event]:
-        """A skipped citizen came back within the grace: put them back `requeue_places` places."""
+    def requeue(self, number: str, now: datetime, window: int | None = None) -> list[ev.Event]:
+        """A skipped citizen came back within the grace: put them back `requeue_places` places.
+
+        A window may requeue only a ticket of a service it serves; an admin (no window) any."""
         self._require_day(now)
+        wc = self._window(window)[0] if window is not None else None
         t = self.ticket(number)
         new = self._move(t, "requeue")
+        if wc is not None:
+            self._require_served(wc, t)
         self._check_grace(t, now)
         places = self.rules.requeue_places
         queue = sorted(self.waiting[t.service].values(), key=lambda x: (x.rank, x.seq))

@@ -251,7 +251,7 @@ class HallService:
             case P.Resume():
                 return h.resume(w, cmd.number, now)
             case P.Requeue():
-                return h.requeue(cmd.number, now)
+                return h.requeue(cmd.number, now, w)
             case P.PauseWindow():
                 return h.pause(w, cmd.reason, now)
             case P.ResumeWindow():

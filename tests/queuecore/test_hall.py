@@ -577,3 +577,18 @@ def test_the_preference_limit_comes_from_the_rules(limit, expected) -> None:
     issue(hall, "social", "09:00")
     (e,) = hall.call_next(2, at("09:30"))
     assert e.number == expected
+
+
+def test_a_window_requeues_only_a_no_show_of_a_service_it_serves_and_an_admin_any() -> None:
+    hall = open_hall()
+    issue(hall)  # A001 estate
+    issue(hall)  # A002 estate
+    for number in ("A001", "A002"):
+        hall.call_next(1, at("09:00"))
+        hall.skip(1, at("09:01"))
+    refused(hall, "service_not_served_here", hall.requeue, "A001", at("09:05"), window=4)  # tax only
+    refused(hall, "unknown_window", hall.requeue, "A001", at("09:05"), window=99)
+    (e,) = hall.requeue("A001", at("09:05"), window=2)
+    assert e.number == "A001"
+    (e,) = hall.requeue("A002", at("09:05"))  # an admin, at no window
+    assert e.number == "A002"

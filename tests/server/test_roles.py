@@ -128,3 +128,17 @@ def test_tokens_never_look_like_a_command_line_option() -> None:
 
     tokens = [new_token() for _ in range(500)]
     assert all(t.startswith("hq") and len(t) >= 40 for t in tokens) and len(set(tokens)) == 500
+
+
+async def test_a_window_requeues_only_no_shows_of_services_it_serves(srv) -> None:
+    await srv.post("/api/tickets", "kiosk", {"service": "estate"})  # A001
+    for w, staff in ((1, "s1"), (4, "s4")):
+        await srv.post(f"/api/windows/{w}/sign-in", f"window{w}", {"staff_id": staff, "pin": PINS[staff]})
+    await srv.post("/api/windows/1/call-next", "window1")
+    await srv.post("/api/windows/1/skip", "window1")
+    version = srv.service.hall.version
+    r = await srv.post("/api/windows/4/requeue", "window4", {"number": "A001"})  # window 4 serves tax only
+    assert (r.status, (await r.json())["code"]) == (409, "service_not_served_here")
+    assert srv.service.hall.version == version
+    r = await srv.post("/api/windows/1/requeue", "window1", {"number": "A001"})
+    assert r.status == 200

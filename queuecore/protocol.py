@@ -21,7 +21,15 @@ Code = Annotated[str, Meta(min_length=1, max_length=64)]
 Text = Annotated[str, Meta(max_length=200)]
 Number = Annotated[str, Meta(min_length=2, max_length=12, pattern=r"^[A-Za-z]+[0-9]+$")]
 WindowId = Annotated[int, Meta(ge=1, le=9999)]
-CommandId = Annotated[str, Meta(min_length=1, max_length=64)]
+# Visible ASCII only: an id is echoed, stored and logged; a lone surrogate or a control
+# character must be refused at the door, not fail later in the store (a ghost decision).
+ID_CHARS = r"[\x21-\x7e]"
+ID_PATTERN = f"^{ID_CHARS}+$"
+CommandId = Annotated[str, Meta(min_length=1, max_length=64, pattern=ID_PATTERN)]
+# Appointment times: aware, and far enough from datetime's limits that converting to the
+# hall's zone can never overflow.
+SlotTime = Annotated[datetime, Meta(tz=True)]
+SLOT_YEARS = (2000, 2199)
 
 
 # ---------------------------------------------------------------- commands
@@ -155,9 +163,14 @@ class CloseService(Command, tag="close_service", kw_only=True):
 class NewAppointment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, Meta(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
     service: Code
-    start: datetime  # local time with offset, e.g. "2026-11-21T09:00:00+08:00"
-    end: datetime
+    start: SlotTime  # local time with offset, e.g. "2026-11-21T09:00:00+08:00"
+    end: SlotTime
     name_masked: Annotated[str, Meta(max_length=32)] = ""
+
+    def __post_init__(self) -> None:
+        for t in (self.start, self.end):
+            if not SLOT_YEARS[0] <= t.year <= SLOT_YEARS[1]:
+                raise ValueError(f"appointment times must lie in the years {SLOT_YEARS[0]}-{SLOT_YEARS[1]}")
 
 
 class CreateAppointments(Command, tag="create_appointments", kw_only=True):
@@ -318,10 +331,13 @@ def encode_text(msg: Any) -> str:
     return _encoder.encode(msg).decode()
 
 
+TOO_DEEP = "nested too deeply"
+
+
 def _id_of(raw: bytes | str) -> str | None:
     try:
         obj = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     cid = obj.get("id") if isinstance(obj, dict) else None
     return cid if isinstance(cid, str) and len(cid) <= 64 else None
@@ -334,6 +350,8 @@ def _decode(decoder: msgspec.json.Decoder, raw: bytes | str) -> Any:
         raise ProtocolError("invalid_format", str(exc), _id_of(raw)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+    except RecursionError:  # msgspec's own depth guard; no command nests more than a few levels
+        raise ProtocolError("invalid_json", f"not a command: JSON {TOO_DEEP}") from None
 
 
 def decode_command(raw: bytes | str) -> Command:
@@ -358,6 +376,8 @@ def command_from_body(cls: type[Command], raw: bytes, **path: Any) -> Command:
         obj = msgspec.json.decode(raw) if raw.strip() else {}
     except msgspec.DecodeError as exc:
         raise ProtocolError("invalid_json", f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("invalid_json", f"not a command: JSON {TOO_DEEP}") from None
     if not isinstance(obj, dict):
         raise ProtocolError("invalid_format", "the body must be a JSON object")
     tag = command_tag(cls)

@@ -5,6 +5,7 @@ import asyncio
 import functools
 import html
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,6 +168,9 @@ async def run_command(app: web.Application, cmd: P.Command, who: auth.Principal)
     return await service.submit(cmd, who, pin_ok=pin_ok)
 
 
+_ID_RE = re.compile(P.ID_CHARS + "{1,64}", re.ASCII)  # the same rule as a command's `id`
+
+
 def _command_handler(route: Route) -> Callable:
     async def handler(request: web.Request) -> web.Response:
         try:
@@ -188,8 +192,13 @@ def _command_handler(route: Route) -> Callable:
         except (Denied, P.ProtocolError) as exc:
             return _refused(exc)
         key = request.headers.get("Idempotency-Key")
-        if key and cmd.id is None:
-            cmd = msgspec.structs.replace(cmd, id=key[:64])
+        if key is not None:
+            if not _ID_RE.fullmatch(key):
+                return _error("invalid_format", "Idempotency-Key must be 1-64 visible ASCII characters")
+            if cmd.id is None:
+                cmd = msgspec.structs.replace(cmd, id=key)
+            elif cmd.id != key:
+                return _error("invalid_format", "the body's `id` and the Idempotency-Key header disagree")
         reply = await run_command(request.app, cmd, who)
         if isinstance(reply, P.Error):
             return _error(reply.code, reply.message, reply.details)

@@ -131,7 +131,7 @@ Ctrl-C stops the demo.""", flush=True)
         sim_task.cancel()
         await asyncio.gather(sim_task, return_exceptions=True)
     await stop_apps(apps)
-    print(summary(runner.app[SERVICE]), flush=True)
+    print(summary(runner.app[SERVICE], args.speed if args.simulate else None), flush=True)
     await runner.cleanup()
     if apps:
         shots = sorted((args.out / "screens").glob("*.png"))
@@ -194,19 +194,28 @@ async def stop_apps(procs: list) -> None:
             await p.wait()
 
 
-def summary(service) -> str:
-    """One paragraph from today's day report: issued, served, waiting, average wait, ratings."""
+def summary(service, speed: float | None = None) -> str:
+    """One paragraph from today's day report: issued, served, waiting, average wait, ratings.
+
+    With `speed` (a simulated crowd) the average wait is given in simulated minutes: the server
+    keeps the real clock while the crowd's time runs `speed` times faster."""
     from server.reports import day_report
 
-    report = day_report(service.store.conn, service.clock().date())
+    day = service.clock().date()
+    report = day_report(service.store.conn, day)
     issued = sum(s.issued for s in report.services)
     served = sum(s.served for s in report.services)
-    waits = [(s.avg_wait_min, s.served + s.no_shows) for s in report.services if s.avg_wait_min is not None]
-    called = sum(n for _, n in waits)
-    avg = sum(a * n for a, n in waits) / called if called else 0.0
+    # From the tickets, not the report's per-service means: those are rounded to 0.1 min (6 s),
+    # which at 120x is 12 simulated minutes.
+    waits = [(t.called_at - t.arrival_at).total_seconds() for t in service.hall.tickets.values()
+             if t.day == day and t.called_at is not None]
+    avg_s = sum(waits) / len(waits) if waits else 0.0
+    if speed:
+        wait = f"{avg_s * speed / 60:.1f} simulated min ({avg_s:.0f} s real at {speed:g}×)"
+    else:
+        wait = f"{avg_s / 60:.1f} min" if avg_s >= 60 else f"{avg_s:.0f} s"
     rated = sum(v for k, v in report.ratings.items() if k)
     good = sum(v for k, v in report.ratings.items() if k >= 4)
-    wait = f"{avg:.1f} min" if avg >= 1 else f"{avg * 60:.0f} s"
     return (f"today so far: {issued} tickets issued, {served} served, {issued - served} not served yet or no-show; "
             f"average wait {wait}" + (f"; {rated} ratings, {good / rated:.0%} 满意 or better" if rated else ""))
 

@@ -160,6 +160,13 @@ class CloseService(Command, tag="close_service", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class UnlockClerk(Command, tag="unlock_clerk", kw_only=True):
+    """Lift a clerk's wrong-PIN lockout before it runs out (admin; audited)."""
+
+    staff_id: Code
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
 class NewAppointment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, Meta(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
     service: Code
@@ -194,6 +201,7 @@ COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, OpenService, CloseService, CreateAppointments, GetSnapshot, Ping,
+    UnlockClerk,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 

@@ -150,12 +150,23 @@ class ServiceClosed(Event, tag="service_closed"):
     reason: str
 
 
+class ServiceExtended(Event, tag="service_extended"):
+    """延时服务: the service issues tickets until `until` (this business day), whatever its hours say."""
+
+    service: str
+    until: datetime
+
+
+class ServiceExtensionEnded(Event, tag="service_extension_ended"):
+    service: str
+
+
 AnyEvent = (
     DayStarted | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
-    | VisitRated | DeviceReported
+    | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded
 )
 
 # Events after which a display speaks: a citizen must walk to a window.

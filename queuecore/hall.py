@@ -97,6 +97,7 @@ class Hall:
         windows: Iterable[WindowState] = (),
         appointments: Iterable[Appointment] = (),
         closed_services: Iterable[str] | dict[str, str] = (),
+        extended_services: dict[str, datetime] | None = None,
         devices: Iterable[DeviceState] = (),
         version: int = 0,
     ) -> None:
@@ -110,6 +111,8 @@ class Hall:
         # Closed services and why (the kiosk shows the reason on the greyed button).
         self.closed: dict[str, str] = (dict(closed_services) if isinstance(closed_services, dict)
                                        else {code: "" for code in closed_services})
+        # 延时服务: services that issue past their hours until this time, on this business day only.
+        self.extended: dict[str, datetime] = dict(extended_services or {})
         self.devices: dict[str, DeviceState] = {d.name: d for d in devices}
         self.tickets: dict[str, Ticket] = {}
         self.by_number: dict[str, Ticket] = {}
@@ -284,9 +287,14 @@ class Hall:
             return exc.code
         return None
 
+    def extension(self, service: str, now: datetime) -> datetime | None:
+        """When the service's extended hours (延时服务) end, if they are in force at `now`."""
+        until = self.extended.get(service)
+        return until if until is not None and now < until else None
+
     def _check_issuable(self, svc: Service, now: datetime) -> None:
         self._require_open(svc)
-        if not svc.within_hours(now.time()):
+        if not svc.within_hours(now.time()) and self.extension(svc.code, now) is None:
             hours = ", ".join(str(r) for r in svc.hours)
             raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=svc.code, hours=hours)
         if svc.daily_cap is not None and self.issued.get(svc.code, 0) >= svc.daily_cap:
@@ -333,6 +341,7 @@ class Hall:
         self.by_number.clear()
         self.counters.clear()
         self.issued = {code: 0 for code in self.services}
+        self.extended.clear()  # extended hours end with their business day
         self._dirty_services.update(self.services)
         out.append(ev.DayStarted(at=now, day=day))
         return out
@@ -645,6 +654,33 @@ class Hall:
         del self.closed[service]
         self._dirty_services.add(service)
         return [ev.ServiceOpened(at=now, service=service)]
+
+    def extend_service(self, service: str, until: datetime, now: datetime) -> list[ev.Event]:
+        """延时服务: the service issues tickets from now until `until`, whatever its hours say (a closed
+        service stays closed). Today only: `until` must be later today; a new day ends it."""
+        self._require_day(now)
+        self._service(service)
+        if until.tzinfo is None:
+            raise E.InvalidArgument("`until` needs a time zone offset", service=service)
+        if until <= now:
+            raise E.UntilInPast(f"extended hours must end after {now:%H:%M}", service=service,
+                                until=until.isoformat())
+        if until.astimezone(now.tzinfo).date() != self.day:
+            raise E.UntilAfterDayEnd(f"extended hours end by midnight of {self.day}", service=service,
+                                     until=until.isoformat())
+        if self.extended.get(service) == until:
+            return []
+        self.extended[service] = until
+        self._dirty_services.add(service)
+        return [ev.ServiceExtended(at=now, service=service, until=until)]
+
+    def end_extension(self, service: str, now: datetime) -> list[ev.Event]:
+        """End a service's extended hours now; its own hours apply again."""
+        self._service(service)
+        if self.extended.pop(service, None) is None:
+            return []
+        self._dirty_services.add(service)
+        return [ev.ServiceExtensionEnded(at=now, service=service)]
 
     # ------------------------------------------------------------ ratings and devices
 

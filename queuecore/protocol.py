@@ -160,6 +160,21 @@ class CloseService(Command, tag="close_service", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class ExtendService(Command, tag="extend_service", kw_only=True):
+    """延时服务: the service issues tickets until `until` (later this business day), whatever its hours say."""
+
+    service: Code
+    until: Annotated[datetime, Meta(tz=True)]
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
+class EndServiceExtension(Command, tag="end_service_extension", kw_only=True):
+    """End a service's extended hours now: its own hours apply again."""
+
+    service: Code
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
 class UnlockClerk(Command, tag="unlock_clerk", kw_only=True):
     """Lift a clerk's wrong-PIN lockout before it runs out (admin; audited)."""
 
@@ -200,7 +215,7 @@ class Ping(Command, tag="ping"):
 COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
-    StartDay, OpenService, CloseService, CreateAppointments, GetSnapshot, Ping,
+    StartDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments, GetSnapshot, Ping,
     UnlockClerk,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]

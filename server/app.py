@@ -78,6 +78,9 @@ ROUTES: list[Route] = [
     Route("/api/day/start", P.StartDay, "Start today's business day (admin; also automatic)"),
     Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (admin)"),
     Route("/api/services/{service}/close", P.CloseService, "Close a service for issuing (admin)"),
+    Route("/api/services/{service}/extend", P.ExtendService, "Keep a service issuing until a time later today "
+          "(延时服务; admin)"),
+    Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (admin)"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/health", "operationId": "health", "summary": "Liveness and basic figures", "auth": False},
@@ -106,6 +109,7 @@ RESULT_TYPES: dict[type, type] = {P.IssueTicket: P.IssuedTicket, P.CheckIn: P.Is
 
 STATUS = {
     "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
+    "until_in_past": 400, "until_after_day_end": 400,
     "unauthorized": 401,
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
     "rate_limited": 429,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     ai.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8700")
     ai.add_argument("--token", required=True, help="an admin token")
     ai.set_defaults(func=import_appointments)
+
+    s = sub.add_parser("service", help="services: extended hours (延时服务) on a running server")
+    ssub = s.add_subparsers(dest="service_command", required=True)
+    se = ssub.add_parser("extend", help="keep a service issuing tickets until HH:MM today, whatever its hours "
+                                        "(延时服务; also to try the hall at night)")
+    se.add_argument("--until", required=True, metavar="HH:MM", help="hall local time, later today")
+    sx = ssub.add_parser("end-extension", help="end a service's extended hours now: its own hours apply again")
+    for p in (se, sx):
+        p.add_argument("service", nargs="?", help="service code, e.g. realestate")
+        p.add_argument("--all", action="store_true", help="every service of the hall")
+        p.add_argument("--server", default="http://127.0.0.1:8700")
+        p.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+        p.set_defaults(func=extend_services)
 
     c = sub.add_parser("clerk", help="clerks who sign in at windows")
     csub = c.add_subparsers(dest="clerk_command", required=True)
@@ -239,3 +253,73 @@ def import_appointments(args: argparse.Namespace) -> int:
         return 1
     print(f"imported {len(result['events'])} appointments")
     return 0
+
+
+class ApiError(Exception):
+    """A refusal from the hall server: HTTP status, stable code, message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+
+
+def api(server: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+    """One request to the hall server's REST API; a refusal raises ApiError."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(server.rstrip("/") + path, method=method,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                                 data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            refusal = json.loads(exc.read() or b"{}")
+        except ValueError:
+            refusal = {}
+        raise ApiError(exc.code, refusal.get("code", "http_error"), refusal.get("message", exc.reason)) from None
+
+
+def extend_services(args: argparse.Namespace) -> int:
+    """`hallq service extend` / `end-extension`: one service or --all, each its own command (and result)."""
+    import urllib.error
+    from datetime import datetime, time
+    from urllib.parse import quote
+    from zoneinfo import ZoneInfo
+
+    if bool(args.service) == args.all:
+        print("error: give a SERVICE or --all", file=sys.stderr)
+        return 2
+    if not args.token:
+        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+        return 2
+    end = args.service_command == "end-extension"
+    if not end:
+        try:
+            until_time = time.fromisoformat(args.until)
+        except ValueError:
+            print(f"error: --until must be HH:MM, got {args.until!r}", file=sys.stderr)
+            return 2
+    try:
+        snap = api(args.server, args.token, "GET", "/api/hall")
+    except (ApiError, urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"error: {args.server}: {exc}", file=sys.stderr)
+        return 1
+    names = {s["code"]: s["name_zh"] for s in snap["hall"]["services"]}
+    tz = ZoneInfo(snap["hall"]["timezone"])
+    # Today is the server's today, in the hall's time zone (this machine's clock may differ).
+    until = None if end else datetime.combine(datetime.fromisoformat(snap["now"]).astimezone(tz).date(), until_time, tz)
+    failed = 0
+    for code in names if args.all else [args.service]:
+        path = f"/api/services/{quote(code, safe='')}/" + ("end-extension" if end else "extend")
+        try:
+            api(args.server, args.token, "POST", path, None if end else {"until": until.isoformat()})
+        except (ApiError, urllib.error.URLError, OSError) as exc:
+            print(f"error: {code}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        what = "its own hours apply again" if end else f"issues tickets until {until:%H:%M} today"
+        print(f"{code} ({names.get(code, '?')}): {what}")
+    return 1 if failed else 0

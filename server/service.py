@@ -85,7 +85,7 @@ class HallService:
         state = self.store.load()
         self.hall = hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
                                 appointments=state.appointments, closed_services=state.closed_services,
-                                version=state.version, devices=state.devices)
+                                version=state.version, devices=state.devices, extended_services=state.extended_services)
         self._replies.clear()
         for token, command_id, reply in self.store.recent_replies(IDEMPOTENCY_CACHE):
             self._replies[(token, command_id)] = msgspec.json.decode(reply, type=P.Result)
@@ -115,7 +115,7 @@ class HallService:
                 code=code, waiting=waiting, issued=hall.issued.get(code, 0), daily_cap=hall.services[code].daily_cap,
                 open=code not in hall.closed, refusal=hall.issuable(code, now), closed_reason=hall.closed.get(code, ""),
                 estimated_wait_minutes=hall.estimated_wait_minutes(code, waiting),
-                windows_open=hall.open_windows_for(code)))
+                windows_open=hall.open_windows_for(code), extended_until=hall.extension(code, now)))
         return out
 
     def snapshot(self) -> P.Snapshot:
@@ -268,6 +268,10 @@ class HallService:
                 return h.open_service(cmd.service, now)
             case P.CloseService():
                 return h.close_service(cmd.service, cmd.reason, now)
+            case P.ExtendService():
+                return h.extend_service(cmd.service, cmd.until.astimezone(self.tz), now)
+            case P.EndServiceExtension():
+                return h.end_extension(cmd.service, now)
             case P.CreateAppointments():
                 appts = [Appointment(code=a.code.upper(), service=a.service, day=a.start.astimezone(self.tz).date(),
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
@@ -316,7 +320,8 @@ class HallService:
         pending, self._pending = self._pending, []
         done, self._batch = self._batch, None
         try:
-            self.store.save_batch([p.rows for p in pending], day=self.hall.day, closed_services=self.hall.closed)
+            self.store.save_batch([p.rows for p in pending], day=self.hall.day, closed_services=self.hall.closed,
+                                  extended_services=self.hall.extended)
         except StoreError:
             # Memory ran ahead of the file: go back to what is stored. Every command of the
             # batch is answered store_unavailable, so nobody was told of a lost change.

@@ -132,6 +132,7 @@ class LoadedState(msgspec.Struct):
     windows: list[WindowState]
     appointments: list[Appointment]
     devices: list[DeviceState] = []
+    extended_services: dict[str, datetime] = {}  # 延时服务 of the stored business day
 
 
 class Store:
@@ -193,10 +194,13 @@ class Store:
                      getattr(e, "window", None), enc(e).decode()) for e in events],
         )
 
-    def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str]) -> None:
+    def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str],
+                   extended_services: dict[str, datetime] | None = None) -> None:
         """Write several commands' rows in one transaction: all or none, one fsync, few large calls."""
         meta = {"day": day.isoformat() if day else "",
                 "closed_services": msgspec.json.encode(dict(sorted(closed_services.items()))).decode()}
+        if extended_services is not None:
+            meta["extended_services"] = msgspec.json.encode(dict(sorted(extended_services.items()))).decode()
         if batch and not batch[-1].events:  # otherwise the last event row carries the version
             meta["version"] = str(batch[-1].version)
         meta_rows = [(k, v) for k, v in meta.items() if self._meta_written.get(k) != v]
@@ -230,6 +234,7 @@ class Store:
         last = self.conn.execute("SELECT version FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         version = max(int(meta.get("version", "0")), last[0] if last else 0)
         raw_closed = meta.get("closed_services", "")
+        extended = msgspec.json.decode(meta.get("extended_services") or "{}", type=dict[str, datetime])
         self._meta_written = {"version": meta.get("version", "0"), "day": day_text, "closed_services": raw_closed}
         if raw_closed.startswith("{"):
             closed = msgspec.json.decode(raw_closed, type=dict[str, str])
@@ -247,7 +252,7 @@ class Store:
         ]
         devices = [_from_row(row, DeviceState) for row in self.db.query("SELECT * FROM devices ORDER BY name")]
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
-                           appointments=appointments, devices=devices)
+                           appointments=appointments, devices=devices, extended_services=extended)
 
     def recent_replies(self, limit: int) -> list[tuple[str, str, str]]:
         """The newest stored replies (token, command id, reply JSON), oldest first; older ones are pruned."""

@@ -22,6 +22,7 @@ BODIES = {
     "rate_visit": {"number": "B001", "level": 5},
     "report_device": {"kind": "printer", "state": "ready"},
     "close_service": {"reason": "test"},
+    "extend_service": {"until": "2026-11-23T20:00:00+08:00"},
 }
 
 

@@ -116,6 +116,7 @@ class Hall:
         self.devices: dict[str, DeviceState] = {d.name: d for d in devices}
         self.tickets: dict[str, Ticket] = {}
         self.by_number: dict[str, Ticket] = {}
+        self.by_public_id: dict[str, Ticket] = {}  # the unguessable id in a ticket's QR code
         self.waiting: dict[str, dict[str, Ticket]] = {code: {} for code in self.services}
         # The waiting tickets that are not of a normal class: the only ones a new ticket can have
         # ahead of it besides every older normal ticket (keeps issuing O(1) in long queues).
@@ -144,6 +145,8 @@ class Hall:
         self.tickets[t.id] = t
         if t.day == self.day:
             self.by_number[t.number] = t
+            if t.public_id:
+                self.by_public_id[t.public_id] = t
             prefix = t.number.rstrip("0123456789")
             self.counters[prefix] = max(self.counters.get(prefix, 0), t.seq)
             if kind_of(t, self.priorities) is not PriorityKind.APPOINTMENT:
@@ -339,6 +342,7 @@ class Hall:
         self.day = day
         self._prune = True
         self.by_number.clear()
+        self.by_public_id.clear()
         self.counters.clear()
         self.issued = {code: 0 for code in self.services}
         self.extended.clear()  # extended hours end with their business day
@@ -351,13 +355,14 @@ class Hall:
 
     # ------------------------------------------------------------ issuing
 
-    def _new_ticket(self, svc: Service, priority: str, now: datetime, appointment_start: datetime | None) -> Ticket:
+    def _new_ticket(self, svc: Service, priority: str, now: datetime, appointment_start: datetime | None,
+                    public_id: str = "") -> Ticket:
         seq = self.counters.get(svc.prefix, 0) + 1
         number = f"{svc.prefix}{seq:0{svc.digits}d}"
         t = Ticket(
             id=f"{self.day:%Y%m%d}-{number}", number=number, day=self.day, seq=seq, service=svc.code,
             priority=priority, issued_at=now, arrival_at=now, rank=self._next_rank(now),
-            appointment_start=appointment_start,
+            appointment_start=appointment_start, public_id=public_id,
         )
         # The new ticket is the youngest: every waiting normal-class ticket is ahead of it, and
         # of the others only those the call order puts first.
@@ -369,8 +374,8 @@ class Hall:
         self._touch(t)
         return t
 
-    def issue(self, service: str, now: datetime, priority: str | None = None) -> list[ev.Event]:
-        """Issue a walk-in ticket (取号)."""
+    def issue(self, service: str, now: datetime, priority: str | None = None, *, public_id: str = "") -> list[ev.Event]:
+        """Issue a walk-in ticket (取号). `public_id`: the caller's random id for the ticket's QR code."""
         self._require_day(now)
         svc = self._service(service)
         priority = priority or self.default_priority()
@@ -380,7 +385,7 @@ class Hall:
         if cls.kind is PriorityKind.APPOINTMENT:
             raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
         self._check_issuable(svc, now)
-        t = self._new_ticket(svc, priority, now, None)
+        t = self._new_ticket(svc, priority, now, None, public_id)
         return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=service, priority=priority,
                                 ahead=t.ahead_at_issue)]
 
@@ -413,7 +418,7 @@ class Hall:
                 return p.code
         raise E.InvalidArgument("this hall has no appointment priority class configured")
 
-    def check_in(self, code: str, now: datetime) -> list[ev.Event]:
+    def check_in(self, code: str, now: datetime, *, public_id: str = "") -> list[ev.Event]:
         """A kiosk check-in with an appointment code issues a ticket in the appointment class."""
         self._require_day(now)
         appt = self.appointments.get(code.strip().upper())
@@ -431,7 +436,7 @@ class Hall:
         svc = self._service(appt.service)
         self._require_open(svc)
         priority = self.appointment_class()
-        t = self._new_ticket(svc, priority, now, appt.start)
+        t = self._new_ticket(svc, priority, now, appt.start, public_id)
         appt.ticket_id, appt.checked_in_at = t.id, now
         self._dirty_appointments.add(appt.code)
         return [

@@ -163,6 +163,9 @@ class Ticket(msgspec.Struct, kw_only=True):
     rating_reason: str | None = None
     rating_comment: str | None = None
     rated_at: datetime | None = None
+    # At least 64 random bits, given by the server: the QR code's /t/<public_id>. Never shown to
+    # displays or kiosks (a display token sits in a URL on a TV), never guessable from the number.
+    public_id: str = ""
 
 
 class WindowState(msgspec.Struct, kw_only=True):

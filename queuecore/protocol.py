@@ -328,7 +328,7 @@ class IssuedTicket(msgspec.Struct, kw_only=True):
     people_ahead: int
     estimated_wait_minutes: int
     materials: tuple[str, ...]
-    status_path: str = ""  # e.g. "/t/20261123-A012": the ticket's public status page on the hall server
+    status_path: str = ""  # e.g. "/t/Xq3k9vT2mB7wLp0a": the public status page (an unguessable id, never the number)
 
 
 # ---------------------------------------------------------------- encode / decode
@@ -403,18 +403,19 @@ def command_from_body(cls: type[Command], raw: bytes, **path: Any) -> Command:
         raise ProtocolError("invalid_json", f"not a command: JSON {TOO_DEEP}") from None
     if not isinstance(obj, dict):
         raise ProtocolError("invalid_format", "the body must be a JSON object")
+    cid = obj.get("id")
+    cid = cid if isinstance(cid, str) and len(cid) <= 64 else None  # the refusal echoes it: a string or nothing
     tag = command_tag(cls)
     if obj.setdefault("type", tag) != tag:
-        raise ProtocolError("invalid_format", f"`type` must be {tag!r} here", obj.get("id"))
+        raise ProtocolError("invalid_format", f"`type` must be {tag!r} here", cid)
     for key, value in path.items():
         if key in obj and obj[key] != value:
-            raise ProtocolError("invalid_format", f"`{key}` in the body disagrees with the URL", obj.get("id"))
+            raise ProtocolError("invalid_format", f"`{key}` in the body disagrees with the URL", cid)
         obj[key] = value
     try:
         return msgspec.convert(obj, cls, strict=True)
     except msgspec.ValidationError as exc:
-        cid = obj.get("id")
-        raise ProtocolError("invalid_format", str(exc), cid if isinstance(cid, str) else None) from None
+        raise ProtocolError("invalid_format", str(exc), cid) from None
 
 
 def decode_push(raw: bytes | str) -> Push | None:

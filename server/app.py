@@ -18,8 +18,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from queuecore import protocol as P
 from queuecore.errors import QueueError
-from queuecore.model import HallConfig
-from server import auth
+from queuecore.model import Appointment, HallConfig
+from server import auth, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -39,6 +39,10 @@ class ServerConfig:
     token_cache_s: float = 30.0  # how long a token check is trusted (revocation delay)
     tick_s: float = 10.0  # how often the server looks at the clock (issuing hours, a new day)
     heartbeat_s: float = 15.0
+    # A connection must send complete request headers within idle_timeout_s of connecting or of its
+    # last response (slow-header and idle sockets are closed), and a body within body_timeout_s.
+    idle_timeout_s: float = 15.0
+    body_timeout_s: float = 10.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,6 +85,7 @@ ROUTES: list[Route] = [
     Route("/api/services/{service}/extend", P.ExtendService, "Keep a service issuing until a time later today "
           "(延时服务; admin)"),
     Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (admin)"),
+    Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (admin; audited)"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/health", "operationId": "health", "summary": "Liveness and basic figures", "auth": False},
@@ -91,6 +96,7 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/tickets/{number}", "operationId": "ticket_status", "summary": "One ticket and people ahead",
      "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/api/appointments", "operationId": "list_appointments", "summary": "Appointments of a day (admin)",
+     "schema": list[Appointment],
      "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
                                                                                   "format": "date"}}]},
     {"path": "/api/reports/day", "operationId": "day_report", "summary": "A day's figures: counts, waits, "
@@ -100,12 +106,12 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
      "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
-    {"path": "/ws", "operationId": "websocket", "summary": "WebSocket: snapshot, then changes and announcements; "
-                                                           "commands with ids. Token in header or ?token="},
 ]
 RESULT_TYPES: dict[type, type] = {P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
                                   **{r.command: P.CommandResult for r in ROUTES
                                      if r.command not in (P.IssueTicket, P.CheckIn)}}
+
+WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
 
 STATUS = {
     "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
@@ -128,13 +134,16 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.Response(body=P.encode(data), status=status, content_type="application/json")
 
 
-def _error(code: str, message: str, details: dict | None = None, status: int | None = None) -> web.Response:
-    return _json({"code": code, "message": message, "details": details or {}}, status or STATUS.get(code, 409))
+def _error(code: str, message: str, details: dict | None = None, status: int | None = None,
+           id: str | None = None) -> web.Response:
+    """A refusal: the protocol's Error, as a WebSocket client would get it (`type` "error", the command's id)."""
+    return _json(P.Error(id=id, code=code, message=message, details=details or {}), status or STATUS.get(code, 409))
 
 
 def _refused(exc: Denied | QueueError | P.ProtocolError) -> web.Response:
     """A refusal as JSON with its stable code (and its status: 401/403 for Denied, by code otherwise)."""
-    return _error(exc.code, exc.message, getattr(exc, "details", None), getattr(exc, "status", None))
+    return _error(exc.code, exc.message, getattr(exc, "details", None), getattr(exc, "status", None),
+                  getattr(exc, "id", None))
 
 
 def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Principal:
@@ -154,22 +163,32 @@ def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Pri
     if row is None:
         cache.pop(digest, None)
         raise Denied(401, "unauthorized", "unknown or revoked token")
-    who = auth.Principal(role=row["role"], name=row["name"], window=row["window"], key=digest[:16])
+    who = auth.Principal(role=row["role"], name=row["name"], window=row["window"], key=digest[:16],
+                         token_hash=digest)
     # Cached briefly: a revoked token stops working within token_cache_s.
     cache[digest] = (who, now + request.app[CONFIG].token_cache_s)
     return who
 
 
-async def run_command(app: web.Application, cmd: P.Command, who: auth.Principal) -> P.Result | P.Error:
+def close_revoked(app: web.Application) -> int:
+    """End the sockets of revoked tokens (the CLI revokes in the store, maybe from another process) and forget
+    their cached checks: a revoked token loses its power within one tick."""
     service = app[SERVICE]
-    pin_ok = None
-    if isinstance(cmd, P.SignIn):
-        clerk = service.store.clerk(cmd.staff_id)
-        # scrypt takes tens of ms: keep it off the event loop. Unknown staff ids cost the same.
-        stored = clerk["pin_hash"] if clerk else auth.hash_pin("decoy")
-        loop = asyncio.get_running_loop()
-        pin_ok = await loop.run_in_executor(None, auth.verify_pin, cmd.pin, stored) and clerk is not None
-    return await service.submit(cmd, who, pin_ok=pin_ok)
+    revoked = service.store.revoked_token_hashes()
+    cache: dict = app[TOKENS]
+    for digest in revoked & cache.keys():
+        del cache[digest]
+    gone = [s for s in service.subscribers if isinstance(s, WsSubscriber) and s.token_hash in revoked]
+    for sub in gone:
+        log.warning("closing %s: its token was revoked", sub.name)
+        sub.revoked = True
+        service.unsubscribe(sub)
+        asyncio.ensure_future(sub.close(WS_TOKEN_REVOKED, b"token revoked"))
+    return len(gone)
+
+
+async def run_command(app: web.Application, cmd: P.Command, who: auth.Principal) -> P.Result | P.Error:
+    return await app[SERVICE].submit(cmd, who)
 
 
 _ID_RE = re.compile(P.ID_CHARS + "{1,64}", re.ASCII)  # the same rule as a command's `id`
@@ -189,9 +208,15 @@ def _command_handler(route: Route) -> Callable:
                 else:
                     path[name] = raw
             try:
-                body = await request.read()
+                async with asyncio.timeout(request.app[CONFIG].body_timeout_s):
+                    body = await request.read()
             except web.HTTPRequestEntityTooLarge:
                 return _error("too_large", f"the body is over {request.client_max_size} bytes", status=413)
+            except TimeoutError:
+                slow = _error("body_timeout", f"the body did not arrive within {request.app[CONFIG].body_timeout_s:g} s",
+                              status=408)
+                slow.force_close()  # the rest of that body may still trickle in: hang up
+                return slow
             cmd = P.command_from_body(route.command, body, **path)
         except (Denied, P.ProtocolError) as exc:
             return _refused(exc)
@@ -205,7 +230,7 @@ def _command_handler(route: Route) -> Callable:
                 return _error("invalid_format", "the body's `id` and the Idempotency-Key header disagree")
         reply = await run_command(request.app, cmd, who)
         if isinstance(reply, P.Error):
-            return _error(reply.code, reply.message, reply.details)
+            return _error(reply.code, reply.message, reply.details, id=reply.id)
         return _json(reply.data)
 
     handler.__name__ = f"post_{P.command_tag(route.command)}"
@@ -260,7 +285,7 @@ async def whoami(request: web.Request, who: auth.Principal) -> web.Response:
 
 @_reader()
 async def ticket_status(request: web.Request, who: auth.Principal) -> web.Response:
-    return _json(request.app[SERVICE].ticket_status(request.match_info["number"]))
+    return _json(request.app[SERVICE].ticket_status(request.match_info["number"], views.audience(who.role)))
 
 
 def _day(request: web.Request) -> date:
@@ -290,13 +315,18 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         return _refused(exc)
     # No permessage-deflate: pushes are pre-encoded plain frames written straight to the transport.
     ws = web.WebSocketResponse(heartbeat=request.app[CONFIG].heartbeat_s, max_msg_size=1 << 20, compress=False)
-    await ws.prepare(request)
+    try:
+        await ws.prepare(request)
+    except web.HTTPException as exc:  # not a WebSocket handshake: refused as JSON like the rest
+        return _error("invalid_format", f"GET /ws opens a WebSocket: {exc.text}", status=exc.status)
     sub = WsSubscriber(ws, request.transport, f"{who.role}:{who.name}@{request.remote}",
-                       request.app[CONFIG].outbox_bytes)
+                       request.app[CONFIG].outbox_bytes, audience=views.audience(who.role), token_hash=who.token_hash)
     service.subscribe(sub)  # snapshot sent and broadcast joined with no await between
     log.info("ws connected: %s (%d clients)", sub.name, len(service.subscribers))
     try:
         async for msg in ws:
+            if sub.revoked:
+                break
             if msg.type == WSMsgType.TEXT:
                 try:
                     cmd = P.decode_command(msg.data)
@@ -386,6 +416,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
                 await asyncio.sleep(config.tick_s)
                 try:
                     service.tick()
+                    close_revoked(app)
                 except Exception:  # a bad tick must not stop the next ones
                     log.exception("clock tick failed")
 

@@ -1,6 +1,7 @@
 """Who is asking: device tokens (random, stored as SHA-256) and clerk PINs (short, stored with scrypt)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -15,6 +16,7 @@ class Principal:
     name: str
     window: int | None = None
     key: str = ""  # stable per token, for idempotency caches
+    token_hash: str = ""  # the stored SHA-256: revoking it ends this token's open sockets
 
 
 def new_token() -> str:
@@ -35,6 +37,17 @@ def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
     return f"scrypt${_SCRYPT['n']}${salt.hex()}${digest.hex()}"
+
+
+@functools.cache
+def decoy_pin_hash() -> str:
+    """Checked for unknown staff ids, so that they cost one scrypt like known ones (no timing oracle)."""
+    return hash_pin(secrets.token_hex(8))
+
+
+def check_pin(pin: str, stored: str | None) -> bool:
+    """verify_pin, against the decoy when the staff id is unknown (None): the same cost either way."""
+    return verify_pin(pin, stored or decoy_pin_hash()) and stored is not None
 
 
 def verify_pin(pin: str, stored: str) -> bool:

@@ -14,7 +14,11 @@ log = logging.getLogger("hallq.server")
 
 
 async def start(cfg: ServerConfig, host: str, port: int, **app_kw) -> tuple[web.AppRunner, int]:
-    runner = web.AppRunner(create_app(cfg, **app_kw), access_log=None)
+    # keepalive_timeout also runs from the moment a connection opens (aiohttp >= 3.10): a socket that
+    # sends nothing, or its headers byte by byte, is closed after idle_timeout_s.
+    # lingering_time: after answering a body that never came (408), read its rest for at most 1 s.
+    runner = web.AppRunner(create_app(cfg, **app_kw), access_log=None, keepalive_timeout=cfg.idle_timeout_s,
+                           lingering_time=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port, reuse_address=True).start()
     return runner, runner.addresses[0][1]

@@ -7,10 +7,13 @@ before anyone is answered or told.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -22,12 +25,13 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.hall import Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
+from server import auth, views
 from server.auth import Principal
-from server.store import Rows, Store, StoreError
+from server.store import REPLY_DAYS, Rows, Store, StoreError
 
 log = logging.getLogger("hallq.server")
 
-IDEMPOTENCY_CACHE = 4096
+REFUSAL_CACHE = 4096  # refused commands' replies (nothing stored) kept in memory for repeats
 PIN_FAILURES_ALLOWED = 5
 PIN_LOCKOUT = timedelta(minutes=10)
 
@@ -41,6 +45,8 @@ class Denied(Exception):
 
 
 class Subscriber(Protocol):
+    audience: str  # views.FULL / STAFF / PUBLIC: what this client may see
+
     def offer(self, payload: bytes) -> bool: ...  # False: gone or too far behind; it will be dropped
 
     def drop(self, reason: str) -> None: ...
@@ -50,7 +56,7 @@ class Staged(msgspec.Struct):
     """One decided command, frozen: its rows for the store, its pushes, its calls for recent_calls."""
 
     rows: Rows
-    payloads: list[bytes]
+    payloads: dict[str, bytes]  # by audience
     calls: list[P.CallView]
     new_day: bool = False  # the calls of earlier days leave recent_calls
 
@@ -66,14 +72,17 @@ class HallService:
         self.tz = ZoneInfo(config.timezone)
         self.clock = clock or (lambda: datetime.now(self.tz))
         self.subscribers: set[Subscriber] = set()
-        self._replies: OrderedDict[tuple[str, str], P.Push] = OrderedDict()
+        # Repeated command ids: refusals (nothing stored) here; decisions awaiting their batch's write
+        # in _inflight; stored decisions in the store's replies table (see _replay).
+        self._refused: OrderedDict[tuple[str, str], tuple[str, str, P.Error]] = OrderedDict()
+        self._inflight: dict[tuple[str, str], tuple[str, str, P.Result | P.Error, asyncio.Future | None]] = {}
         self._pin_failures: dict[str, list[datetime]] = {}
         self.recent_calls: deque[P.CallView] = deque(maxlen=20)
         self._pending: list[Staged] = []
         self._batch: asyncio.Future[bool] | None = None  # resolved when the staged batch is stored
         self._kick_scheduled = False
         self._joiners: list[Subscriber] = []  # subscribers waiting for the staged batch to be stored
-        self._readers: list[asyncio.Future] = []
+        self._readers: list[tuple[asyncio.Future, str]] = []
         self._load()
         self._roll(self.clock())
         self.flush()
@@ -86,9 +95,12 @@ class HallService:
         self.hall = hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
                                 appointments=state.appointments, closed_services=state.closed_services,
                                 version=state.version, devices=state.devices, extended_services=state.extended_services)
-        self._replies.clear()
-        for token, command_id, reply in self.store.recent_replies(IDEMPOTENCY_CACHE):
-            self._replies[(token, command_id)] = msgspec.json.decode(reply, type=P.Result)
+        self._refused.clear()
+        self._inflight.clear()
+        if state.day:
+            self.store.prune_replies(state.day - timedelta(days=REPLY_DAYS - 1))
+        self._pin_failures = {sid: [datetime.fromisoformat(t) for t in times]
+                              for sid, times in self.store.pin_failures().items()}
         self.recent_calls.clear()
         if state.day:
             for data in self.store.recent_events(("ticket_called", "ticket_recalled", "ticket_resumed"), 20,
@@ -118,7 +130,10 @@ class HallService:
                 windows_open=hall.open_windows_for(code), extended_until=hall.extension(code, now)))
         return out
 
-    def snapshot(self) -> P.Snapshot:
+    def snapshot(self, audience: str = views.FULL) -> P.Snapshot:
+        return views.snapshot(self._snapshot(), audience)
+
+    def _snapshot(self) -> P.Snapshot:
         hall = self.hall
         return P.Snapshot(
             version=hall.version, day=hall.day, now=self.clock(), hall=self.config,
@@ -143,7 +158,7 @@ class HallService:
             self._schedule_flush()
 
     def _join(self, sub: Subscriber) -> None:
-        sub.offer(P.encode(self.snapshot()))
+        sub.offer(P.encode(self.snapshot(sub.audience)))
         self.subscribers.add(sub)
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -156,10 +171,13 @@ class HallService:
         self.unsubscribe(sub)
         sub.drop("outbox full: client too slow")
 
-    def _broadcast(self, payload: bytes) -> None:
-        for sub in list(self.subscribers):
-            if not sub.offer(payload):
-                self.drop(sub)
+    def _broadcast(self, payloads: dict[str, bytes]) -> None:
+        # One audience after another: the same bytes go out in a row (framed once, see ws.text_frame).
+        for audience in views.AUDIENCES:
+            payload = payloads[audience]
+            for sub in [s for s in self.subscribers if s.audience == audience]:
+                if not sub.offer(payload):
+                    self.drop(sub)
 
     # ------------------------------------------------------------ commands
 
@@ -172,13 +190,16 @@ class HallService:
                     cmd = msgspec.structs.replace(cmd, window=who.window)
                 elif cmd.window != who.window:
                     raise Denied(403, "wrong_window", f"this token acts for window {who.window} only")
-                if cmd.needs_clerk:
-                    ws = self.hall.windows.get(cmd.window)
-                    if ws is None or ws.clerk is None:
-                        raise Denied(403, "clerk_not_signed_in", f"sign in at window {cmd.window} first")
             elif cmd.window is None:
                 raise P.ProtocolError("invalid_format", "`window` is required")
         return cmd
+
+    def _require_clerk(self, cmd: P.Command, who: Principal) -> None:
+        """A window token's clerk commands need a signed-in clerk (checked after a repeat is answered)."""
+        if who.role == "window" and isinstance(cmd, P.WindowCommand) and cmd.needs_clerk:
+            ws = self.hall.windows.get(cmd.window)
+            if ws is None or ws.clerk is None:
+                raise Denied(403, "clerk_not_signed_in", f"sign in at window {cmd.window} first")
 
     def tick(self) -> None:
         """Called every few seconds: start a new day at midnight, and tell everyone when a service's issuing
@@ -208,27 +229,63 @@ class HallService:
                                               "wait a moment")
         recent.append(now)
 
-    def _check_pin(self, cmd: P.SignIn, pin_ok: bool | None, now: datetime) -> None:
-        fails = [t for t in self._pin_failures.get(cmd.staff_id, []) if now - t < PIN_LOCKOUT]
+    # ------------------------------------------------------------ clerk PINs
+
+    def _check_lockout(self, staff_id: str, now: datetime) -> list[datetime]:
+        """The staff id's recent wrong PINs; Denied(locked_out) when there are too many."""
+        fails = [t for t in self._pin_failures.get(staff_id, []) if now - t < PIN_LOCKOUT]
         if len(fails) >= PIN_FAILURES_ALLOWED:
-            raise Denied(403, "locked_out", f"too many wrong PINs for {cmd.staff_id}; wait "
-                                            f"{int(PIN_LOCKOUT.total_seconds() // 60)} min")
+            left = max(1, int((fails[-PIN_FAILURES_ALLOWED] + PIN_LOCKOUT - now).total_seconds() // 60) + 1)
+            raise Denied(403, "locked_out", f"too many wrong PINs for {staff_id}: locked for {left} more min, "
+                                            "or until an admin lifts it")
+        return fails
+
+    def _check_pin(self, cmd: P.SignIn, pin_ok: bool | None, now: datetime, who: Principal) -> None:
+        fails = self._check_lockout(cmd.staff_id, now)
         if not pin_ok:
             fails.append(now)
             self._pin_failures[cmd.staff_id] = fails
+            audit = []
+            if len(fails) == PIN_FAILURES_ALLOWED:
+                audit.append(_audit_row(now, who, "clerk_locked_out", {"staff_id": cmd.staff_id,
+                                                                         "window": cmd.window}))
+                log.warning("clerk %s locked out after %d wrong PINs (last from %s:%s)", cmd.staff_id,
+                            len(fails), who.role, who.name)
+            self._save_pin_failures(cmd.staff_id, fails, audit)
             raise Denied(403, "bad_credentials", "unknown staff id or wrong PIN")
-        self._pin_failures.pop(cmd.staff_id, None)
+        if self._pin_failures.pop(cmd.staff_id, None):
+            self._save_pin_failures(cmd.staff_id, [], [])
+
+    def _save_pin_failures(self, staff_id: str, fails: list[datetime], audit: list[tuple]) -> None:
+        try:
+            self.store.set_pin_failures(staff_id, [t.isoformat() for t in fails], audit)
+        except StoreError:
+            log.error("could not store the wrong-PIN count of %s (kept in memory)", staff_id)
+
+    def _unlock_clerk(self, staff_id: str, now: datetime, who: Principal) -> None:
+        """An admin lifts a lockout (audited, even when there was none to lift)."""
+        had = len(self._pin_failures.pop(staff_id, []))
+        self.store.set_pin_failures(staff_id, [], [_audit_row(now, who, "clerk_unlocked",
+                                                              {"staff_id": staff_id, "failures": had})])
+        log.info("clerk %s: PIN lockout lifted by %s:%s (%d wrong PINs forgotten)", staff_id, who.role, who.name, had)
+
+    async def _verify_pin(self, staff_id: str, pin: str) -> bool:
+        """scrypt off the event loop, at most PIN_THREADS at a time; unknown staff ids cost the same as known ones."""
+        clerk = self.store.clerk(staff_id)
+        ok = await asyncio.get_running_loop().run_in_executor(_pin_pool(), auth.check_pin, pin,
+                                                              clerk["pin_hash"] if clerk else None)
+        return ok and clerk is not None
 
     def _dispatch(self, cmd: P.Command, now: datetime, pin_ok: bool | None, who: Principal) -> list[ev.Event]:
         h = self.hall
         w = getattr(cmd, "window", None)
         match cmd:
             case P.IssueTicket():
-                return h.issue(cmd.service, now, cmd.priority)
+                return h.issue(cmd.service, now, cmd.priority, public_id=new_public_id())
             case P.CheckIn():
-                return h.check_in(cmd.code, now)
+                return h.check_in(cmd.code, now, public_id=new_public_id())
             case P.SignIn():
-                self._check_pin(cmd, pin_ok, now)
+                self._check_pin(cmd, pin_ok, now, who)
                 return h.sign_in(w, cmd.staff_id, now)
             case P.SignOut():
                 return h.sign_out(w, now)
@@ -277,6 +334,9 @@ class HallService:
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
                                      name_masked=a.name_masked) for a in cmd.appointments]
                 return h.create_appointments(appts, now)
+            case P.UnlockClerk():
+                self._unlock_clerk(cmd.staff_id, now, who)
+                return []
             case P.GetSnapshot() | P.Ping():
                 return []
         raise P.ProtocolError("invalid_format", f"unsupported command {type(cmd).__name__}")
@@ -299,7 +359,7 @@ class HallService:
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
                         services=self.service_states(changes.services), announcements=announcements,
                         devices=changes.devices)
-        payloads = [P.encode(push)]
+        payloads = views.encode_change(push)
         staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
                         new_day=any(isinstance(e, ev.DayStarted) for e in events))
         self._pending.append(staged)
@@ -329,6 +389,7 @@ class HallService:
             self._load()
             ok = False
         else:
+            self._inflight.clear()  # their replies are in the store now
             for staged in pending:
                 self._publish(staged)
             ok = True
@@ -344,17 +405,17 @@ class HallService:
             self._join(sub)
         readers, self._readers = self._readers, []
         if readers:
-            snap = self.snapshot()
-            for r in readers:
+            snap = self._snapshot()
+            for r, audience in readers:
                 if not r.done():
-                    r.set_result(snap)
+                    r.set_result(views.snapshot(snap, audience))
 
-    async def durable_snapshot(self) -> P.Snapshot:
+    async def durable_snapshot(self, audience: str = views.FULL) -> P.Snapshot:
         """A snapshot of stored state only (after the staged batch is written, if there is one)."""
         if not self._pending:
-            return self.snapshot()
+            return self.snapshot(audience)
         fut = asyncio.get_running_loop().create_future()
-        self._readers.append(fut)
+        self._readers.append((fut, audience))
         self._schedule_flush()
         return await fut
 
@@ -367,8 +428,7 @@ class HallService:
         if staged.new_day:
             self.recent_calls.clear()
         self.recent_calls.extend(staged.calls)
-        for payload in staged.payloads:
-            self._broadcast(payload)
+        self._broadcast(staged.payloads)
 
     def _roll(self, now: datetime) -> None:
         events = self.hall.roll_day(now)
@@ -381,20 +441,30 @@ class HallService:
         """Authorize and decide one command; stage its changes. Returns the reply and whether it may be cached."""
         started = time.perf_counter()
         now = self.clock()
+        aud = views.audience(who.role)
         try:
             self._roll(now)
             cmd = self._authorize(cmd, who)
+            self._require_clerk(cmd, who)
             self._check_rate(cmd, who, now)
             events = self._dispatch(cmd, now, pin_ok, who)
             staged = self._stage(events)
             # Encoded now: the objects in it change with the next decision, before the reply goes out.
             # (A snapshot is taken once the batch is stored: see execute/submit.)
             reply: P.Result | P.Error = P.Result(id=cmd.id, data=None if isinstance(cmd, P.GetSnapshot) else
-                                                 msgspec.Raw(P.encode(self._result_data(cmd, events, now))))
+                                                 msgspec.Raw(P.encode(views.redact_result(
+                                                     self._result_data(cmd, events, now), aud))))
             # Reads are answered afresh each time: a replayed snapshot would be stale (and large).
             cacheable = not isinstance(cmd, P.GetSnapshot | P.Ping)
             if staged is not None and cmd.id:
-                staged.rows.replies.append((who.key, cmd.id, P.encode_text(reply), now.isoformat()))
+                staged.rows.replies.append((who.key, cmd.id, P.encode_text(reply), now.isoformat(),
+                                            P.command_tag(type(cmd)), _fingerprint(cmd)))
+            if who.role == "admin" and cacheable:
+                row = _audit_row(now, who, P.command_tag(type(cmd)), _public_fields(cmd))
+                if staged is not None:
+                    staged.rows.audit.append(row)
+                elif not isinstance(cmd, P.UnlockClerk):  # that one wrote its own, with what it lifted
+                    self.store.write_audit([row])
             outcome = f"ok v{self.hall.version}"
         except (QueueError, P.ProtocolError) as exc:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message, details=getattr(exc, "details", {}))
@@ -404,64 +474,128 @@ class HallService:
             reply = P.Error(id=cmd.id, code=exc.code, message=exc.message)
             outcome = exc.code
             cacheable = False  # a retry after signing in must really run
+        except StoreError as exc:  # an audit row or lockout that could not be written
+            reply = P.Error(id=cmd.id, code=exc.code, message="the hall store could not write; try again")
+            outcome = exc.code
+            cacheable = False
         log.info("%s %s by %s:%s -> %s (%.2f ms)", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name,
                  outcome, (time.perf_counter() - started) * 1000)
         return reply, cacheable
 
-    def _replayed(self, cmd: P.Command, who: Principal) -> P.Result | P.Error | None:
-        key = (who.key, cmd.id) if cmd.id else None
-        if key is not None and key in self._replies:
-            self._replies.move_to_end(key)
-            log.info("%s id=%s by %s:%s -> replayed", P.command_tag(type(cmd)), cmd.id, who.role, who.name)
-            return self._replies[key]
-        return None
+    # A repeated command id (per token) is answered with the first decision, never decided again:
+    # from _inflight while that decision's batch is being written (the repeat waits for the write),
+    # then from the store (for REPLY_DAYS days, across restarts). Refusals changed nothing and are
+    # kept in memory only. An id reused for another command, or other arguments, is refused.
 
-    def _remember(self, cmd: P.Command, who: Principal, reply: P.Result | P.Error) -> None:
-        if cmd.id:
-            self._replies[(who.key, cmd.id)] = reply
-            if len(self._replies) > IDEMPOTENCY_CACHE:
-                self._replies.popitem(last=False)
+    def _replay(self, cmd: P.Command, who: Principal) -> P.Error | tuple[P.Result | P.Error, asyncio.Future | None] | None:
+        if not cmd.id or isinstance(cmd, P.GetSnapshot | P.Ping):
+            return None
+        key = (who.key, cmd.id)
+        entry = self._inflight.get(key)
+        if entry is None:
+            refused = self._refused.get(key)
+            if refused is not None:
+                entry = (*refused, None)
+            else:
+                row = self.store.reply(*key)
+                if row is None:
+                    return None
+                entry = (row[0], row[1], msgspec.json.decode(row[2], type=P.Result), None)
+        tag, fingerprint, reply, batch = entry
+        if (tag and tag != P.command_tag(type(cmd))) or (fingerprint and fingerprint != _fingerprint(cmd)):
+            log.warning("%s id=%s by %s:%s -> id_reused (first used for %s)", P.command_tag(type(cmd)), cmd.id,
+                        who.role, who.name, tag)
+            return P.Error(id=cmd.id, code="id_reused", message=f"the id {cmd.id!r} was already used for another "
+                                                                f"command ({tag}); send a new id")
+        return reply, batch
+
+    async def _answer_replay(self, hit: P.Error | tuple, cmd: P.Command, who: Principal) -> P.Result | P.Error:
+        if isinstance(hit, P.Error):
+            return hit
+        reply, batch = hit
+        if batch is not None and not await asyncio.shield(batch):
+            return self._store_failed(cmd)
+        log.info("%s id=%s by %s:%s -> replayed", P.command_tag(type(cmd)), cmd.id, who.role, who.name)
+        return reply
+
+    def _remember(self, cmd: P.Command, who: Principal, reply: P.Result | P.Error,
+                  batch: asyncio.Future | None) -> None:
+        """Keep a decided reply for repeats: in flight until its batch is stored, a refusal in memory."""
+        if not cmd.id:
+            return
+        entry = (P.command_tag(type(cmd)), _fingerprint(cmd), reply)
+        if isinstance(reply, P.Error):
+            self._refused[(who.key, cmd.id)] = entry
+            if len(self._refused) > REFUSAL_CACHE:
+                self._refused.popitem(last=False)
+        elif batch is not None:
+            self._inflight[(who.key, cmd.id)] = (*entry, batch)
 
     def _store_failed(self, cmd: P.Command) -> P.Error:
         return P.Error(id=cmd.id, code=StoreError.code, message="the hall store could not write; nothing changed, "
                                                                "try again")
 
-    def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
-        """Run one command to its durable reply, synchronously (commits at once).
+    def _precheck(self, cmd: P.Command, who: Principal) -> P.Command | P.Error:
+        """Role and window first: a repeat is looked up only for a sender allowed to run the command."""
+        try:
+            return self._authorize(cmd, who)
+        except (Denied, P.ProtocolError) as exc:
+            log.info("%s %s by %s:%s -> %s", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name, exc.code)
+            return P.Error(id=cmd.id, code=exc.code, message=exc.message)
 
-        Replies to a repeated (token, id) are replayed, not re-run."""
-        replayed = self._replayed(cmd, who)
-        if replayed is not None:
-            return replayed
+    def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
+        """Run one command to its durable reply, synchronously (commits at once). For tools and tests."""
+        checked = self._precheck(cmd, who)
+        if isinstance(checked, P.Error):
+            return checked
+        cmd = checked
+        hit = self._replay(cmd, who)
+        if hit is not None:
+            return hit if isinstance(hit, P.Error) else hit[0]
         reply, cacheable = self._decide(cmd, who, pin_ok)
         if not self.flush():
             return self._store_failed(cmd)
         if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
-            reply = P.Result(id=cmd.id, data=self.snapshot())
-        if cacheable:
-            self._remember(cmd, who, reply)
+            reply = P.Result(id=cmd.id, data=self.snapshot(views.audience(who.role)))
+        if cacheable and isinstance(reply, P.Error):
+            self._remember(cmd, who, reply, None)
         return reply
 
-    async def submit(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
-        """Like execute, for the server: the commands decided in one loop turn share one commit.
+    async def submit(self, cmd: P.Command, who: Principal) -> P.Result | P.Error:
+        """Decide one command; the commands decided in one loop turn share one commit.
 
         Decisions stay strictly one after another in the core; nobody is answered and nothing is
         broadcast before the batch is durably stored."""
-        replayed = self._replayed(cmd, who)
-        if replayed is not None:
-            return replayed
+        checked = self._precheck(cmd, who)
+        if isinstance(checked, P.Error):
+            return checked
+        cmd = checked
+        hit = self._replay(cmd, who)
+        if hit is not None:
+            return await self._answer_replay(hit, cmd, who)
+        pin_ok = None
+        if isinstance(cmd, P.SignIn):
+            try:
+                self._check_lockout(cmd.staff_id, self.clock())
+            except Denied as exc:
+                return P.Error(id=cmd.id, code=exc.code, message=exc.message)
+            pin_ok = await self._verify_pin(cmd.staff_id, cmd.pin)
+            hit = self._replay(cmd, who)  # a copy of this command may have been decided while we hashed
+            if hit is not None:
+                return await self._answer_replay(hit, cmd, who)
         reply, cacheable = self._decide(cmd, who, pin_ok)
+        batch = None
         if self._pending:
             if self._batch is None:
                 self._batch = asyncio.get_running_loop().create_future()
             batch = self._batch
             self._schedule_flush()
-            if not await asyncio.shield(batch):
-                return self._store_failed(cmd)
-        if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
-            reply = P.Result(id=cmd.id, data=await self.durable_snapshot())
         if cacheable:
-            self._remember(cmd, who, reply)
+            self._remember(cmd, who, reply, batch)  # before any await: a repeat arriving now finds it
+        if batch is not None and not await asyncio.shield(batch):
+            return self._store_failed(cmd)
+        if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
+            reply = P.Result(id=cmd.id, data=await self.durable_snapshot(views.audience(who.role)))
         return reply
 
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
@@ -479,15 +613,16 @@ class HallService:
                 ticket=ticket, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
                 people_ahead=ticket.ahead_at_issue,
                 estimated_wait_minutes=self.hall.estimated_wait_minutes(ticket.service, ticket.ahead_at_issue),
-                materials=svc.materials, status_path=f"/t/{ticket.id}")
+                materials=svc.materials, status_path=f"/t/{ticket.public_id}")
         window = self.hall.windows.get(cmd.window) if isinstance(cmd, P.WindowCommand) else None
         if window is not None and ticket is None and window.current:
             ticket = self.hall.tickets.get(window.current)
         return P.CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
 
-    def public_status(self, ticket_id: str) -> dict[str, Any] | None:
-        """What a citizen's phone may see of a ticket (no personal data): today's tickets only."""
-        t = self.hall.tickets.get(ticket_id)
+    def public_status(self, public_id: str) -> dict[str, Any] | None:
+        """What a citizen's phone may see of a ticket (no personal data): today's tickets only, by the
+        unguessable id of its QR code (never by its number)."""
+        t = self.hall.by_public_id.get(public_id) if len(public_id) >= PUBLIC_ID_MIN_LENGTH else None
         if t is None:
             return None
         svc = self.hall.services.get(t.service)
@@ -499,15 +634,48 @@ class HallService:
                 "window": t.window, "window_name_zh": window.name_zh if window else None,
                 "hall_name_zh": self.config.name_zh}
 
-    def ticket_status(self, number: str) -> dict[str, Any]:
+    def ticket_status(self, number: str, audience: str = views.FULL) -> dict[str, Any]:
         now = self.clock()
         t = self.hall.ticket(number)
-        return {"ticket": t, "people_ahead": self.hall.people_ahead(number, now) if t.status == "waiting" else 0}
+        return {"ticket": views.ticket(t, audience),
+                "people_ahead": self.hall.people_ahead(number, now) if t.status == "waiting" else 0}
+
+
+PUBLIC_ID_MIN_LENGTH = 16
+_pool: ThreadPoolExecutor | None = None
+PIN_THREADS = 2  # a flood of sign-ins queues here instead of taking every core
+
+
+def new_public_id() -> str:
+    """96 random bits, URL-safe: the ticket's QR code and status page id."""
+    return secrets.token_urlsafe(12)
+
+
+def _pin_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(PIN_THREADS, thread_name_prefix="pin")
+    return _pool
+
+
+def _public_fields(cmd: P.Command) -> dict[str, Any]:
+    """A command's fields as logs and the audit trail may show them: no PIN, no appointment code."""
+    fields = {k: v for k, v in msgspec.structs.asdict(cmd).items() if v is not None and k not in ("pin", "code")}
+    if isinstance(cmd, P.CreateAppointments):
+        fields["appointments"] = len(cmd.appointments)
+    return fields
+
+
+def _fingerprint(cmd: P.Command) -> str:
+    """What makes a repeat the same command: its type and arguments (the PIN is left out: it is not stored)."""
+    fields = {k: v for k, v in msgspec.structs.asdict(cmd).items() if k not in ("id", "pin")}
+    return hashlib.sha256(P.command_tag(type(cmd)).encode() + P.encode(fields)).hexdigest()[:32]
+
+
+def _audit_row(now: datetime, who: Principal, action: str, detail: dict[str, Any]) -> tuple:
+    return (now.isoformat(), f"{who.role}:{who.name}", action, P.encode_text(detail))
 
 
 def _brief(cmd: P.Command) -> str:
-    fields = {k: v for k, v in msgspec.structs.asdict(cmd).items() if v is not None and k not in ("pin",)}
-    if isinstance(cmd, P.CreateAppointments):
-        fields["appointments"] = len(cmd.appointments)
-    return " ".join(f"{k}={v}" for k, v in fields.items())
+    return " ".join(f"{k}={v}" for k, v in _public_fields(cmd).items())
 

@@ -77,8 +77,24 @@ def _m3_ratings_devices(db: sqlite_utils.Database) -> None:
     db["devices"].create({"name": str, "kind": str, "state": str, "detail": str, "since": str}, pk="name")
 
 
+def _m4_replay_lockouts_audit(db: sqlite_utils.Database) -> None:
+    # A replayed id must be the same command: its type and a fingerprint of its arguments.
+    db["replies"].add_column("command", str)
+    db["replies"].add_column("fingerprint", str)
+    db["replies"].create_index(["at"])
+    # PIN lockouts survive a restart.
+    db["pin_failures"].create({"staff_id": str, "failures": str}, pk="staff_id")
+    # Who did what outside the queue's own events (admin commands, lockouts, lifted lockouts).
+    db["audit"].create({"seq": int, "at": str, "actor": str, "action": str, "detail": str}, pk="seq")
+    db["audit"].create_index(["at"])
+    # The unguessable id in a ticket's QR code and status URL.
+    db["tickets"].add_column("public_id", str)
+    db["tickets"].create_index(["public_id"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
+                                                             _m4_replay_lockouts_audit]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -93,7 +109,11 @@ _WINDOW_UPSERT = _upsert_sql("windows", _WINDOW_FIELDS, "id")
 _APPT_UPSERT = _upsert_sql("appointments", _APPT_FIELDS, "code")
 _DEVICE_UPSERT = _upsert_sql("devices", _DEVICE_FIELDS, "name")
 _EVENT_INSERT = "INSERT INTO events (version, type, at, ticket_id, window, data) VALUES (?, ?, ?, ?, ?, ?)"
-_REPLY_UPSERT = "INSERT OR REPLACE INTO replies (token, command_id, reply, at) VALUES (?, ?, ?, ?)"
+# Never overwritten: the first decision under an id is the only one (a repeat is answered from here).
+_REPLY_INSERT = ("INSERT INTO replies (token, command_id, reply, at, command, fingerprint) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (token, command_id) DO NOTHING")
+_AUDIT_INSERT = "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)"
+REPLY_DAYS = 2  # a repeated id is answered from the store for today and yesterday (at least a business day)
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
@@ -122,6 +142,7 @@ class Rows(msgspec.Struct):
     events: list[tuple]
     replies: list[tuple] = []
     devices: list[tuple] = []
+    audit: list[tuple] = []
 
 
 class LoadedState(msgspec.Struct):
@@ -211,7 +232,8 @@ class Store:
                                   (_WINDOW_UPSERT, [r for b in batch for r in b.windows]),
                                   (_APPT_UPSERT, [r for b in batch for r in b.appointments]),
                                   (_EVENT_INSERT, [r for b in batch for r in b.events]),
-                                  (_REPLY_UPSERT, [r for b in batch for r in b.replies]),
+                                  (_REPLY_INSERT, [r for b in batch for r in b.replies]),
+                                  (_AUDIT_INSERT, [r for b in batch for r in b.audit]),
                                   (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
@@ -254,12 +276,47 @@ class Store:
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
                            appointments=appointments, devices=devices, extended_services=extended)
 
-    def recent_replies(self, limit: int) -> list[tuple[str, str, str]]:
-        """The newest stored replies (token, command id, reply JSON), oldest first; older ones are pruned."""
-        self.conn.execute("DELETE FROM replies WHERE rowid <= (SELECT max(rowid) FROM replies) - ?", (limit * 4,))
-        rows = self.conn.execute("SELECT token, command_id, reply FROM replies ORDER BY rowid DESC LIMIT ?",
-                                 (limit,)).fetchall()
-        return list(reversed(rows))
+    def prune_replies(self, before: date) -> int:
+        """Forget replies stored before `before` (their ids may then run again: a new decision)."""
+        with self._transaction():
+            return self.conn.execute("DELETE FROM replies WHERE at < ?", (before.isoformat(),)).rowcount
+
+    def reply(self, token: str, command_id: str) -> tuple[str, str, str] | None:
+        """The stored first reply to (token, id): (command type, fingerprint, reply JSON)."""
+        row = self.conn.execute("SELECT command, fingerprint, reply FROM replies WHERE token = ? AND command_id = ?",
+                                (token, command_id)).fetchone()
+        return (row[0] or "", row[1] or "", row[2]) if row else None
+
+    def write_audit(self, rows: list[tuple]) -> None:
+        """Audit rows (at, actor, action, detail JSON) that no queue change carries, in their own transaction."""
+        try:
+            with self._transaction():
+                self.conn.executemany(_AUDIT_INSERT, rows)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the hall store could not write: {exc}") from exc
+
+    def audit_log(self, since: str = "", limit: int = 1000) -> list[dict]:
+        return list(self.db.query("SELECT at, actor, action, detail FROM audit WHERE at >= ? ORDER BY seq DESC "
+                                  "LIMIT ?", [since, limit]))
+
+    def pin_failures(self) -> dict[str, list[str]]:
+        return {sid: msgspec.json.decode(f, type=list[str])
+                for sid, f in self.conn.execute("SELECT staff_id, failures FROM pin_failures")}
+
+    def set_pin_failures(self, staff_id: str, failures: list[str], audit: list[tuple] = ()) -> None:
+        """Record a staff id's recent wrong PINs (none: cleared), with the audit rows of a lockout or its lifting."""
+        try:
+            with self._transaction():
+                if failures:
+                    self.conn.execute("INSERT INTO pin_failures (staff_id, failures) VALUES (?, ?) ON CONFLICT "
+                                      "(staff_id) DO UPDATE SET failures = excluded.failures",
+                                      (staff_id, msgspec.json.encode(failures).decode()))
+                else:
+                    self.conn.execute("DELETE FROM pin_failures WHERE staff_id = ?", (staff_id,))
+                if audit:
+                    self.conn.executemany(_AUDIT_INSERT, audit)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the hall store could not write: {exc}") from exc
 
     def recent_events(self, types: Iterable[str], limit: int, since: str = "") -> list[str]:
         """The newest `limit` events of these types since `since` (ISO time), oldest first, as JSON."""
@@ -284,6 +341,9 @@ class Store:
     def find_token(self, token_hash: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL", [token_hash]))
         return rows[0] if rows else None
+
+    def revoked_token_hashes(self) -> set[str]:
+        return {h for (h,) in self.conn.execute("SELECT hash FROM tokens WHERE revoked_at IS NOT NULL")}
 
     def revoke_tokens(self, name: str, now: datetime) -> int:
         with self._transaction():

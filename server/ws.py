@@ -43,12 +43,16 @@ def _frame(payload: bytes) -> bytes:
 
 
 class WsSubscriber:
-    def __init__(self, ws: web.WebSocketResponse, transport: asyncio.Transport, name: str, limit_bytes: int) -> None:
+    def __init__(self, ws: web.WebSocketResponse, transport: asyncio.Transport, name: str, limit_bytes: int, *,
+                 audience: str, token_hash: str = "") -> None:
         self.ws = ws
         self.transport = transport
         self.name = name
         self.limit = limit_bytes
+        self.audience = audience  # what this client may see (server.views)
+        self.token_hash = token_hash  # revoking the token closes this socket
         self.dropped: str | None = None
+        self.revoked = False  # its token was revoked: no more commands, closing
 
     def offer(self, payload: bytes) -> bool:
         """Write one push now; False when the client is gone or too far behind (the caller drops it)."""

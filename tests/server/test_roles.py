@@ -27,7 +27,7 @@ BODIES = {
 
 
 def url(route) -> str:
-    return route.path.replace("{window}", "1").replace("{number}", "B001").replace("{service}", "social")
+    return route.path.replace("{window}", "1").replace("{number}", "B001").replace("{service}", "social").replace("{staff_id}", "s1")
 
 
 @pytest.mark.parametrize("role", ["kiosk", "display", "window1", "admin"])

@@ -72,6 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ca.add_argument("--pin", help="4-12 digits; asked for when omitted")
     ca.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ca.set_defaults(func=add_clerk)
+    cu = csub.add_parser("unlock", help="lift a clerk's wrong-PIN lockout on a running server (audited)")
+    cu.add_argument("staff_id")
+    cu.add_argument("--server", default="http://127.0.0.1:8700")
+    cu.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+    cu.set_defaults(func=unlock_clerk)
 
 
 def _now():
@@ -336,3 +341,20 @@ def extend_services(args: argparse.Namespace) -> int:
         what = "its own hours apply again" if end else f"issues tickets until {until:%H:%M} today"
         print(f"{code} ({names.get(code, '?')}): {what}")
     return 1 if failed else 0
+
+
+def unlock_clerk(args: argparse.Namespace) -> int:
+    """`hallq clerk unlock STAFF_ID`: through the running server, so that it forgets the lockout at once."""
+    import urllib.error
+    from urllib.parse import quote
+
+    if not args.token:
+        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+        return 2
+    try:
+        api(args.server, args.token, "POST", f"/api/clerks/{quote(args.staff_id, safe='')}/unlock", {})
+    except (ApiError, urllib.error.URLError, OSError) as exc:
+        print(f"error: {args.server}: {exc}", file=sys.stderr)
+        return 1
+    print(f"clerk {args.staff_id}: PIN lockout lifted; they may sign in again")
+    return 0

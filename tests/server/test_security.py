@@ -165,3 +165,18 @@ async def test_the_qr_id_is_random_and_the_number_does_not_find_the_ticket(srv) 
         assert r.status == 404
     r = await srv.client.get(paths[1])
     assert (await r.json())["number"] == "B002"
+
+
+async def test_the_cli_lifts_a_lockout_through_the_running_server(srv, capsys) -> None:
+    from hallq.cli import main
+
+    for _ in range(5):
+        await srv.post("/api/windows/1/sign-in", "window1", {"staff_id": "s2", "pin": "0000"})
+    url = str(srv.client.make_url("/")).rstrip("/")
+    args = ["clerk", "unlock", "s2", "--server", url, "--token"]
+    assert await asyncio.to_thread(main, [*args, srv.tokens["kiosk"]]) == 1
+    assert "forbidden" in capsys.readouterr().err
+    assert await asyncio.to_thread(main, [*args, srv.tokens["admin"]]) == 0
+    assert "s2" in capsys.readouterr().out
+    r = await srv.post("/api/windows/1/sign-in", "window1", {"staff_id": "s2", "pin": PINS["s2"]})
+    assert r.status == 200, await r.text()

@@ -1,8 +1,8 @@
 """The kiosk app: wires the HallLink, the model, the screens and the printer worker; `run(config)` is its main.
 
-Rules: one ticket request in flight, with an id of our own, so re-sending it after a lost
-connection or a timeout can never issue a second ticket; a number is shown only when the
-server issued it; printing never blocks the screen.
+Rules: one ticket request in flight, with an id of our own; the link re-sends it with that id
+after a lost connection or a timeout, so it can never issue a second ticket; a number is shown
+only when the server issued it; printing never blocks the screen.
 """
 from __future__ import annotations
 
@@ -135,9 +135,7 @@ class Kiosk(QObject):
         self.model = KioskModel(lang=config.language, elderly=config.elderly, orientation=config.orientation)
         self.window = KioskWindow(link)
         self._translator = None
-        self._pending: P.IssueTicket | P.CheckIn | None = None
-        self._pending_at = 0.0
-        self._retried = False
+        self._pending: P.IssueTicket | P.CheckIn | None = None  # sent, no final outcome yet
         self._admin_taps: list[float] = []
         self._admin_fails = 0
         self._reported: tuple[str, str] | None = None
@@ -233,22 +231,10 @@ class Kiosk(QObject):
 
     @Slot(str)
     def _on_link(self, state: str) -> None:
-        resend = False
-        if state == ONLINE and self._pending is not None:
-            if time.monotonic() - self._pending_at <= self.config.retry_seconds:
-                resend = True
-            else:
-                log.warning("dropping %s id=%s: unanswered for too long", type(self._pending).__name__,
-                            self._pending.id)
-                self._pending = None
-        self.model.set_link(state, self.link.last_contact, busy=resend)
-        if state == ONLINE:
-            if resend:
-                # The same id: if the server ran it before the connection broke, it replays that reply.
-                log.info("re-sending %s id=%s after reconnecting", type(self._pending).__name__, self._pending.id)
-                self.link.send(self._pending)
-            if self.view.printer_state != "unknown" or self.printer is None:
-                self._report(force=True)
+        # A request cut off by the loss is re-sent by the link once back (or has failed by then): stay busy for it.
+        self.model.set_link(state, self.link.last_contact, busy=self._pending is not None)
+        if state == ONLINE and (self.view.printer_state != "unknown" or self.printer is None):
+            self._report(force=True)
 
     @Slot(object)
     def _on_snapshot(self, snap: P.Snapshot) -> None:
@@ -284,9 +270,10 @@ class Kiosk(QObject):
         if self._pending is not None or not self.model.online:
             log.info("tap ignored: %s", "a request is in flight" if self._pending else "offline")
             return
-        self._pending, self._pending_at, self._retried = cmd, time.monotonic(), False
+        self._pending = cmd
         self.model.busy()
-        self.link.send(cmd)
+        # Re-sent by the link (same id) while its outcome is unknown, for as long as a citizen waits.
+        self.link.send(cmd, resend=replace(self.link.timings.resend, within=self.config.retry_seconds))
 
     @Slot(str, object)
     def _on_finished(self, cid: str, data: object) -> None:
@@ -317,30 +304,19 @@ class Kiosk(QObject):
         cmd = self._pending
         if cmd is None or cid != cmd.id:
             return
-        if code in ("connection_lost", "offline"):
-            # Unknown outcome: keep the command; it is re-sent with its id once the link is back.
-            log.info("%s id=%s: %s; waiting for the link", type(cmd).__name__, cid, code)
-            # The link reports the loss before it says "offline": look again on the next turn, and
-            # re-send at once only if an "offline" raced a reconnect that already succeeded.
-            QTimer.singleShot(0, self, self._resend_if_online)
-            return
-        if code == "timeout" and not self._retried and self.model.online:
-            self._retried = True
-            log.info("%s id=%s timed out; re-sending once with the same id", type(cmd).__name__, cid)
-            self.link.send(cmd)
-            return
         self._pending = None
+        if code in ("connection_lost", "offline"):
+            # Not sent, or the link gave up re-sending it while the server was away: no number to
+            # show. Home, or the pause screen while offline; the citizen taps again.
+            log.warning("%s id=%s: %s; no ticket shown", type(cmd).__name__, cid, code)
+            self.model.go_home()
+            return
         if isinstance(cmd, P.CheckIn) and code in APPOINTMENT_CODES:
             title, body = refusal_text(code if code != "invalid_format" else "unknown_appointment")
             self.model.open_keypad(Keypad.APPOINTMENT)
             self.model.keypad_refused(f"{title}：{body}" if self.view.lang == "zh" else f"{title}: {body}")
             return
         self.model.show_refusal(code)
-
-    @Slot()
-    def _resend_if_online(self) -> None:
-        if self._pending is not None and self.link.is_online:
-            self.link.send(self._pending)
 
     # ------------------------------------------------------------ keypad, green channel, admin
 

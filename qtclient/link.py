@@ -2,8 +2,10 @@
 
 Rules: one Qt event loop, no threads. The hall's version only moves by +1: an older change is
 ignored, a gap triggers a full resync. A command is sent now or fails now ("offline"): a
-clerk's call is never queued for later. Reconnects back off exponentially with jitter and
-always start with a fresh snapshot.
+clerk's call is never queued for later. A command that was sent but whose reply never came is
+re-sent by the link with the same id (qtclient.outstanding), within a bound, and its caller
+gets exactly one final outcome. Reconnects back off exponentially with jitter and always start
+with a fresh snapshot.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
+from qtclient.outstanding import NO_RESEND, Ledger, Outstanding, Resend
 from queuecore import protocol as P
 
 log = logging.getLogger("hallq.qtclient")
@@ -44,7 +47,7 @@ _TIMEOUT_ERRORS = {QNetworkReply.NetworkError.OperationCanceledError, QNetworkRe
 
 @dataclass(frozen=True)
 class LinkTimings:
-    """Every delay of the link, in seconds; tests shrink them, apps keep the defaults."""
+    """Every delay and bound of the link, in seconds; tests shrink them, apps keep the defaults."""
 
     command_timeout: float = 10.0  # a reply later than this fails the command with "timeout"
     connect_timeout: float = 10.0  # handshake + first snapshot
@@ -56,13 +59,8 @@ class LinkTimings:
     backoff_max: float = 1.0
     backoff_jitter: float = 0.25  # +-25 %, so a hall of 30 screens does not reconnect in lockstep
     request_timeout: float = 10.0  # REST transfer timeout
-
-
-@dataclass
-class _Pending:
-    tag: str
-    deadline: float  # time.monotonic()
-    result_type: type | None
+    # An unanswered command is re-sent (same id) up to this bound; send(resend=...) sets its own.
+    resend: Resend = Resend()
 
 
 @dataclass
@@ -82,6 +80,8 @@ class HallLink(QObject):
     announcement_received = Signal(object)  # protocol.Announcement: show and speak, once
     command_finished = Signal(str, object)  # id, result data (typed where RESULT_TYPES / result_type says)
     command_failed = Signal(str, str, str)  # id, code, message
+    # id, "timeout" | "connection_lost": no reply yet, the link asks again with the same id (not final)
+    command_retrying = Signal(str, str)
 
     def __init__(self, server_url: str, token: str, parent: QObject | None = None, *,
                  timings: LinkTimings | None = None, rng: random.Random | None = None) -> None:
@@ -121,7 +121,7 @@ class HallLink(QObject):
         # Announcements already emitted: the highest version and the keys seen at it.
         self._announced_version = -1
         self._announced_keys: set[tuple[str, int]] = set()
-        self._pending: dict[str, _Pending] = {}
+        self._commands = Ledger()  # sent, no final outcome yet (the resync's GetSnapshot too)
         self._requests: dict[str, _PendingRequest] = {}  # by request id, also a property of its reply
 
         self._nam = QNetworkAccessManager(self)
@@ -178,8 +178,8 @@ class HallLink(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """Close the socket and stay offline; pending commands fail with "connection_lost"."""
-        self._running = False
+        """Close the socket and stay offline; unanswered commands fail with "connection_lost", not re-sent."""
+        self._running = False  # first: nothing lost from here on is held for a next connection
         self._reconnect_timer.stop()
         if self._active:
             self._drop_socket("stopped by the app")
@@ -191,6 +191,8 @@ class HallLink(QObject):
                 # Mid-handshake, close() writes a close frame to a socket that is not connected yet
                 # (Qt warns "QNativeSocketEngine::write() was not called in ConnectedState").
                 self._ws.abort()
+        for entry in self._commands.drain():
+            self._give_up(entry, "connection_lost", "the link was stopped")
         self._set_state(OFFLINE)
 
     @Slot()
@@ -199,7 +201,8 @@ class HallLink(QObject):
         if self._state != ONLINE or self._resync_id is not None:
             return
         self._resync_id = self._new_id("resync")
-        self._send_now(P.GetSnapshot(id=self._resync_id), result_type=P.Snapshot)
+        # Not re-sent: after a lost socket the next connection brings a snapshot anyway.
+        self._send_now(self._outstanding(P.GetSnapshot(id=self._resync_id), P.Snapshot, None, NO_RESEND))
 
     @Slot()
     def _connect(self) -> None:
@@ -266,20 +269,15 @@ class HallLink(QObject):
         self._ws.abort()
 
     def _drop_socket(self, reason: str) -> None:
-        """Forget the current socket: timers stop, outstanding commands fail, the resync is moot."""
+        """Forget the current socket: timers stop, commands in flight wait for the next one, the resync is moot."""
         self._active = False
         self._connect_timer.stop()
         self._ping_timer.stop()
         resync_id, self._resync_id = self._resync_id, None
-        pending, self._pending = self._pending, {}
-        self._deadline_timer.stop()
-        for cid, p in pending.items():
-            if cid == resync_id:
-                continue  # the link's own: the next connection brings a snapshot anyway
-            # Unknown outcome: the server may have run it. Re-sending the same id is safe.
-            self.command_failed.emit(cid, "connection_lost",
-                                     f"the connection was lost before the reply to {p.tag} ({reason}); "
-                                     "re-send the same id to learn its outcome")
+        for entry in self._commands.socket_lost():
+            if entry.id != resync_id:  # the link's own: the next connection brings a snapshot anyway
+                self._unanswered(entry, "connection_lost", reason)
+        self._arm_deadline()
 
     def _lost(self, reason: str) -> None:
         if not self._active:
@@ -347,12 +345,15 @@ class HallLink(QObject):
                  "connect" if fresh_connection else "resync", len(snap.tickets))
         self._version = snap.version
         if fresh_connection:
+            self._fail_expired()  # before "online": an app never sees one of them as a late failure
             self._connect_timer.stop()
             self._attempts = 0
             self._last_error = ""
             self._ping_timer.start(int(self.timings.ping_interval * 1000))
             self._set_state(ONLINE)
         self.snapshot_received.emit(snap)
+        if fresh_connection:
+            self._resend_held()
 
     def _apply_change(self, change: P.Change) -> None:
         if self._version is None or self._resync_id is not None:
@@ -387,11 +388,16 @@ class HallLink(QObject):
     def _new_id(self, kind: str = "c") -> str:
         return f"{kind}-{self._id_prefix}-{next(self._ids)}"
 
-    def send(self, command: P.Command, *, result_type: type | None = None, timeout_s: float | None = None) -> str:
-        """Send a command now; returns its id. The reply comes as command_finished / command_failed.
+    def send(self, command: P.Command, *, result_type: type | None = None, timeout_s: float | None = None,
+             resend: Resend | None = None) -> str:
+        """Send a command now; returns its id. Its one final outcome comes as command_finished / command_failed.
 
-        Offline, it fails at once with "offline" (after this returns, so the caller knows the id).
-        No reply within the timeout: "timeout"; send the same command (same id) again to retry safely.
+        Offline, it fails at once with "offline" (after this returns, so the caller knows the id):
+        nothing was sent. Sent but no reply (none in time, or the socket dropped): the link sends
+        the same command, same id, again: at once after a timeout, after the next connection's
+        snapshot after a lost socket; each time command_retrying says so. Once `resend` (default:
+        timings.resend) allows no more, it fails with "timeout" or "connection_lost": the outcome
+        is unknown, the next snapshot shows what happened. Pass NO_RESEND to fail at the first.
         """
         if not isinstance(command, P.Command):
             raise TypeError(f"send() takes a protocol command, got {type(command).__name__}")
@@ -399,57 +405,102 @@ class HallLink(QObject):
             command = msgspec.structs.replace(command, id=self._new_id())
         cid = command.id
         tag = P.command_tag(type(command))
-        if self._state != ONLINE:
+        if self._state != ONLINE or not self._active:
+            # (Not active while online: a slot of a failure emitted as the socket drops sends again.)
             log.info("%s id=%s refused: link is %s", tag, cid, self._state)
             self._fail_soon(cid, "offline", f"not connected to the hall server ({self._state}); {tag} was not sent")
             return cid
-        self._send_now(command, result_type=result_type or RESULT_TYPES.get(type(command)), timeout_s=timeout_s)
+        if cid in self._commands.held:
+            del self._commands.held[cid]  # the caller asks again itself: this send replaces the held one
+        self._send_now(self._outstanding(command, result_type or RESULT_TYPES.get(type(command)), timeout_s,
+                                         resend or self.timings.resend))
         return cid
 
-    def _send_now(self, command: P.Command, *, result_type: type | None, timeout_s: float | None = None) -> None:
-        assert self._active and command.id is not None
-        cid, tag = command.id, P.command_tag(type(command))
-        # A re-send of a still pending id replaces it: the server answers both with one reply.
-        deadline = time.monotonic() + (timeout_s or self.timings.command_timeout)
-        self._pending[cid] = _Pending(tag=tag, deadline=deadline, result_type=result_type)
+    def _outstanding(self, command: P.Command, result_type: type | None, timeout_s: float | None,
+                     resend: Resend) -> Outstanding:
+        return Outstanding(command=command, result_type=result_type, resend=resend, first_sent=time.monotonic(),
+                           timeout_s=timeout_s or self.timings.command_timeout)
+
+    def _send_now(self, entry: Outstanding) -> None:
+        assert self._active
+        # A re-send of an id still in flight replaces it: the server answers both with its first reply.
+        self._commands.sent(entry, time.monotonic())
         self._arm_deadline()
-        self._ws.sendTextMessage(P.encode_text(command))
-        log.debug("sent %s id=%s", tag, cid)
+        self._ws.sendTextMessage(P.encode_text(entry.command))
+        log.debug("sent %s id=%s (send %d)", entry.tag, entry.id, entry.sends)
+
+    def _unanswered(self, entry: Outstanding, why: str, detail: str) -> None:
+        """No reply to `entry` and none will come to this send: ask again with the same id, or fail once."""
+        entry.why = why
+        if not self._running or not entry.may_resend(time.monotonic()):
+            self._give_up(entry, why, detail)
+            return
+        self.command_retrying.emit(entry.id, why)
+        if why == "timeout" and self._active and self._state == ONLINE:
+            log.info("%s id=%s: no reply in time; re-sending it with the same id", entry.tag, entry.id)
+            self._send_now(entry)
+        else:
+            log.info("%s id=%s: outcome unknown (%s); re-sent with the same id after reconnecting",
+                     entry.tag, entry.id, detail)
+            self._commands.hold(entry)
+
+    def _give_up(self, entry: Outstanding, why: str, detail: str) -> None:
+        age = time.monotonic() - entry.first_sent
+        log.warning("%s id=%s: giving up after %d send(s) in %.1f s (%s); its outcome is unknown",
+                    entry.tag, entry.id, entry.sends, age, detail)
+        what = "no reply in time" if why == "timeout" else f"the connection was lost ({detail})"
+        self.command_failed.emit(entry.id, why, f"{what} to {entry.tag}, sent {entry.sends} time(s) over "
+                                                f"{age:.0f} s with the same id; its outcome is unknown")
+
+    def _resend_held(self) -> None:
+        """After a fresh connection's snapshot: the held commands go out again, oldest first."""
+        self._fail_expired()
+        for entry in self._commands.take_held():
+            if not (self._active and self._state == ONLINE):
+                self._commands.hold(entry)  # a slot of the snapshot dropped the link again
+                continue
+            log.info("re-sending %s id=%s after reconnecting (send %d)", entry.tag, entry.id, entry.sends + 1)
+            self._send_now(entry)
+
+    def _fail_expired(self) -> None:
+        for entry in self._commands.expired(time.monotonic()):
+            self._give_up(entry, entry.why, "no connection in time to re-send it")
 
     def _fail_soon(self, cid: str, code: str, message: str) -> None:
         QTimer.singleShot(0, self, lambda: self.command_failed.emit(cid, code, message))
 
-    def _take_pending(self, cid: str | None) -> _Pending | None:
-        p = self._pending.pop(cid, None) if cid is not None else None
-        if p is not None:
+    def _take_pending(self, cid: str | None) -> Outstanding | None:
+        entry = self._commands.answered(cid)
+        if entry is not None:
             self._arm_deadline()
-        return p
+        return entry
 
     def _arm_deadline(self) -> None:
-        if not self._pending:
+        first = self._commands.next_wakeup()
+        if first is None:
             self._deadline_timer.stop()
             return
-        first = min(p.deadline for p in self._pending.values())
         self._deadline_timer.start(max(0, int((first - time.monotonic()) * 1000) + 1))
 
     @Slot()
     def _on_deadline(self) -> None:
-        now = time.monotonic()
-        expired = [cid for cid, p in self._pending.items() if p.deadline <= now]
-        for cid in expired:
-            p = self._pending.pop(cid)
-            if cid == self._resync_id:
-                self._abort("resync timed out")  # the reconnect brings a snapshot anyway
-                return
-            log.warning("%s id=%s: no reply within the timeout", p.tag, cid)
-            self.command_failed.emit(cid, "timeout",
-                                     f"no reply to {p.tag} in time; re-send the same id to retry safely")
+        late = self._commands.timed_out(time.monotonic())
+        resync_id = self._resync_id
+        if any(entry.id == resync_id for entry in late):
+            # The socket first: the other late commands then wait for the next connection.
+            self._abort("resync timed out")  # the reconnect brings a snapshot anyway
+        for entry in late:
+            if entry.id != resync_id:
+                log.warning("%s id=%s: no reply within the timeout", entry.tag, entry.id)
+                self._unanswered(entry, "timeout", "no reply in time")
+        self._fail_expired()
         self._arm_deadline()
 
     def _on_result(self, res: P.Result) -> None:
         p = self._take_pending(res.id)
         if p is None:
-            log.debug("reply for unknown or expired id %s ignored", res.id)
+            # Also the second reply when a re-send crossed the first send's late reply.
+            log.debug("reply for unknown or answered id %s ignored", res.id)
             return
         if res.id == self._resync_id:
             self._resync_id = None

@@ -1,10 +1,11 @@
 """The window terminal's wiring: HallLink pushes -> models -> widgets, widget intents -> commands; and main().
 
 Rules: one command of the clerk's in flight at a time (a second press is dropped until the
-first one's change has arrived), each with its own id; a command whose outcome is unknown
-(timeout, lost connection) is re-sent with the same id when the link is back, so the server
-replays the stored reply instead of calling a second ticket. Ratings are the citizen's: they
-are re-sent until stored, and never block the clerk.
+first one's change has arrived), each with its own id; the link re-sends a command whose outcome
+is unknown (timeout, lost connection) with that id, so the server replays its first reply
+instead of calling a second ticket. Ratings are the citizen's: one made offline, or whose
+outcome the link gave up on, is sent again with its id at each reconnect until stored; they
+never block the clerk.
 """
 from __future__ import annotations
 
@@ -31,8 +32,7 @@ from window_terminal.widgets.texts import done_message, error_message
 log = logging.getLogger("hallq.window_terminal")
 
 HERE = Path(__file__).resolve().parent
-RETRYABLE = frozenset({"timeout", "connection_lost"})  # outcome unknown: re-send the same id
-MAX_ATTEMPTS = 5
+UNSENT = frozenset({"offline", "timeout", "connection_lost"})  # a rating not (known to be) stored
 MAX_PENDING_RATINGS = 200
 
 
@@ -40,7 +40,6 @@ MAX_PENDING_RATINGS = 200
 class _Sent:
     action: str
     command: P.Command
-    attempts: int = 1
 
 
 class TerminalApp(QObject):
@@ -58,12 +57,12 @@ class TerminalApp(QObject):
                                  pause_reasons=config.pause_reasons)
         self.rating_view = RatingView(self.rating)
         self.rating_dedicated = False  # True: the rating view has a screen of its own
-        # Our own ids (not the link's) so that a retry can re-send the very same command.
+        # Our own ids (not the link's) so that a rating can be sent again as the very same command.
         self._id_prefix = f"wt-{secrets.token_hex(4)}"
         self._ids = count(1)
-        self._sent: dict[str, _Sent] = {}  # clerk commands awaiting a reply
-        self._unsure: dict[str, _Sent] = {}  # outcome unknown: re-sent when online
+        self._sent: dict[str, _Sent] = {}  # clerk commands awaiting their final outcome
         self._ratings: dict[str, _Sent] = {}  # by id, until stored
+        self._unsent: set[str] = set()  # ratings to send again at the next reconnect
         self._whoami: str | None = None  # the pending GET /api/me
 
         link = self.link
@@ -73,6 +72,7 @@ class TerminalApp(QObject):
         link.change_received.connect(self.model.apply_change)
         link.command_finished.connect(self._on_finished)
         link.command_failed.connect(self._on_failed)
+        link.command_retrying.connect(self._on_retrying)
         self.model.set_connection(link.state)
 
         v = self.view
@@ -159,11 +159,6 @@ class TerminalApp(QObject):
         self.link.send(command, result_type=P.CommandResult)
         return command.id
 
-    def _resend(self, cid: str, sent: _Sent) -> None:
-        sent.attempts += 1
-        self._sent[cid] = sent
-        self.link.send(sent.command, result_type=P.CommandResult)
-
     @Slot(str)
     def _on_connection(self, state: str) -> None:
         if state != ONLINE:
@@ -172,12 +167,10 @@ class TerminalApp(QObject):
             # Which window this token is, and whether a clerk is signed in there already (the
             # terminal restarted mid-shift): then the working view comes back without a new sign-in.
             self._whoami = self.link.request("GET", "/api/me")
-        unsure, self._unsure = self._unsure, {}
-        for cid, sent in unsure.items():
-            log.info("re-sending %s id=%s to learn its outcome", sent.action, cid)
-            self._resend(cid, sent)
-        for cid, sent in list(self._ratings.items()):
-            self.link.send(sent.command, result_type=P.CommandResult)
+        unsent, self._unsent = self._unsent, set()
+        for cid in unsent:
+            if cid in self._ratings:
+                self.link.send(self._ratings[cid].command, result_type=P.CommandResult)
 
     @Slot(str, object)
     def _on_finished(self, cid: str, data: Any) -> None:
@@ -223,18 +216,16 @@ class TerminalApp(QObject):
         if sent is None:
             return
         log.info("%s id=%s failed: %s %s", sent.action, cid, code, message)
-        if code in RETRYABLE and sent.attempts < MAX_ATTEMPTS:
-            # The server may have run it: ask again with the same id (it replays the stored reply).
-            if self.link.is_online:
-                self._resend(cid, sent)
-            else:
-                self._unsure[cid] = sent
-            self.model.show_message(error_message(code), "error")
-            return
         if code == "clerk_not_signed_in":
             self.model.signed_out()
         self.model.show_message(error_message(code), "error")
         self.model.command_done(cid)
+
+    @Slot(str, str)
+    def _on_retrying(self, cid: str, why: str) -> None:
+        """No reply yet: the link asks again with the same id; the clerk sees why it takes long."""
+        if cid in self._sent:
+            self.model.show_message(error_message(why), "error")
 
     # ------------------------------------------------------------ the citizen's rating
 
@@ -250,8 +241,9 @@ class TerminalApp(QObject):
     def _rating_failed(self, cid: str, code: str) -> None:
         sent = self._ratings[cid]
         number = sent.command.number  # type: ignore[attr-defined]
-        if code in RETRYABLE or code == "offline":
-            # Kept and re-sent with the same id once online; the citizen need not wait for it.
+        if code in UNSENT:
+            # Kept and sent again with the same id at the next reconnect; the citizen need not wait for it.
+            self._unsent.add(cid)
             self.rating.sent(number)
             return
         del self._ratings[cid]

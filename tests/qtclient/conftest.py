@@ -1,4 +1,4 @@
-"""The real hall server in its own thread (own asyncio loop, own SQLite), and HallLinks to it."""
+"""The real hall server in its own thread (own asyncio loop, own SQLite), fakes of it and a relay in front of it, and HallLinks to them."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from qtclient.link import HallLink, LinkTimings
+from qtclient.outstanding import Resend
 from queuecore import protocol as P
 from server import runner
 from server.app import ServerConfig
@@ -27,7 +28,8 @@ from tests.server.conftest import PINS, Clock, provision
 
 # Fast enough for a test folder under ~40 s, slow enough to never fire by accident.
 FAST = LinkTimings(command_timeout=3.0, connect_timeout=3.0, ping_interval=0.5, dead_after=2.0,
-                   backoff_initial=0.05, backoff_max=0.4, request_timeout=3.0)
+                   backoff_initial=0.05, backoff_max=0.4, request_timeout=3.0,
+                   resend=Resend(max_sends=5, within=8.0))
 ADMIN = Principal(role="admin", name="test-admin", key="test-admin")
 
 
@@ -187,6 +189,201 @@ def make_hung_server(loop_thread, tmp_path) -> Iterator[Callable[[str | None], S
         srv.stop()
 
 
+@dataclass
+class ScriptedHall:
+    """A /ws that sends `snapshot` on connect and handles each command frame as `script` says.
+
+    script(connection, nth, command) -> "reply" | "refuse" | "ignore" | "drop", where `connection`
+    counts connections from 1 and `nth` counts the frames with this command's id so far (1: the
+    first). "reply" answers {"connection": c, "nth": n}; "refuse" an Error "id_reused"; "drop"
+    closes the socket without a reply. `log` records ("snapshot", c) and ("frame", c, text) in order.
+    """
+
+    snapshot: str
+    script: Callable[[int, int, P.Command], str]
+    snapshot_delay: float = 0.0  # seconds between the handshake and the snapshot
+    log: list[tuple] = field(default_factory=list)
+    connections: int = 0
+    _seen: dict[str, int] = field(default_factory=dict)
+
+    def frames(self, cid: str | None = None) -> list[tuple[int, str]]:
+        return [(e[1], e[2]) for e in self.log if e[0] == "frame" and (cid is None or P.decode_command(e[2]).id == cid)]
+
+    def app(self) -> web.Application:
+        sockets: set[web.WebSocketResponse] = set()
+
+        async def ws_handler(request: web.Request) -> web.WebSocketResponse:
+            ws = web.WebSocketResponse()
+            await ws.prepare(request)
+            sockets.add(ws)
+            self.connections += 1
+            conn = self.connections
+
+            async def send_snapshot() -> None:
+                await asyncio.sleep(self.snapshot_delay)
+                self.log.append(("snapshot", conn))
+                await ws.send_str(self.snapshot)
+
+            # Frames are read (and logged) while the snapshot waits: one sent too early shows as such.
+            snapshot_sent = asyncio.ensure_future(send_snapshot())
+            async for msg in ws:
+                self.log.append(("frame", conn, msg.data))
+                cmd = P.decode_command(msg.data)
+                nth = self._seen[cmd.id] = self._seen.get(cmd.id, 0) + 1
+                action = self.script(conn, nth, cmd)
+                if action == "reply":
+                    await ws.send_str(P.encode_text(P.Result(id=cmd.id, data={"connection": conn, "nth": nth})))
+                elif action == "refuse":
+                    await ws.send_str(P.encode_text(P.Error(id=cmd.id, code="id_reused", message="scripted")))
+                elif action == "drop":
+                    await ws.close()
+                else:
+                    assert action == "ignore", action
+            snapshot_sent.cancel()
+            sockets.discard(ws)
+            return ws
+
+        async def close_all(app: web.Application) -> None:
+            for ws in list(sockets):
+                await ws.close()
+
+        app = web.Application()
+        app.router.add_get("/ws", ws_handler)
+        app.on_shutdown.append(close_all)
+        return app
+
+
+@pytest.fixture
+def make_scripted_server(loop_thread, tmp_path) -> Iterator[Callable[[ScriptedHall], ServerThread]]:
+    servers: list[ServerThread] = []
+
+    def make(hall: ScriptedHall) -> ServerThread:
+        srv = ServerThread(loop=loop_thread, config=ServerConfig(hall=make_config(), data_dir=tmp_path),
+                           clock=Clock(at("09:00")), tokens={}, app_factory=hall.app)
+        srv.start()
+        servers.append(srv)
+        return srv
+
+    yield make
+    for srv in servers:
+        srv.stop()
+
+
+@dataclass(eq=False)
+class _Relayed:
+    to_client: asyncio.StreamWriter
+    to_server: asyncio.StreamWriter
+    mode: str = "pass"  # server -> client bytes: "pass" | "lose" | "hold"
+    held: list[bytes] = field(default_factory=list)
+
+
+class Relay:
+    """A TCP relay in front of a server: the network between a link and its server, which a test can break.
+
+    It can lose or hold back what the server sends on the connections open now (commands still
+    reach the server) and cut them; connections made later pass everything.
+    """
+
+    def __init__(self, loop: LoopThread, target_port: Callable[[], int]) -> None:
+        self.loop = loop
+        self.target_port = target_port
+        self.port = 0
+        self._conns: set[_Relayed] = set()
+        self._server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        async def go() -> int:
+            self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+            return self._server.sockets[0].getsockname()[1]
+
+        self.port = self.loop.run(go())
+
+    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port())
+        except OSError:  # the server is down: the client sees its connection closed
+            client_w.transport.abort()
+            return
+        conn = _Relayed(client_w, server_w)
+        self._conns.add(conn)
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, down: bool) -> None:
+            try:
+                while data := await src.read(65536):
+                    if down and conn.mode == "lose":
+                        continue
+                    if down and conn.mode == "hold":
+                        conn.held.append(data)
+                        continue
+                    dst.write(data)
+                    await dst.drain()
+            except OSError:
+                pass
+
+        tasks = [asyncio.create_task(pipe(client_r, server_w, False)), asyncio.create_task(pipe(server_r, client_w, True))]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in tasks:
+            t.cancel()
+        self._conns.discard(conn)
+        client_w.transport.abort()
+        server_w.transport.abort()
+
+    def _set(self, mode: str) -> None:
+        async def go() -> int:
+            for c in self._conns:
+                if mode == "pass":
+                    for data in c.held:
+                        c.to_client.write(data)
+                    c.held.clear()
+                c.mode = mode
+            return len(self._conns)
+
+        assert self.loop.run(go()) > 0, "no connection to act on"
+
+    def lose_replies(self) -> None:
+        """What the server sends on the open connections is lost from now on."""
+        self._set("lose")
+
+    def hold_replies(self) -> None:
+        """What the server sends on the open connections waits until release()."""
+        self._set("hold")
+
+    def release(self) -> None:
+        self._set("pass")
+
+    def cut(self) -> None:
+        """Every open connection drops, as when a cable is pulled and put back."""
+        async def go() -> None:
+            for c in list(self._conns):
+                c.to_client.transport.abort()
+                c.to_server.transport.abort()
+
+        self.loop.run(go())
+
+    def close(self) -> None:
+        async def go() -> None:
+            if self._server is not None:
+                self._server.close()
+            for c in list(self._conns):
+                c.to_client.transport.abort()
+                c.to_server.transport.abort()
+
+        self.loop.run(go())
+
+
+@pytest.fixture
+def relay(loop_thread, server) -> Iterator[Relay]:
+    """The network between a link and the real server, for a test to break."""
+    r = Relay(loop_thread, lambda: server.port)
+    r.start()
+    yield r
+    r.close()
+
+
 @pytest.fixture
 def make_link(qtbot) -> Iterator[Callable[..., HallLink]]:
     links: list[HallLink] = []
@@ -204,4 +401,4 @@ def make_link(qtbot) -> Iterator[Callable[..., HallLink]]:
         link.stop()
 
 
-__all__ = ["ADMIN", "FAST", "PINS", "LoopThread", "ServerThread"]
+__all__ = ["ADMIN", "FAST", "PINS", "LoopThread", "Relay", "ScriptedHall", "ServerThread"]

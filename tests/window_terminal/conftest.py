@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from qtclient.link import HallLink
 from queuecore import protocol as P
-from tests.qtclient.conftest import FAST, PINS, loop_thread, make_link, provisioned_data, server  # noqa: F401
+from tests.qtclient.conftest import FAST, PINS, loop_thread, make_link, provisioned_data, relay, server  # noqa: F401
 from window_terminal.app import TerminalApp
 from window_terminal.config import TerminalConfig
 from window_terminal.models import HOTKEYS
@@ -26,8 +26,9 @@ def pytest_collection_modifyitems(config, items) -> None:
 def make_terminal(qtbot, server) -> Iterator[Callable[..., TerminalApp]]:  # noqa: F811
     apps: list[TerminalApp] = []
 
-    def make(token: str = "window1", **config) -> TerminalApp:
-        cfg = TerminalConfig(server=server.url, token=server.tokens[token], **config)
+    def make(token: str = "window1", *, url: str | None = None, **config) -> TerminalApp:
+        """A terminal on the server (or on `url`: e.g. a relay in front of it)."""
+        cfg = TerminalConfig(server=url or server.url, token=server.tokens[token], **config)
         link = HallLink(cfg.server, cfg.token, timings=FAST)
         app = TerminalApp(cfg, link=link)
         apps.append(app)

@@ -175,27 +175,20 @@ def test_a_double_press_calls_one_ticket(qtbot, server, make_terminal) -> None:
     assert statuses == {"A001": TicketStatus.CALLED, "A002": TicketStatus.WAITING}
 
 
-def test_a_call_with_a_lost_reply_is_resent_with_its_id_and_calls_once(qtbot, server, make_terminal) -> None:
+def test_a_call_with_a_lost_reply_is_resent_with_its_id_and_calls_once(qtbot, server, relay, make_terminal) -> None:
     issue(server, "estate"), issue(server, "estate")
-    app = make_terminal()
+    app = make_terminal(url=relay.url)
     sign_in(qtbot, app)
-    sent: list[P.Command] = []
-    real_send = app.link.send
-
-    def lose_first_reply(cmd, **kw):
-        sent.append(cmd)
-        cid = real_send(cmd, **kw)
-        if len(sent) == 1:
-            # The call reaches the server, but its reply is lost: the link forgets the id (its
-            # reply will be dropped) and reports a timeout, as it does when no reply comes in time.
-            app.link._pending.pop(cid)
-            app.link.command_failed.emit(cid, "timeout", "no reply in time")
-        return cid
-
-    app.link.send = lose_first_reply
+    sent: list[str] = []
+    real_send = app.link._ws.sendTextMessage
+    app.link._ws.sendTextMessage = lambda text: (sent.append(text), real_send(text))[1]
+    relay.lose_replies()  # the call reaches the server; its reply is lost, then the connection
     qtbot.keyClick(app.view, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: [t.status for t in server.snapshot().tickets][0] is TicketStatus.CALLED, timeout=3000)
+    relay.cut()
     settle(qtbot, app)
-    assert len(sent) == 2 and sent[0] == sent[1]  # the very same command, same id
+    calls = [P.decode_command(text) for text in sent if '"call_next"' in text]
+    assert len(calls) == 2 and calls[0] == calls[1]  # the very same command, same id
     assert current(app) == ("A001", TicketStatus.CALLED) and app.view.status_line.text() == "已呼叫 A001"
     statuses = {t.number: t.status for t in server.snapshot().tickets}
     assert statuses == {"A001": TicketStatus.CALLED, "A002": TicketStatus.WAITING}

@@ -1,6 +1,8 @@
 """延时服务 over REST: an admin keeps a service issuing past its hours, today only, across a restart."""
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -89,6 +91,18 @@ async def test_bad_extensions_are_refused_with_a_code(srv, path: str, body: dict
     assert (r.status, (await r.json())["code"]) == (status, code)
     assert srv.service.hall.version == version
 
+
+
+async def test_the_extension_is_recorded_with_the_admin_who_made_it(srv) -> None:
+    srv.clock.now = at("18:00")
+    await srv.post(EXTEND, "admin", until("20:00"))
+    with sqlite3.connect(srv.data / "hallq.db") as conn:
+        (data,) = conn.execute("SELECT data FROM events WHERE type = 'service_extended'").fetchone()
+        audit = conn.execute("SELECT actor, action, detail FROM audit WHERE action = 'extend_service'").fetchall()
+    assert json.loads(data)["service"] == "estate"
+    ((actor, _, detail),) = audit  # who, and what exactly
+    assert actor == "admin:test-admin"
+    assert json.loads(detail) == {"service": "estate", "until": at("20:00").isoformat()}
 
 
 async def cli(srv, *args: str, token: str = "admin") -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 
 from hall_display.clips import ClipError, ClipSet, write_wav
-from hall_display.speech import announcement_parts, call_parts, spoken_text
+from hall_display.speech import announcement_parts, call_parts, name_parts, spoken_text
 from queuecore.protocol import Announcement
 
 log = logging.getLogger("hallq.display.announcer")
@@ -29,14 +29,24 @@ class Spoken:
     number: str
     window: int
     recall: int
-    text: str  # 请 A零一二 号 到 三 号窗口 办理
+    text: str  # 请 A零一二 号 到 十九 号咨询台 办理
     parts: tuple[str, ...]  # chime, then the call's clip keys `repeat` times
+    call_length: int  # clip keys in one reading of the call (a longer gap between repeats)
 
     @classmethod
     def of(cls, ann: Announcement, repeat: int) -> Spoken:
+        name = ann.window_name_zh
+        if name and name_parts(name) is None and name not in _unsayable:
+            _unsayable.add(name)
+            log.warning("no clips for every word of %r: it is announced as window %d (号窗口); "
+                        "hall_display.speech.WORDS lists the words that can be said", name, ann.window)
         return cls(number=ann.number, window=ann.window, recall=ann.recall,
-                   text=spoken_text(ann.number, ann.window),
-                   parts=tuple(announcement_parts(ann.number, ann.window, repeat)))
+                   text=spoken_text(ann.number, ann.window, name),
+                   parts=tuple(announcement_parts(ann.number, ann.window, repeat, name)),
+                   call_length=len(call_parts(ann.number, ann.window, name)))
+
+
+_unsayable: set[str] = set()  # window names already warned about
 
 
 class Announcer(QObject):
@@ -152,7 +162,7 @@ class ClipAnnouncer(Announcer):
         self.last_duration = 0.0
 
     def render(self, item: Spoken) -> Path:
-        clip = self.clips.render(item.parts, call_length=len(call_parts(item.number, item.window)))
+        clip = self.clips.render(item.parts, call_length=item.call_length)
         self._seq += 1
         path = write_wav(clip, Path(self._tmp.name) / f"call-{self._seq % 4}.wav")
         self.last_wav, self.last_duration = path, clip.duration

@@ -228,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("number")
     s.add_argument("window", type=int)
     s.add_argument("out", type=Path)
+    s.add_argument("--name", default="", help="the window's sign (name_zh), e.g. 19号咨询台")
     s.add_argument("--repeat", type=int, default=2)
     s.add_argument("--clips", type=Path, help="a hall's own recordings (KEY.wav), searched first")
     args = parser.parse_args(argv)
@@ -239,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     from hall_display.speech import announcement_parts, call_parts
 
     clips = ClipSet([args.clips])
-    clip = clips.render(announcement_parts(args.number, args.window, args.repeat),
-                        call_length=len(call_parts(args.number, args.window)))
+    clip = clips.render(announcement_parts(args.number, args.window, args.repeat, args.name),
+                        call_length=len(call_parts(args.number, args.window, args.name)))
     write_wav(clip, args.out)
     print(f"{args.out}: {clip.duration:.2f} s")
     return 0

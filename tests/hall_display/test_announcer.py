@@ -20,9 +20,9 @@ MULTIMEDIA_PROBES = pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) .*", r".
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
-def ann(number: str, window: int = 3, recall: int = 0, version: int = 1) -> Announcement:
+def ann(number: str, window: int = 3, recall: int = 0, version: int = 1, name: str = "") -> Announcement:
     return Announcement(version=version, ticket_id=f"20261123-{number}", number=number, service="estate",
-                        window=window, window_name_zh=f"{window}号窗口", window_name_en=f"Window {window}",
+                        window=window, window_name_zh=name or f"{window}号窗口", window_name_en=f"Window {window}",
                         recall=recall, at=AT)
 
 
@@ -58,6 +58,18 @@ def test_a_spoken_item_carries_the_text_and_the_clip_sequence() -> None:
     s = Spoken.of(ann("A012", 3), repeat=3)
     assert s.text == "请 A零一二 号 到 三 号窗口 办理"
     assert s.parts[0] == "chime" and s.parts.count("qing") == 3 and s.parts[1:6] == ("qing", "A", "0", "1", "2")
+
+
+def test_a_call_names_the_window_as_its_sign_reads_from_the_default_clips() -> None:
+    s = Spoken.of(ann("Z001", 19, name="19号咨询台"), repeat=1)
+    assert s.text == "请 Z零零一 号 到 十九 号咨询台 办理"
+    assert s.parts == ("chime", "qing", "Z", "0", "0", "1", "hao", "dao", "shi", "9", "hao", "zixun", "tai", "banli")
+    assert s.call_length == len(s.parts) - 1
+    clips = ClipSet()
+    said = clips.render(s.parts, call_length=s.call_length)  # every clip is in the default set
+    assert said.duration > sum(clips.clip(k).duration for k in s.parts) > 4.0
+    # A sign with a word no clip says falls back to the window's number, and says so in the log.
+    assert Spoken.of(ann("C001", 33, name="33号企业开办专窗"), repeat=1).text == "请 C零零一 号 到 三十三 号窗口 办理"
 
 
 @MULTIMEDIA_PROBES

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from hall_display.speech import ALL_CLIPS, announcement_parts, call_parts, spoken_text, ticket_parts, window_parts
+from hall_display.speech import (ALL_CLIPS, announcement_parts, call_parts, name_parts, spoken_text, ticket_parts,
+                                 window_parts)
 
 
 @pytest.mark.parametrize(("number", "parts"), [
@@ -39,3 +40,31 @@ def test_a_chime_then_the_call_repeated() -> None:
 def test_a_number_without_letters_or_digits_is_refused() -> None:
     with pytest.raises(ValueError):
         ticket_parts("--")
+
+
+@pytest.mark.parametrize(("name", "window", "said"), [
+    ("19号咨询台", 19, "十九 号咨询台"),
+    ("20号绿色通道", 20, "二十 号绿色通道"),
+    ("16号综合窗口", 16, "十六 号综合窗口"),
+    ("3号窗口", 3, "三 号窗口"),
+    ("综合受理15号窗口", 15, "综合受理 十五 号窗口"),
+    ("A区 3号窗口", 3, "A区 三 号窗口"),
+])
+def test_the_window_is_named_as_its_sign_reads(name, window, said) -> None:
+    assert spoken_text("A012", window, name) == f"请 A零一二 号 到 {said} 办理"
+    assert set(announcement_parts("A012", window, 2, name)) <= set(ALL_CLIPS)
+
+
+def test_every_window_sign_of_the_sample_hall_can_be_said() -> None:
+    from queuecore.config import load_config
+    from tests.hall_display.halls import COUNTY
+
+    for w in load_config(str(COUNTY)).windows:
+        assert name_parts(w.name_zh) is not None, w.name_zh
+
+
+def test_a_sign_with_a_word_no_clip_says_is_announced_by_its_window_number() -> None:
+    # 企业开办 has no clip: "三十三 号窗口" is said, never a wrong or a missing word.
+    assert name_parts("33号企业开办专窗") is None
+    assert spoken_text("C001", 33, "33号企业开办专窗") == "请 C零零一 号 到 三十三 号窗口 办理"
+    assert call_parts("C001", 33, "33号企业开办专窗") == call_parts("C001", 33)

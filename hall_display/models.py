@@ -1,14 +1,17 @@
-"""The wall display's view state (no widgets): calls, waiting counts, link state, limited to the display's zone.
+"""The wall display's view state (no widgets): calls, waiting counts, link state, the hall's clock, limited to the display's zone.
 
-Rule: only ticket numbers, windows and services leave this module; the hall state's tickets
-(clerks, appointments, ratings) are never exposed to the screen.
+Rules: only ticket numbers, windows and services leave this module; the hall state's tickets
+(clerks, appointments, ratings) are never exposed to the screen. Every time shown is the hall's:
+in its timezone (hall.timezone), and on the server's clock (the snapshot's `now`), as the
+tickets are, whatever the device's own zone and clock say.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -25,9 +28,8 @@ class CallRow:
     ticket_id: str
     number: str
     window: int
-    window_name: str
+    window_name: str  # as the window's sign reads (name_zh / name_en)
     service: str
-    short_window: str  # "15号窗口" however long the configured name is (the small recent-calls list)
     at: datetime
     recall: int
 
@@ -60,10 +62,12 @@ class DisplayModel(QObject):
         self.big_rows = big_rows
         self.recent_rows = recent_rows
         self.highlight_seconds = highlight_seconds
-        self.clock = clock or (lambda: datetime.now().astimezone())
+        self.device_clock = clock or (lambda: datetime.now(timezone.utc))
+        self.skew = timedelta(0)  # the server's clock minus the device's, from the last snapshot
+        self.tz: ZoneInfo | None = None  # the hall's timezone: None until the first snapshot
         self.state = HallState()
         self.link_state = CONNECTING
-        self.last_update: datetime | None = None  # local time of the last data from the server
+        self.last_update: datetime | None = None  # hall time of the last data from the server
         self.ever_online = False
         self._highlight: tuple[tuple[str, int], datetime] | None = None
         self._windows: set[int] | None = None  # None: every window (no zone)
@@ -71,9 +75,30 @@ class DisplayModel(QObject):
 
     # ------------------------------------------------------------ inputs
 
+    @property
+    def knows_time(self) -> bool:
+        """The hall's timezone and clock are known (a snapshot came): until then the screen shows no time."""
+        return self.tz is not None
+
+    def clock(self) -> datetime:
+        """Now, on the server's clock, in the hall's timezone once known."""
+        now = self.device_clock() + self.skew
+        return now.astimezone(self.tz) if self.tz is not None else now.astimezone()
+
+    def hall_time(self, device_time: datetime) -> datetime:
+        """A moment read on the device's clock (the link's last contact), as the hall's clock showed it."""
+        moment = device_time + self.skew
+        return moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
+
     @Slot(object)
     def apply_snapshot(self, snap: Snapshot) -> None:
         self.state.apply_snapshot(snap)
+        self.skew = snap.now - self.device_clock()  # the transfer's delay is under a second: fine for a wall clock
+        try:
+            self.tz = ZoneInfo(snap.hall.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.error("unknown hall timezone %r: showing the device's", snap.hall.timezone)
+            self.tz = None
         self._zone_filter(snap.hall)
         self._touch()
         self.changed.emit()
@@ -99,7 +124,7 @@ class DisplayModel(QObject):
         if state == ONLINE:
             self.ever_online = True
         if last_contact is not None and state != ONLINE:
-            self.last_update = last_contact
+            self.last_update = self.hall_time(last_contact)
         if state != self.link_state:
             self.link_state = state
             self.link_changed.emit()
@@ -157,15 +182,17 @@ class DisplayModel(QObject):
             seen.add(c.ticket_id)
             rows.append(CallRow(ticket_id=c.ticket_id, number=c.number, window=c.window,
                                 window_name=self.window_name(c.window), service=c.service, at=c.at,
-                                short_window=f"Window {c.window}" if self.lang == "en" else f"{c.window}号窗口",
                                 recall=c.recall))
         return rows
 
-    def current_calls(self) -> list[CallRow]:
-        return self.calls()[:self.big_rows]
+    def newest_call(self) -> CallRow | None:
+        """The call shown largest."""
+        calls = self.calls()
+        return calls[0] if calls else None
 
     def recent_calls(self) -> list[CallRow]:
-        return self.calls()[self.big_rows:self.big_rows + self.recent_rows]
+        """The calls before it: big_rows + recent_rows calls are on the wall in all (the list pages)."""
+        return self.calls()[1:self.big_rows + self.recent_rows]
 
     def services(self) -> list[ServiceRow]:
         hall = self.state.hall

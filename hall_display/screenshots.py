@@ -1,4 +1,4 @@
-"""`python -m hall_display.screenshots OUTDIR [--lang zh|en]`: PNGs of the wall display at 1080p and 4K, online and offline.
+"""`python -m hall_display.screenshots OUTDIR [--lang zh|en]`: PNGs of the wall display at 1080p, 4K and portrait, online and offline.
 
 A sample hall with realistic names and a fixed clock; no server needed.
 """
@@ -14,7 +14,7 @@ from queuecore.protocol import Announcement, CallView, ServiceState, Snapshot
 
 TZ = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 9, 41, 27, tzinfo=TZ)
-SIZES = {"1080p": (1920, 1080), "4k": (3840, 2160)}
+SIZES = {"1080p": (1920, 1080), "4k": (3840, 2160), "portrait": (1080, 1920)}
 NOTICE = "请携带好身份证件，按号码顺序办理。办理完毕请对本次服务进行评价。请勿在大厅内吸烟。"
 
 
@@ -30,7 +30,11 @@ def sample_hall() -> HallConfig:
                                  services=(names[(i - 1) % len(names)][0],), zone="A区" if i <= 6 else "B区")
                     for i in range(1, 13))
     windows += (WindowConfig(id=15, name_zh="综合受理15号窗口", name_en="General Counter 15",
-                             services=("realestate", "business"), zone="A区"),)
+                             services=("realestate", "business"), zone="A区"),
+                WindowConfig(id=19, name_zh="19号咨询台", name_en="Desk 19 (enquiries)", services=("household",),
+                             zone="B区"),
+                WindowConfig(id=20, name_zh="20号绿色通道", name_en="Window 20 (priority)",
+                             services=("realestate", "social"), zone="B区"))
     return HallConfig(name_zh="示范县政务服务中心", name_en="Model County Government Service Center",
                       services=services, windows=windows)
 
@@ -39,7 +43,7 @@ def sample_snapshot() -> Snapshot:
     hall = sample_hall()
     calls = [("A008", "realestate", 1), ("C021", "social", 3), ("B004", "business", 2), ("D012", "tax", 4),
              ("E003", "household", 5), ("A009", "realestate", 15), ("F002", "utility", 6), ("C022", "social", 9),
-             ("B005", "business", 8), ("A010", "realestate", 1), ("D013", "tax", 10), ("A012", "realestate", 3)]
+             ("B005", "business", 8), ("E004", "household", 19), ("D013", "tax", 10), ("A012", "realestate", 20)]
     recent = [CallView(ticket_id=f"20261123-{n}", number=n, service=s, window=w,
                        at=NOW - timedelta(minutes=2 * (len(calls) - i))) for i, (n, s, w) in enumerate(calls)]
     waiting = {"realestate": 23, "business": 7, "social": 15, "tax": 4, "household": 0, "utility": 2}
@@ -64,7 +68,7 @@ def render(outdir: Path, lang: str = "zh") -> list[Path]:
     written = []
     for offline in (False, True):
         for name, (w, h) in SIZES.items():
-            if offline and name == "4k":
+            if offline and name != "1080p":
                 continue
             model = DisplayModel(lang=lang, clock=lambda: NOW)
             model.apply_snapshot(snap)
@@ -74,7 +78,8 @@ def render(outdir: Path, lang: str = "zh") -> list[Path]:
             else:
                 model.mark_called(Announcement(version=snap.version, ticket_id=last.ticket_id, number=last.number,
                                                service=last.service, window=last.window,
-                                               window_name_zh="3号窗口", window_name_en="Window 3", at=NOW))
+                                               window_name_zh="20号绿色通道", window_name_en="Window 20 (priority)",
+                                               at=NOW))
             board = DisplayBoard(model, NOTICE, animate=False)
             board.resize(w, h)
             board.show()

@@ -1,18 +1,26 @@
-"""The wall display board: big "A012 → 3号窗口" rows, recent calls, waiting per service, hall name, clock, banner.
+"""The wall display board: the newest call large ("A012 → 19号咨询台"), the calls before it and the waiting
+counts in paged lists, the hall name and the hall's clock, the connection banner and the notice line.
 
-Sizes follow the widget's height (1080 px = 1.0), so the same board is readable from 10 m on a
-1080p and on a 4K TV. It renders a DisplayModel and never blocks on sound.
+Rules, for a screen read from 10 m (sizes are cap heights, the height of a capital H):
+- the newest call's number is at least HERO_CAP of the screen's height; its window name at least
+  NAME_CAP of the screen's shorter side (the same physical size on a TV turned to portrait), and
+  smaller only when the name could not fit otherwise;
+- the lists' rows are at least ROW_CAP of the shorter side; whatever does not fit goes to the
+  next page (the pages turn every PAGE_MS, an indicator shows 2/3);
+- no text is ever elided or clipped: it wraps, pages or (the notice) scrolls.
+It renders a DisplayModel and never blocks on sound.
 """
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Slot
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QFrame, QGraphicsOpacityEffect, QGridLayout, QHBoxLayout, QLabel, QLayout,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QLocale, QRectF, Qt, QTimer, Slot
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QWidget
 
 from hall_display.models import CallRow, DisplayModel
+from hall_display.widgets.pages import Column, PagedList
+from hall_display.widgets.text import Text, px_for_cap
 from hall_display.widgets.ticker import NoticeTicker
 
 BG = "#0b1d3a"
@@ -20,111 +28,43 @@ PANEL = "#12284d"
 HEADER = "#0f2f5f"
 NUMBER = "#ffd54f"
 MUTED = "#9fb3d9"
-HIGHLIGHT_ON = "background: #ffb300; border-radius: %dpx;"
-HIGHLIGHT_OFF = "background: #5c4300; border-radius: %dpx;"
-ROW = "background: #13305c; border-radius: %dpx;"
+ROW = "#13305c"  # the newest call's background ...
+HIGHLIGHT_ON = "#ffb300"  # ... and its two blink phases while it is new
+HIGHLIGHT_OFF = "#5c4300"
+BANNER = "#c62828"
 BLINK_MS = 450
 REFRESH_MS = 50  # the most often the board is redrawn
+PAGE_MS = 6000  # how long a page of a list stays
 STALE_OPACITY = 0.35
+HERO_CAP = 0.12  # of the screen's height
+NAME_CAP = 0.12  # of the screen's shorter side
+NAME_FLOOR = 0.06  # the least a long window name shrinks to before it takes more lines
+ROW_CAP = 0.05  # of the shorter side
+HERO_SHARE = 0.6  # of the body's height, at most, for the newest call when its name is long: the rest is the lists'
 
 
-def _font(label: QWidget, px: int, bold: bool = False) -> None:
-    f = QFont(label.font())
-    f.setPixelSize(max(8, px))
-    f.setBold(bold)
-    label.setFont(f)
+class Panel(QWidget):
+    """A rounded rectangle of one colour behind other widgets."""
 
-
-class FitLabel(QLabel):
-    """A label whose font shrinks (never grows) so its text fits its width: long window names stay whole."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self._px = 40
-        self._bold = False
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def set_pixel_size(self, px: int, bold: bool = False) -> None:
-        self._px, self._bold = max(8, px), bold
-        self._fit()
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
-        super().setText(text)
-        self._fit()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        f = QFont(self.font())
-        f.setBold(self._bold)
-        f.setPixelSize(self._px)
-        avail = self.width() - 4
-        if avail > 50 and self.text():
-            w = QFontMetrics(f).horizontalAdvance(self.text())
-            if w > avail:
-                f.setPixelSize(max(8, int(self._px * avail / w)))
-        self.setFont(f)
-
-
-class CallRowWidget(QFrame):
-    """One big row: number → window, with a 重呼 tag on recalls."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None, color: str, *, name: str = "") -> None:
         super().__init__(parent)
-        self.setObjectName("callRow")
-        self.row: CallRow | None = None
-        self.number = QLabel(self)
-        self.number.setObjectName("callNumber")
-        self.arrow = QLabel("→", self)
-        self.window = FitLabel("", self)
-        self.window.setObjectName("callWindow")
-        self.tag = QLabel(self)
-        self.tag.setObjectName("recallTag")
-        lay = QHBoxLayout(self)
-        lay.addWidget(self.number)
-        lay.addWidget(self.arrow)
-        lay.addWidget(self.window, 1)
-        lay.addWidget(self.tag)
-        self.highlight = ""  # "", "on", "off" (blink phase)
-        self._radius = 12
+        if name:
+            self.setObjectName(name)
+        self.color = QColor(color)
+        self.radius = 0
 
-    def scale(self, s: float, px: int) -> None:
-        _font(self.number, px, True)
-        _font(self.arrow, int(px * 0.7))
-        self.window.set_pixel_size(int(px * 0.88), True)
-        _font(self.tag, int(40 * s), True)
-        m = int(24 * s)
-        self.layout().setContentsMargins(m, int(4 * s), m, int(4 * s))
-        self.layout().setSpacing(int(28 * s))
-        self._radius = int(14 * s)
-        self.number.setMinimumWidth(QFontMetrics(self.number.font()).horizontalAdvance("A0000") + 8)
-        self._style()
+    def set_color(self, color: str) -> None:
+        if QColor(color) != self.color:
+            self.color = QColor(color)
+            self.update()
 
-    def show_row(self, row: CallRow | None, recall_text: str) -> None:
-        self.row = row
-        self.number.setText(row.number if row else "")
-        self.window.setText(row.window_name if row else "")
-        self.tag.setText(recall_text if row and row.recall else "")
-        self.setVisible(row is not None)
-
-    def set_highlight(self, phase: str) -> None:
-        if phase != self.highlight:
-            self.highlight = phase
-            self._style()
-
-    def _style(self) -> None:
-        if self.highlight == "on":
-            bg, num, fg = HIGHLIGHT_ON, "#0b1d3a", "#0b1d3a"
-        elif self.highlight == "off":
-            bg, num, fg = HIGHLIGHT_OFF, NUMBER, "white"
-        else:
-            bg, num, fg = ROW, NUMBER, "white"
-        self.setStyleSheet(f"QFrame#callRow {{ {bg % self._radius} }}"
-                           f" QLabel {{ color: {fg}; background: transparent; }}"
-                           f" QLabel#callNumber {{ color: {num}; }}"
-                           f" QLabel#recallTag {{ color: {'#b71c1c' if self.highlight == 'on' else '#ff8a65'}; }}")
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.color)
+        p.drawRoundedRect(QRectF(self.rect()), self.radius, self.radius)
+        p.end()
 
 
 class DisplayBoard(QWidget):
@@ -136,95 +76,43 @@ class DisplayBoard(QWidget):
         self.model = model
         self.setObjectName("displayBoard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(f"QWidget#displayBoard {{ background: {BG}; }} QLabel {{ color: white; }}"
-                           f" QFrame#header {{ background: {HEADER}; }}"
-                           f" QLabel#banner {{ background: #c62828; color: white; }}"
-                           f" QFrame#side {{ background: {PANEL}; border-radius: 16px; }}"
-                           f" QLabel[role=\"caption\"] {{ color: {MUTED}; }}"
-                           f" QLabel[role=\"recentNumber\"] {{ color: {NUMBER}; }}"
-                           f" QLabel[role=\"count\"] {{ color: {NUMBER}; }}")
-        self._scale = 1.0
+        self.setStyleSheet(f"QWidget#displayBoard {{ background: {BG}; }}")
 
-        # Header: hall name left, date and time right.
-        self.header = QFrame(self)
-        self.header.setObjectName("header")
-        self.hall_name = FitLabel("", self.header)
-        self.hall_name.setObjectName("hallName")
-        self.date = QLabel(self.header)
-        self.date.setObjectName("date")
-        self.time = QLabel(self.header)
-        self.time.setObjectName("time")
-        hl = QHBoxLayout(self.header)
-        hl.addWidget(self.hall_name, 1)
-        hl.addWidget(self.date)
-        hl.addWidget(self.time)
+        self.header = Panel(self, HEADER, name="header")
+        self.hall_name = Text(self.header, bold=True, name="hallName")
+        self.date = Text(self.header, name="date")
+        self.time = Text(self.header, bold=True, align=Qt.AlignmentFlag.AlignRight, name="time")
 
         # The banner: shown while the link is down, over dimmed data.
-        self.banner = QLabel(self)
-        self.banner.setObjectName("banner")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner = Text(self, bold=True, align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                           name="banner")
+        self.banner.set_color("white", BANNER)
         self.banner.hide()
 
-        # Body: the big rows left, recent calls and waiting counts right.
         self.body = QWidget(self)
         self.body.setObjectName("body")
-        self.caption = QLabel(self.body)
-        self.caption.setProperty("role", "caption")
-        self.empty = QLabel(self.body)
-        self.empty.setObjectName("empty")
-        self.empty.setProperty("role", "caption")
-        self.rows = [CallRowWidget(self.body) for _ in range(model.big_rows)]
-        left = QVBoxLayout()
-        left.addWidget(self.caption)
-        for r in self.rows:
-            left.addWidget(r)
-            r.hide()
-        left.addWidget(self.empty)
-        left.addStretch(1)
-
-        self.side = QFrame(self.body)
-        self.side.setObjectName("side")
-        self.recent_caption = QLabel(self.side)
-        self.recent_caption.setProperty("role", "caption")
-        self.recent_grid = QGridLayout()
-        self.recent_labels: list[tuple[QLabel, QLabel]] = []
-        for i in range(model.recent_rows):
-            n, w = QLabel(self.side), FitLabel("", self.side)
-            n.setProperty("role", "recentNumber")
-            self.recent_grid.addWidget(n, i // 2, (i % 2) * 2)
-            self.recent_grid.addWidget(w, i // 2, (i % 2) * 2 + 1)
-            self.recent_labels.append((n, w))
-        self.waiting_caption = QLabel(self.side)
-        self.waiting_caption.setProperty("role", "caption")
-        self.waiting_grid = QGridLayout()
-        self.service_labels: list[tuple[QLabel, QLabel]] = []
-        sl = QVBoxLayout(self.side)
-        sl.addWidget(self.recent_caption)
-        sl.addLayout(self.recent_grid)
-        sl.addSpacing(20)
-        sl.addWidget(self.waiting_caption)
-        sl.addLayout(self.waiting_grid)
-        sl.addStretch(1)
-
-        self.body_layout = QHBoxLayout(self.body)
-        self.body_layout.addLayout(left, 62)
-        self.body_layout.addWidget(self.side, 38)
+        self.hero = Panel(self.body, ROW, name="hero")
+        self.caption = Text(self.hero, color=MUTED, name="caption")
+        self.number = Text(self.hero, color=NUMBER, bold=True, name="callNumber", caps=True)
+        self.arrow = Text(self.hero, name="arrow")
+        self.arrow.setText("→")
+        self.window = Text(self.hero, bold=True, name="callWindow", break_after="号")
+        self.tag = Text(self.hero, color="#ff8a65", bold=True, name="recallTag")
+        self.empty = Text(self.hero, color=MUTED, name="empty")
+        self.recent = PagedList(self.body, (Column(color=NUMBER, bold=True), Column(wraps=True, break_after="号")),
+                                name="recent", background=PANEL)
+        self.waiting = PagedList(self.body, (Column(wraps=True), Column(color=NUMBER, bold=True,
+                                                                        align=Qt.AlignmentFlag.AlignRight)),
+                                 name="waiting", background=PANEL)
         self._dim = QGraphicsOpacityEffect(self.body)
         self._dim.setOpacity(1.0)
         self._dim.setEnabled(False)
         self.body.setGraphicsEffect(self._dim)
 
         self.ticker = NoticeTicker(notice, self)
-        lay = QVBoxLayout(self)
-        # The screen's size is the TV's: content is fitted to it (_fit), never the other way round.
-        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.header)
-        lay.addWidget(self.banner)
-        lay.addWidget(self.body, 1)
-        lay.addWidget(self.ticker)
         self.ticker.setVisible(bool(notice))
+        self.highlight = ""  # the newest call's blink phase: "", "on", "off"
+        self.call: CallRow | None = None
 
         self._blink_on = True
         self._blink = QTimer(self)
@@ -233,6 +121,9 @@ class DisplayBoard(QWidget):
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.update_clock)
+        self.pager = QTimer(self)
+        self.pager.setInterval(PAGE_MS)
+        self.pager.timeout.connect(self.next_page)
         # At a busy moment changes arrive by the hundred a second: draw at most every REFRESH_MS,
         # or a display falls behind its socket (and behind the hall).
         self._last_refresh = 0.0
@@ -244,25 +135,25 @@ class DisplayBoard(QWidget):
         model.changes_applied.connect(self._schedule_refresh)
         model.link_changed.connect(self.refresh_link)
         self.retranslate()
-        self._apply_scale(1.0)
         self.refresh()
-        self.refresh_link()
         if animate:
             self._clock.start()
+            self.pager.start()
             self.ticker.start()
 
-    # ------------------------------------------------------------ text and size
+    # ------------------------------------------------------------ text
 
     def retranslate(self) -> None:
         self.caption.setText(self.tr("请以下号码到窗口办理"))
         self.empty.setText(self.tr("暂无呼叫"))
-        self.recent_caption.setText(self.tr("最近呼叫"))
-        self.waiting_caption.setText(self.tr("等候人数"))
+        self.recent.set_caption(self.tr("最近呼叫"))
+        self.waiting.set_caption(self.tr("等候人数"))
         self.update_clock()
 
     def set_notice(self, text: str) -> None:
         self.ticker.set_text(text)
         self.ticker.setVisible(bool(text))
+        self._layout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
@@ -271,65 +162,139 @@ class DisplayBoard(QWidget):
         super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        s = min(self.height() / 1080, self.width() / 1920)
-        if abs(s - self._scale) > 0.01:
-            self._apply_scale(s)
-        else:
-            self._fit()
         super().resizeEvent(event)
+        self._layout()
 
-    def _apply_scale(self, s: float) -> None:
-        self._scale = s
-        self.hall_name.set_pixel_size(int(60 * s), True)
-        _font(self.date, int(40 * s))
-        _font(self.time, int(64 * s), True)
-        self.header.layout().setContentsMargins(int(40 * s), int(18 * s), int(40 * s), int(18 * s))
-        self.header.layout().setSpacing(int(40 * s))
-        _font(self.banner, int(52 * s), True)
-        self.banner.setContentsMargins(0, int(12 * s), 0, int(12 * s))
-        _font(self.caption, int(40 * s))
-        _font(self.empty, int(56 * s))
-        m = int(32 * s)
-        self.body_layout.setContentsMargins(m, int(24 * s), m, int(24 * s))
-        self.body_layout.setSpacing(m)
-        self.body_layout.itemAt(0).layout().setSpacing(int(20 * s))
-        self.side.layout().setContentsMargins(m, int(20 * s), m, int(20 * s))
-        self.side.setStyleSheet(f"QFrame#side {{ border-radius: {int(16 * s)}px; }}")
-        _font(self.recent_caption, int(40 * s))
-        _font(self.waiting_caption, int(40 * s))
-        self.recent_grid.setHorizontalSpacing(int(20 * s))
-        self.recent_grid.setVerticalSpacing(int(8 * s))
-        self.waiting_grid.setHorizontalSpacing(int(20 * s))
-        self.waiting_grid.setVerticalSpacing(int(8 * s))
-        self.ticker.set_pixel_size(int(44 * s))
-        self._fit()
+    # ------------------------------------------------------------ geometry
 
-    def _fit(self) -> None:
-        """Font sizes from the height left for the body: 4 big rows and any number of services always fit."""
-        s = self._scale
-        line = 1.45  # line height / pixel size of the CJK font (Noto Sans CJK has tall ascent + descent)
-        fixed = int(64 * s * line + 36 * s) + int(44 * s * 1.8)
+    def _layout(self) -> None:
+        """Place and size everything for the board's size and the texts it shows now."""
+        w, h = self.width(), self.height()
+        if w < 50 or h < 50:
+            return
+        short = min(w, h)
+        u = short / 1080
+        portrait = h > w
+        m, g = round(20 * u), round(14 * u)
+        font = self.font()
+
+        # Header: hall name | date time (landscape), or hall name over date ... time (portrait).
+        pad = round(10 * u)
+        self.time.set_px(round(60 * u))
+        self.date.set_px(round(36 * u))
+        tw, dw = self.time.natural_width(), self.date.natural_width()
+        inner = w - 2 * m
+        if portrait:
+            name_w = inner
+            self.hall_name.fit(name_w, px_max=round(52 * u), px_min=round(36 * u), max_lines=2)
+            nh = self.hall_name.height_for(name_w)
+            self.hall_name.setGeometry(m, pad, name_w, nh)
+            lh = self.time.line_height()
+            self.date.setGeometry(m, pad + nh + g // 2 + (lh - self.date.line_height()) // 2, min(dw, inner - tw - g),
+                                  self.date.line_height())
+            self.time.setGeometry(w - m - tw, pad + nh + g // 2, tw, lh)
+            header_h = pad + nh + g // 2 + lh + pad
+        else:
+            name_w = inner - tw - dw - 2 * g
+            self.hall_name.fit(name_w, px_max=round(52 * u), px_min=round(30 * u), max_lines=1)
+            nh = self.hall_name.height_for(name_w)
+            header_h = max(nh, self.time.line_height()) + 2 * pad
+            self.hall_name.setGeometry(m, (header_h - nh) // 2, name_w, nh)
+            self.date.setGeometry(m + name_w + g, (header_h - self.date.line_height()) // 2, dw,
+                                  self.date.line_height())
+            self.time.setGeometry(w - m - tw, (header_h - self.time.line_height()) // 2, tw, self.time.line_height())
+        self.header.setGeometry(0, 0, w, header_h)
+        y = header_h
+
         if not self.banner.isHidden():
-            fixed += int(52 * s * line + 24 * s)
-        body = max(100, self.height() - fixed - int(48 * s))
-        n = max(1, len(self.rows))
-        row_h = (body - 40 * s * line - 20 * s * n) / n
-        px = int(min(110 * s, (row_h - 8 * s) / line))
-        for r in self.rows:
-            r.scale(s, px)
-        side = body - int(40 * s) - 2 * 40 * s * line - 20 * s
-        recent_lines = (len(self.recent_labels) + 1) // 2
-        services = max(1, sum(1 for name, _ in self.service_labels if not name.isHidden()) or len(self.model.services()))
-        # Recent calls and waiting counts share the side panel; counts are the larger text.
-        unit = side / (recent_lines * 1.0 + services * 1.15)
-        rpx = int(min(52 * s, (unit - 8 * s) / line))
-        spx = int(min(50 * s, (unit * 1.15 - 8 * s) / line))
-        for num, win in self.recent_labels:
-            _font(num, rpx, True)
-            win.set_pixel_size(int(rpx * 0.85))
-        for name, count in self.service_labels:
-            name.set_pixel_size(int(spx * 0.9))
-            _font(count, spx, True)
+            self.banner.fit(w - 2 * m, px_max=round(48 * u), px_min=round(32 * u), max_lines=2)
+            bh = self.banner.height_for(w - 2 * m) + 2 * round(10 * u)
+            self.banner.setGeometry(0, y, w, bh)
+            y += bh
+        bottom = h
+        if not self.ticker.isHidden():
+            self.ticker.set_pixel_size(round(40 * u))
+            bottom -= self.ticker.height()
+            self.ticker.setGeometry(0, bottom, w, self.ticker.height())
+        self.body.setGeometry(0, y, w, bottom - y)
+
+        # The newest call.
+        hp = round(16 * u)
+        self.hero.radius = round(14 * u)
+        hero_w = inner
+        iw = hero_w - 2 * hp
+        self.caption.fit(iw, px_max=round(38 * u), px_min=round(28 * u), max_lines=2)
+        ch = self.caption.height_for(iw)
+        self.caption.setGeometry(hp, hp, iw, ch)
+        top = hp + ch
+        if self.call is None:
+            self.empty.set_px(round(64 * u))
+            eh = self.empty.height_for(iw)
+            self.empty.setGeometry(hp, top, iw, eh)
+            hero_h = top + eh + hp
+        else:
+            budget = round(HERO_SHARE * (self.body.height() - 2 * m)) - top - hp
+            hero_h = self._layout_call(u, iw, hp, top, budget, portrait) + hp
+        self.hero.setGeometry(m, m, hero_w, hero_h)
+
+        # The lists under it: side by side (landscape) or one above the other (portrait).
+        row_px = px_for_cap(font, ROW_CAP * short, bold=True)
+        ly = m + hero_h + g
+        lh = self.body.height() - ly - m
+        for lst in (self.recent, self.waiting):
+            lst.set_metrics(u, row_px)
+        # The recent calls get what they need to show whole rows, within limits; the waiting list the rest.
+        if portrait:
+            (need, tallest), (want, _) = self.recent.natural_height(inner), self.waiting.natural_height(inner)
+            rh = max(tallest, round(min(max(need / max(1, need + want), 0.3), 0.5) * (lh - g)))
+            self.recent.setGeometry(m, ly, inner, rh)
+            self.waiting.setGeometry(m, ly + rh + g, inner, lh - rh - g)
+        else:
+            rw = round(min(max(self.recent.natural_width(), 0.3 * (inner - g)), 0.5 * (inner - g)))
+            self.recent.setGeometry(m, ly, rw, lh)
+            self.waiting.setGeometry(m + rw + g, ly, inner - rw - g, lh)
+
+    def _layout_call(self, u: float, iw: int, hp: int, top: int, budget: int, portrait: bool) -> int:
+        """Number, arrow, window name and recall tag of the newest call from `top`, the name within `budget`
+        of height where it can be; returns the bottom."""
+        font = self.font()
+        short = min(self.width(), self.height())
+        num_px = px_for_cap(font, HERO_CAP * self.height(), bold=True)
+        name_px = px_for_cap(font, NAME_CAP * short, bold=True)
+        floor_px = px_for_cap(font, NAME_FLOOR * short, bold=True)
+        g = round(28 * u)
+        tag_w = 0
+        if self.tag.text():
+            self.tag.set_px(round(44 * u))
+            tag_w = self.tag.natural_width() + g
+        self.number.fit(iw - tag_w, px_max=num_px, px_min=num_px)  # a number too wide for the screen shrinks
+        nw, nh = self.number.natural_width(), self.number.line_height()
+        self.arrow.set_px(round(self.number.px() * 0.6))
+        aw = self.arrow.natural_width()
+        beside = iw - nw - aw - 2 * g - tag_w
+        if not portrait and beside >= 0.4 * iw:
+            self.window.fit_box(beside, max(budget, nh), px_max=name_px, px_min=floor_px)
+            wh = self.window.height_for(beside)
+            row_h = max(nh, wh)
+            self.number.setGeometry(hp, top + (row_h - nh) // 2, nw, nh)
+            self.arrow.setGeometry(hp + nw + g, top + (row_h - self.arrow.line_height()) // 2, aw,
+                                   self.arrow.line_height())
+            self.window.setGeometry(hp + nw + g + aw + g, top + (row_h - wh) // 2, beside, wh)
+            self.arrow.show()
+            if tag_w:
+                self.tag.setGeometry(hp + iw - tag_w + g, top + (row_h - self.tag.line_height()) // 2,
+                                     tag_w - g, self.tag.line_height())
+            return top + row_h
+        # Stacked: the number (and tag) on one line, the window's name under it across the whole width.
+        self.arrow.hide()
+        self.number.setGeometry(hp, top, nw, nh)
+        if tag_w:
+            self.tag.setGeometry(hp + nw + g, top + (nh - self.tag.line_height()) // 2, tag_w - g,
+                                 self.tag.line_height())
+        self.window.fit_box(iw, budget - nh, px_max=name_px, px_min=floor_px)
+        wh = self.window.height_for(iw)
+        self.window.setGeometry(hp, top + nh, iw, wh)
+        return top + nh + wh
 
     # ------------------------------------------------------------ model -> screen
 
@@ -347,38 +312,28 @@ class DisplayBoard(QWidget):
         self._last_refresh = time.monotonic()
         m = self.model
         self.hall_name.setText(m.hall_name)
-        current = m.current_calls()
-        recall = self.tr("重呼")
-        for widget, row in zip(self.rows, current + [None] * len(self.rows)):
-            widget.show_row(row, recall)
-        self.empty.setVisible(not current and m.state.hall is not None)
-        recent = m.recent_calls()
-        for (n, w), row in zip(self.recent_labels, recent + [None] * len(self.recent_labels)):
-            n.setText(row.number if row else "")
-            w.setText(row.short_window if row else "")
-        self._refresh_services()
-        self.refresh_link()  # the first snapshot ends the "connecting" banner (it comes after "online")
+        self.call = m.newest_call()
+        has_hall = m.state.hall is not None
+        self.hero.setVisible(has_hall)
+        self.recent.setVisible(has_hall)
+        self.waiting.setVisible(has_hall)
+        for part in (self.number, self.arrow, self.window, self.tag):
+            part.setVisible(self.call is not None)
+        self.empty.setVisible(self.call is None)
+        self.number.setText(self.call.number if self.call else "")
+        self.window.setText(self.call.window_name if self.call else "")
+        self.tag.setText(self.tr("重呼") if self.call and self.call.recall else "")
+        self.recent.set_rows([(c.number, c.window_name) for c in m.recent_calls()])
+        people, closed = self.tr("%1 人"), self.tr("暂停")
+        self.waiting.set_rows([(s.name, people.replace("%1", str(s.waiting)) if s.open else closed)
+                               for s in m.services()])
+        self.refresh_link()  # the first snapshot ends the "connecting" banner (it comes after "online"); lays out
         self._on_blink(restart=True)
 
-    def _refresh_services(self) -> None:
-        rows = self.model.services()
-        while len(self.service_labels) < len(rows):
-            i = len(self.service_labels)
-            name, count = FitLabel("", self.side), QLabel(self.side)
-            count.setProperty("role", "count")
-            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.waiting_grid.addWidget(name, i, 0)
-            self.waiting_grid.addWidget(count, i, 1)
-            self.waiting_grid.setColumnStretch(0, 1)
-            self.service_labels.append((name, count))
-        people = self.tr("%1 人")
-        closed = self.tr("暂停")
-        for i, (name, count) in enumerate(self.service_labels):
-            row = rows[i] if i < len(rows) else None
-            name.setText(row.name if row else "")
-            count.setText((people.replace("%1", str(row.waiting)) if row.open else closed) if row else "")
-            name.setVisible(row is not None)
-            count.setVisible(row is not None)
+    @Slot()
+    def next_page(self) -> None:
+        self.recent.next_page()
+        self.waiting.next_page()
 
     @Slot()
     def refresh_link(self) -> None:
@@ -392,28 +347,46 @@ class DisplayBoard(QWidget):
             self.banner.show()
         else:
             self.banner.hide()
-        self._fit()
+        self.update_clock()
+        self._layout()
         self._dim.setOpacity(STALE_OPACITY)
         self._dim.setEnabled(m.offline)
         self.setProperty("stale", m.offline)
 
     @Slot()
     def update_clock(self) -> None:
+        if not self.model.knows_time:  # the hall's zone and clock come with the first snapshot
+            self.date.setText("")
+            self.time.setText("")
+            return
         now = self.model.clock()
-        locale = QLocale()
-        self.date.setText(locale.toString(now.date(), self.tr("yyyy年M月d日 dddd")))
-        self.time.setText(now.strftime("%H:%M:%S"))
+        date = QLocale().toString(now.date(), self.tr("yyyy年M月d日 dddd"))
+        clock = now.strftime("%H:%M:%S")
+        resized = len(date) != len(self.date.text()) or not self.time.text()
+        self.date.setText(date)
+        self.time.setText(clock)
+        if resized:  # a new day's date may be longer: the header is laid out again (not every second)
+            self._layout()
 
     def _on_blink(self, restart: bool = False) -> None:
         left = self.model.highlight_left()
-        if restart:
-            self._blink_on = True
-        else:
-            self._blink_on = not self._blink_on
-        for r in self.rows:
-            lit = r.row is not None and self.model.highlighted(r.row)
-            r.set_highlight(("on" if self._blink_on else "off") if lit else "")
+        self._blink_on = True if restart else not self._blink_on
+        lit = self.call is not None and self.model.highlighted(self.call)
+        self.set_highlight(("on" if self._blink_on else "off") if lit else "")
         if left > 0 and not self._blink.isActive():
             self._blink.start()
         elif left <= 0:
             self._blink.stop()
+
+    def set_highlight(self, phase: str) -> None:
+        if phase == self.highlight:
+            return
+        self.highlight = phase
+        bg, num, fg = {"on": (HIGHLIGHT_ON, BG, BG), "off": (HIGHLIGHT_OFF, NUMBER, "white")}.get(
+            phase, (ROW, NUMBER, "white"))
+        self.hero.set_color(bg)
+        self.number.set_color(num)
+        self.window.set_color(fg)
+        self.arrow.set_color(fg)
+        self.caption.set_color(BG if phase == "on" else MUTED)
+        self.tag.set_color("#b71c1c" if phase == "on" else "#ff8a65")

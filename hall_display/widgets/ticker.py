@@ -42,7 +42,7 @@ class NoticeTicker(QWidget):
         f = QFont(self.font())
         f.setPixelSize(px)
         self.setFont(f)
-        self.setFixedHeight(int(px * 1.8))
+        self.setFixedHeight(int(px * 1.6))
         self.speed = max(1.0, px / 21)
 
     def _pass_width(self) -> float:

@@ -1,0 +1,184 @@
+"""A panel of rows that pages: a caption, a page indicator (2/3), and as many whole rows as fit; the rest on the next page.
+
+Rule: a row is shown whole or not at all. Cells of a `wraps` column break into lines; the other
+columns keep one line and take the width their longest text needs. If one row alone is taller
+than the panel, the panel's text gets smaller until it fits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from hall_display.widgets.text import MIN_PX, Text, break_lines, line_height, make_font, widest
+
+MUTED = "#9fb3d9"
+
+
+@dataclass(frozen=True)
+class Column:
+    wraps: bool = False
+    color: str = "white"
+    bold: bool = False
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+    break_after: str = ""  # see Text
+
+
+class PagedList(QWidget):
+    """Set `columns` once; `set_rows()` with the texts, `set_metrics()` with the sizes; `next_page()` turns."""
+
+    def __init__(self, parent: QWidget | None, columns: tuple[Column, ...], *, name: str = "",
+                 background: str = "#12284d") -> None:
+        super().__init__(parent)
+        if name:
+            self.setObjectName(name)
+        self.columns = columns
+        self.background = QColor(background)
+        self.caption = Text(self, color=MUTED, name=f"{name}Caption")
+        self.indicator = Text(self, color=MUTED, align=Qt.AlignmentFlag.AlignRight, name=f"{name}Page")
+        self.rows: list[tuple[str, ...]] = []
+        self.cells: list[list[Text]] = []
+        self.pages: list[list[int]] = []  # row indexes per page
+        self.page = 0
+        self.unit = 1.0
+        self.px = 60  # the rows' pixel size asked for
+        self.row_px = 60  # the size they got (smaller only if one row would not fit the panel)
+        self._radius = 16
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+
+    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+        self.rows = rows
+        while len(self.cells) < len(rows):
+            self.cells.append([Text(self, color=c.color, bold=c.bold, align=c.align, break_after=c.break_after)
+                               for c in self.columns])
+        for i, cells in enumerate(self.cells):
+            for cell, text in zip(cells, rows[i] if i < len(rows) else ("",) * len(self.columns)):
+                cell.setText(text)
+        self.relayout()
+
+    def set_metrics(self, unit: float, px: int) -> None:
+        self.unit, self.px = unit, px
+        self._radius = round(16 * unit)
+        self.relayout()
+
+    def page_count(self) -> int:
+        return max(1, len(self.pages))
+
+    def next_page(self) -> None:
+        if len(self.pages) > 1:
+            self.page = (self.page + 1) % len(self.pages)
+            self.relayout()
+
+    def shown_rows(self) -> list[int]:
+        return self.pages[self.page] if self.pages else []
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.relayout()
+
+    # ------------------------------------------------------------ layout
+
+    def natural_width(self) -> int:
+        """The width at which no row wraps (at the asked size)."""
+        pad, gap = round(18 * self.unit), round(28 * self.unit)
+        widths = [0] * len(self.columns)
+        for cells in self.cells[:len(self.rows)]:
+            for c, (cell, col) in enumerate(zip(cells, self.columns)):
+                cell.set_px(self.px, col.bold)
+                widths[c] = max(widths[c], cell.natural_width())
+        return sum(widths) + gap * (len(self.columns) - 1) + 2 * pad
+
+    def natural_height(self, width: int) -> tuple[int, int]:
+        """The heights (in `width`, at the asked size) that show every row on one page, and the tallest row."""
+        pad, gap, row_gap = round(18 * self.unit), round(28 * self.unit), round(10 * self.unit)
+        _, heights, _ = self._measure(self.px, width - 2 * pad, gap)
+        frame = 2 * pad + round(60 * self.unit)
+        return frame + sum(heights) + row_gap * max(0, len(heights) - 1), frame + max(heights, default=0)
+
+    def relayout(self) -> None:
+        u = self.unit
+        pad, gap, row_gap = round(18 * u), round(28 * u), round(10 * u)
+        inner_w = self.width() - 2 * pad
+        if inner_w <= 0:
+            return
+        cap_px = round(38 * u)
+        self.indicator.set_px(cap_px)
+        self.indicator.setText(self.indicator.text() or "0/0")
+        ind_w = self.indicator.natural_width() + gap
+        self.caption.fit(inner_w - ind_w, px_max=cap_px, px_min=round(26 * u), max_lines=2)
+        cap_h = self.caption.height_for(inner_w - ind_w)
+        self.caption.setGeometry(pad, pad, inner_w - ind_w, cap_h)
+        top = pad + cap_h + round(4 * u)
+        avail = self.height() - pad - top
+
+        px = self.px
+        while True:
+            widths, heights, across = self._measure(px, inner_w, gap)
+            if px <= MIN_PX or (across and max(heights, default=0) <= avail):
+                break
+            px = max(MIN_PX, int(px * 0.93))
+        self.row_px = px
+
+        self.pages = []
+        used = avail + 1
+        for i, h in enumerate(heights):
+            if used + h > avail:
+                self.pages.append([])
+                used = 0
+            self.pages[-1].append(i)
+            used += h + row_gap
+        self.page = min(self.page, max(0, len(self.pages) - 1))
+        n = len(self.pages)
+        self.indicator.setText(f"{self.page + 1}/{n}" if n > 1 else "")
+        self.indicator.setGeometry(self.width() - pad - self.indicator.natural_width(), pad,
+                                   self.indicator.natural_width(), self.indicator.line_height())
+
+        shown = set(self.shown_rows())
+        y = top
+        for i, cells in enumerate(self.cells):
+            visible = i in shown
+            for cell in cells:
+                cell.setVisible(visible)
+            if not visible:
+                continue
+            x = pad
+            for cell, w in zip(cells, widths):
+                cell.setGeometry(x, y, w, heights[i])
+                x += w + gap
+            y += heights[i] + row_gap
+        self.update()
+
+    def _measure(self, px: int, inner_w: int, gap: int) -> tuple[list[int], list[int], bool]:
+        """Column widths and row heights at `px`, and whether every line fits across its column."""
+        widths: list[int] = []
+        for c, col in enumerate(self.columns):
+            for cells in self.cells[:len(self.rows)]:
+                cells[c].set_px(px, col.bold)
+            widths.append(0 if col.wraps else max((cells[c].natural_width() for cells in self.cells[:len(self.rows)]),
+                                                   default=0))
+        flexible = [c for c, col in enumerate(self.columns) if col.wraps]
+        rest = inner_w - sum(widths) - gap * (len(self.columns) - 1)
+        for c in flexible:
+            widths[c] = max(1, rest // max(1, len(flexible)))
+        across = rest > 0
+        heights = []
+        for cells in self.cells[:len(self.rows)]:
+            lines = 1
+            for cell, w in zip(cells, widths):
+                broken = break_lines(cell.text(), cell.text_font(), w)
+                lines = max(lines, len(broken))
+                across = across and widest(broken, cell.text_font()) <= w
+            heights.append(lines * line_height(make_font(self.font(), px, False)))
+        return widths, heights, across
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.background)
+        p.drawRoundedRect(QRectF(self.rect()), self._radius, self._radius)
+        p.end()

@@ -135,7 +135,7 @@ class ReportDevice(Command, tag="report_device", kw_only=True):
     kind: Code
     state: Code
     detail: Text = ""
-    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
 
 
@@ -201,14 +201,14 @@ class CreateAppointments(Command, tag="create_appointments", kw_only=True):
 
 
 class GetSnapshot(Command, tag="get_snapshot"):
-    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
 
 
 class Ping(Command, tag="ping"):
     """Liveness for clients that cannot send WebSocket pings (browsers): the reply carries the version."""
 
-    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
 
 

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,11 @@ READ_ROUTES: list[dict[str, Any]] = [
      "service times, ratings and the low ratings to follow up (admin)", "schema": DayReport,
      "parameters": [{"name": "day", "in": "query", "required": False, "schema": {"type": "string",
                                                                                   "format": "date"}}]},
+    {"path": "/api/audit", "operationId": "audit_log", "summary": "Who did what: admin commands, supervisor "
+     "actions, PIN lockouts and their lifting, token revocations; newest first (admin)",
+     "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+                    for n in ("from", "to")] + [{"name": n, "in": "query", "required": False,
+                                                 "schema": {"type": "string"}} for n in ("actor", "kind")]},
     {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
      "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
@@ -272,7 +277,8 @@ def _reader(roles: set[str] | None = None) -> Callable:
 
 @_reader()
 async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Response:
-    return _json(await request.app[SERVICE].durable_snapshot())  # nothing not yet stored
+    # Nothing not yet stored, and only what this role may see.
+    return _json(await request.app[SERVICE].durable_snapshot(views.audience(who.role)))
 
 
 @_reader()
@@ -288,18 +294,33 @@ async def ticket_status(request: web.Request, who: auth.Principal) -> web.Respon
     return _json(request.app[SERVICE].ticket_status(request.match_info["number"], views.audience(who.role)))
 
 
-def _day(request: web.Request) -> date:
-    """The ?day=YYYY-MM-DD parameter, today by default; a bad one is refused with invalid_format."""
-    raw = request.query.get("day")
+def _day(request: web.Request, name: str = "day", default: date | None = None) -> date:
+    """A ?day=YYYY-MM-DD parameter, today by default; a bad one is refused with invalid_format."""
+    raw = request.query.get(name)
     try:
-        return date.fromisoformat(raw) if raw else request.app[SERVICE].clock().date()
+        return date.fromisoformat(raw) if raw else default or request.app[SERVICE].clock().date()
     except ValueError:
-        raise P.ProtocolError("invalid_format", f"day must be YYYY-MM-DD, got {raw!r}") from None
+        raise P.ProtocolError("invalid_format", f"{name} must be YYYY-MM-DD, got {raw!r}") from None
 
 
 @_reader({"admin"})
 async def list_appointments(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(request.app[SERVICE].store.appointments_for_day(_day(request)))
+
+
+@_reader({"admin"})
+async def audit_log(request: web.Request, who: auth.Principal) -> web.Response:
+    """Who did what: admin commands, supervisor actions, lockouts, revocations (?from=&to= days, &actor=, &kind=)."""
+    service = request.app[SERVICE]
+    today = service.clock().date()
+    start, end = _day(request, "from", today), _day(request, "to", today)
+    if start > end:
+        raise P.ProtocolError("invalid_argument", f"from ({start}) is after to ({end})")
+    tz = service.tz
+    since = datetime.combine(start, datetime.min.time(), tz).isoformat()
+    until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tz).isoformat()
+    return _json(service.store.audit_log(since, until, request.query.get("actor") or None,
+                                         request.query.get("kind") or None))
 
 
 @_reader({"admin"})
@@ -442,6 +463,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/api/reports/day", get_day_report)
+    app.router.add_get("/api/audit", audit_log)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
     app.router.add_get("/t/{ticket_id}", public_ticket)

@@ -7,7 +7,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-ROLES = ("kiosk", "window", "display", "admin")
+# supervisor: reads reports and the live hall, follows up 差评; cannot configure or act at windows.
+ROLES = ("kiosk", "window", "display", "supervisor", "admin")
 
 
 @dataclass(frozen=True)

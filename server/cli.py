@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t = sub.add_parser("token", help="device tokens")
     tsub = t.add_subparsers(dest="token_command", required=True)
     tc = tsub.add_parser("create", help="create a token (shown once, stored hashed)")
-    tc.add_argument("--role", required=True, choices=("kiosk", "window", "display", "admin"))
+    tc.add_argument("--role", required=True, choices=("kiosk", "window", "display", "supervisor", "admin"))
     tc.add_argument("--name", required=True, help="e.g. 'kiosk-1' or '3号窗口'")
     tc.add_argument("--window", type=int, help="window id (required for --role window)")
     tc.add_argument("--data", type=Path, default=DEFAULT_DATA)

@@ -295,9 +295,18 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"the hall store could not write: {exc}") from exc
 
-    def audit_log(self, since: str = "", limit: int = 1000) -> list[dict]:
-        return list(self.db.query("SELECT at, actor, action, detail FROM audit WHERE at >= ? ORDER BY seq DESC "
-                                  "LIMIT ?", [since, limit]))
+    def audit_log(self, since: str = "", until: str = "\uffff", actor: str | None = None, action: str | None = None,
+                  limit: int = 5000) -> list[dict]:
+        """Audit rows with since <= at < until (ISO texts), newest first; detail decoded."""
+        sql = "SELECT at, actor, action, detail FROM audit WHERE at >= ? AND at < ?"
+        args: list = [since, until]
+        if actor:
+            sql, args = sql + " AND actor = ?", [*args, actor]
+        if action:
+            sql, args = sql + " AND action = ?", [*args, action]
+        rows = self.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", [*args, limit]).fetchall()
+        return [{"at": at, "actor": who, "action": what, "detail": msgspec.json.decode(detail)}
+                for at, who, what, detail in rows]
 
     def pin_failures(self) -> dict[str, list[str]]:
         return {sid: msgspec.json.decode(f, type=list[str])

@@ -2,8 +2,8 @@
 
 Rule: displays and kiosks (public screens; a display token sits in a URL on a TV) get numbers,
 services, windows and counts, nothing more: no clerk staff ids, outcomes, ratings, devices or
-the tickets' QR ids. Window terminals get the hall's working data but no appointment check-in
-codes. Check-in codes never leave the admin view.
+the tickets' QR ids. Window terminals and supervisors get the hall's working data but no
+appointment check-in codes. Check-in codes never leave the admin view.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from queuecore.model import Ticket, WindowState
 
 FULL, STAFF, PUBLIC = "full", "staff", "public"
 AUDIENCES = (FULL, STAFF, PUBLIC)
-_BY_ROLE = {"admin": FULL, "window": STAFF}
+_BY_ROLE = {"admin": FULL, "window": STAFF, "supervisor": STAFF}
 
 
 def audience(role: str) -> str:

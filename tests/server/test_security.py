@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import threading
 
@@ -138,14 +139,19 @@ async def test_public_screens_get_numbers_services_windows_and_counts_only(srv, 
         texts[who] = "\n".join(chunks)
         await ws.close()
     for who in ("display", "kiosk"):
-        for secret in (*SECRETS, "public_id\":\"h", '"clerk":"s1"'):
+        for secret in (*SECRETS, '"clerk":"s1"'):
             assert secret not in texts[who], (who, secret)
+        assert not re.search(r'"public_id":"[^"]', texts[who])  # the QR id stays on paper
         assert '"number":"A001"' in texts[who]
         r = await srv.client.get("/api/tickets/A001", headers=srv.auth(who))
         body = await r.text()
         assert r.status == 200 and "SECRET-COMMENT" not in body and '"clerk":null' in body
+        r = await srv.client.get("/api/hall", headers=srv.auth(who))
+        body = await r.text()
+        assert r.status == 200 and '"clerk":"s1"' not in body and not re.search(r'"public_id":"[^"]', body)
     assert "CODE7788" not in texts["window1"] and '"clerk":"s1"' in texts["window1"]
     assert "CODE7788" in texts["admin"] and "SECRET-COMMENT" in texts["admin"]
+    assert re.search(r'"public_id":"[^"]', texts["admin"])  # so the checks above can fail
     assert "CODE7788" not in caplog.text  # check-in codes never reach a log
 
 
@@ -180,3 +186,40 @@ async def test_the_cli_lifts_a_lockout_through_the_running_server(srv, capsys) -
     assert "s2" in capsys.readouterr().out
     r = await srv.post("/api/windows/1/sign-in", "window1", {"staff_id": "s2", "pin": PINS["s2"]})
     assert r.status == 200, await r.text()
+
+
+# ------------------------------------------------------------ supervisors and the audit trail
+
+
+async def test_every_admin_action_is_audited_with_its_actor_and_only_admins_read_it(srv) -> None:
+    r = await srv.post("/api/services/tax/close", "admin", {"reason": "系统维护"})
+    assert r.status == 200, await r.text()
+    await srv.post("/api/services/tax/open", "admin", {})
+    r = await srv.client.get("/api/audit", headers=srv.auth("admin"))
+    rows = await r.json()
+    assert [(a["actor"], a["action"]) for a in rows][:2] == [("admin:test-admin", "open_service"),
+                                                             ("admin:test-admin", "close_service")]
+    assert rows[1]["detail"] == {"service": "tax", "reason": "系统维护"}
+    r = await srv.client.get("/api/audit?kind=close_service&actor=admin:test-admin", headers=srv.auth("admin"))
+    assert [a["action"] for a in await r.json()] == ["close_service"]
+    for who in ("kiosk", "display", "window1"):
+        r = await srv.client.get("/api/audit", headers=srv.auth(who))
+        assert r.status == 403
+    for query, code in (("from=2026-13-01", "invalid_format"), ("from=2026-11-24&to=2026-11-23", "invalid_argument")):
+        r = await srv.client.get(f"/api/audit?{query}", headers=srv.auth("admin"))
+        assert (r.status, (await r.json())["code"]) == (400, code)
+
+
+async def test_a_supervisor_reads_the_hall_but_cannot_act_or_configure(make_server) -> None:
+    from server.cli import create_token_in
+
+    srv = await make_server()
+    srv.tokens["supervisor"] = create_token_in(srv.data, "supervisor", "test-supervisor", None)
+    await visit_with_rating_and_appointment(srv)
+    r = await srv.client.get("/api/hall", headers=srv.auth("supervisor"))
+    text = await r.text()
+    assert r.status == 200 and '"clerk":"s1"' in text and "CODE7788" not in text
+    for path, body in (("/api/tickets", {"service": "social"}), ("/api/windows/1/call-next", {}),
+                       ("/api/services/tax/close", {}), ("/api/clerks/s1/unlock", {})):
+        r = await srv.post(path, "supervisor", body)
+        assert (r.status, (await r.json())["code"]) == (403, "forbidden"), path

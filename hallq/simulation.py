@@ -327,7 +327,7 @@ class Simulation:
                         self.schedule(self.t, "try_call", w.id)
                 self._free(wid)
                 return
-        await self.call("POST", f"/api/windows/{wid}/finish", f"window{wid}", {"outcome": "办结"})
+        await self.call("POST", f"/api/windows/{wid}/finish", f"window{wid}", {"outcome": "completed"})
         self.figures[origin].served += 1
         level = self.rng.choices(list(self.sim.ratings), weights=list(self.sim.ratings.values()))[0]
         body = {"number": ticket["number"], "level": level}

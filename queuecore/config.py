@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from queuecore.model import HallConfig, PriorityKind, TimeRange
+from queuecore.model import RESERVED_OUTCOMES, HallConfig, PriorityKind, TimeRange
 
 
 class ConfigError(ValueError):
@@ -29,9 +29,10 @@ def _parse_range(text: str) -> TimeRange:
 
 
 def parse_config(doc: dict[str, Any]) -> HallConfig:
-    """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]])."""
+    """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]],
+    [[outcomes]], [calendar])."""
     data = dict(doc.get("hall", {}))
-    for key in ("services", "windows", "priorities", "rules"):
+    for key in ("services", "windows", "priorities", "rules", "outcomes", "calendar"):
         if key in doc:
             data[key] = doc[key]
     services = []
@@ -45,9 +46,12 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
     if "services" in data:
         data["services"] = services
     # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
-    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "simulation"}
+    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation"}
     if unknown:
         raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
+    # A misspelt key here would silently drop every holiday and move every follow-up deadline.
+    if isinstance(doc.get("calendar"), dict) and (typos := set(doc["calendar"]) - {"holidays", "workdays"}):
+        raise ConfigError(f"calendar: unknown keys: {', '.join(sorted(typos))}")
     try:
         cfg = msgspec.convert(data, HallConfig, strict=True)
     except msgspec.ValidationError as exc:
@@ -116,6 +120,7 @@ def _check(cfg: HallConfig) -> None:
         ("service prefix", [s.prefix for s in cfg.services]),
         ("window id", [w.id for w in cfg.windows]),
         ("priority code", [p.code for p in cfg.priorities]),
+        ("outcome code", [o.code for o in cfg.outcomes]),
     ):
         for d in _dupes(values):
             problems.append(f"duplicate {what} {d!r}")
@@ -127,6 +132,8 @@ def _check(cfg: HallConfig) -> None:
             problems.append(f"service {s.code}: digits must be 1..6")
         if s.daily_cap is not None and s.daily_cap < 0:
             problems.append(f"service {s.code}: daily_cap must be >= 0")
+        if s.target_wait_minutes < 1:
+            problems.append(f"service {s.code}: target_wait_minutes must be >= 1")
     for w in cfg.windows:
         if not w.services:
             problems.append(f"window {w.id}: serves no service")
@@ -138,6 +145,9 @@ def _check(cfg: HallConfig) -> None:
     r = cfg.rules
     if r.priority_ratio < 1 or r.requeue_places < 0 or r.skip_grace_minutes < 0:
         problems.append("rules: priority_ratio >= 1, requeue_places >= 0 and skip_grace_minutes >= 0")
+    if not 1 <= r.followup_contact_days <= r.followup_rectify_days:
+        problems.append("rules: 1 <= followup_contact_days <= followup_rectify_days")
+    problems += _outcome_problems(cfg) + _calendar_problems(cfg)
     try:
         from zoneinfo import ZoneInfo
 
@@ -146,3 +156,28 @@ def _check(cfg: HallConfig) -> None:
         problems.append(f"hall: unknown timezone {cfg.timezone!r}")
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+def _outcome_problems(cfg: HallConfig) -> list[str]:
+    problems = []
+    if not cfg.outcomes:
+        problems.append("outcomes: the list is empty")
+    for o in cfg.outcomes:
+        if not o.code or len(o.code) > 64 or o.code != o.code.strip():
+            problems.append(f"outcome {o.code!r}: the code must be 1-64 characters without surrounding spaces")
+        if o.code in RESERVED_OUTCOMES:
+            problems.append(f"outcome {o.code!r}: the code is reserved ({', '.join(sorted(RESERVED_OUTCOMES))})")
+    if cfg.outcomes and cfg.outcome(cfg.default_outcome) is None:
+        problems.append(f"hall: default_outcome {cfg.default_outcome!r} is not in the outcomes")
+    return problems
+
+
+def _calendar_problems(cfg: HallConfig) -> list[str]:
+    cal, problems = cfg.calendar, []
+    for d in sorted(set(cal.holidays) & set(cal.workdays)):
+        problems.append(f"calendar: {d} is both a holiday and a workday")
+    for d in sorted(set(cal.workdays)):
+        if d.weekday() < 5:
+            # A make-up workday (调休) is always a Saturday or Sunday; a weekday here is a typo.
+            problems.append(f"calendar: workday {d} is a {d:%A}, not a weekend day")
+    return problems

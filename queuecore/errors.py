@@ -26,6 +26,7 @@ UnknownService = _error("UnknownService", "unknown_service", "No service has thi
 UnknownPriority = _error("UnknownPriority", "unknown_priority", "No priority class has this code.")
 UnknownWindow = _error("UnknownWindow", "unknown_window", "No window has this id.")
 UnknownTicket = _error("UnknownTicket", "unknown_ticket", "No ticket with this number today.")
+UnknownOutcome = _error("UnknownOutcome", "unknown_outcome", "The hall lists no outcome with this code.")
 UnknownAppointment = _error("UnknownAppointment", "unknown_appointment", "No appointment has this code.")
 ServiceClosed = _error("ServiceClosed", "service_closed", "The service is closed today.")
 OutsideHours = _error("OutsideHours", "outside_hours", "Tickets for this service are not issued now.")

@@ -549,10 +549,14 @@ class Hall:
         self._set_window(ws, current=None)
         return [ev.TicketSkipped(at=now, ticket_id=t.id, number=t.number, window=wid)]
 
-    def finish(self, wid: int, now: datetime, outcome: str = "done") -> list[ev.Event]:
+    def finish(self, wid: int, now: datetime, outcome: str | None = None) -> list[ev.Event]:
+        """End the visit with an outcome code from the hall's list (None: its default_outcome)."""
         ws, t = self._current(wid)
+        code = self.config.default_outcome if outcome is None else outcome
+        if self.config.outcome(code) is None:
+            raise E.UnknownOutcome(f"no outcome {code!r}", outcome=code)
         t.status = self._move(t, "finish")
-        t.finished_at, t.outcome = now, _text(outcome) or "done"
+        t.finished_at, t.outcome = now, code
         if t.serving_at is None:
             t.serving_at = t.called_at
         self._touch(t)

@@ -27,6 +27,16 @@ class WindowStatus(StrEnum):
     PAUSED = "paused"
 
 
+class OutcomeClass(StrEnum):
+    """What a finished visit amounted to; the rates (办结率 ...) are counted by class, never by code."""
+
+    COMPLETED = "completed"  # 办结: done on the spot
+    ACCEPTED = "accepted"  # 受理: accepted for back-office processing
+    INCOMPLETE = "incomplete"  # 补正: materials incomplete, the 一次性告知 list was given
+    REFUSED = "refused"  # 不予受理
+    ENQUIRY = "enquiry"  # 咨询 only
+
+
 class PriorityKind(StrEnum):
     NORMAL = "normal"
     PRIORITY = "priority"  # 绿色通道: elderly, disabled, military
@@ -67,6 +77,7 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     avg_service_minutes: float = 10.0
     warn_minutes: int = 15  # serving time that turns the clerk's timer amber
     alert_minutes: int = 30  # ... and red
+    target_wait_minutes: int = 30  # service level: the share of tickets called within this wait
 
     def within_hours(self, t: time) -> bool:
         return not self.hours or any(t in r for r in self.hours)
@@ -96,6 +107,39 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True):
     # An appointment can check in from this long before its slot until this long after its start.
     appointment_early_minutes: int = 30
     appointment_late_minutes: int = 15
+    # 差评 follow-up (回访) deadlines in working days on the hall's calendar, counted from the
+    # rating's day (queuecore.workdays.add_working_days): contact the citizen, then rectify.
+    followup_contact_days: int = 1
+    followup_rectify_days: int = 5
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of the hall's outcome list: the code is stored on the ticket, the class drives the rates."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    cls: OutcomeClass
+
+
+DEFAULT_OUTCOMES: tuple[Outcome, ...] = (
+    Outcome(code="completed", name_zh="办结", name_en="Completed", cls=OutcomeClass.COMPLETED),
+    Outcome(code="accepted", name_zh="受理", name_en="Accepted", cls=OutcomeClass.ACCEPTED),
+    Outcome(code="incomplete", name_zh="补正", name_en="Materials incomplete", cls=OutcomeClass.INCOMPLETE),
+    Outcome(code="refused", name_zh="不予受理", name_en="Refused", cls=OutcomeClass.REFUSED),
+    Outcome(code="enquiry", name_zh="咨询", name_en="Enquiry", cls=OutcomeClass.ENQUIRY),
+)
+# Outcomes the core writes itself (never chosen by a clerk), and "done": what every finish
+# stored before outcomes had classes; read as COMPLETED.
+RESERVED_OUTCOMES = frozenset({"cancelled", "expired", "done"})
+LEGACY_OUTCOMES: dict[str, OutcomeClass] = {"done": OutcomeClass.COMPLETED}
+
+
+class WorkCalendar(msgspec.Struct, frozen=True, kw_only=True):
+    """The hall's working days: Monday to Friday, minus `holidays`, plus `workdays` (调休 make-up days on a weekend)."""
+
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
 
 
 # 好差评: the five national levels; 0 records a visit the citizen left unrated (未评价).
@@ -123,9 +167,26 @@ class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
         PriorityClass(code="normal", name_zh="普通", name_en="Normal"),
     )
     rules: Rules = Rules()
+    outcomes: tuple[Outcome, ...] = DEFAULT_OUTCOMES
+    default_outcome: str = "completed"  # what a finish without an outcome records
+    calendar: WorkCalendar = WorkCalendar()
 
     def service(self, code: str) -> Service | None:
         return _index(self.services, "code").get(code)
+
+    def outcome(self, code: str) -> Outcome | None:
+        return _index(self.outcomes, "code").get(code)
+
+
+def outcome_class(config: HallConfig, code: str | None) -> OutcomeClass | None:
+    """The class of a stored outcome: the hall's list first, then the old "done" (COMPLETED); None for
+    "cancelled", "expired", no outcome, or a code the hall no longer lists."""
+    if code is None:
+        return None
+    found = config.outcome(code)
+    if found is not None:
+        return found.cls
+    return LEGACY_OUTCOMES.get(code)
 
 
 def _index(items: tuple, attr: str) -> dict:

@@ -91,7 +91,7 @@ class Skip(WindowCommand, tag="skip"):
 
 
 class Finish(WindowCommand, tag="finish", kw_only=True):
-    outcome: Text = "done"
+    outcome: Code | None = None  # a code of the hall's outcomes; None: its default_outcome
 
 
 class Transfer(WindowCommand, tag="transfer", kw_only=True):

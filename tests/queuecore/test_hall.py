@@ -194,9 +194,10 @@ def test_start_then_finish_with_outcome() -> None:
     issue(hall)
     hall.call_next(1, at("09:00"))
     hall.start(1, at("09:01"))
-    (e,) = hall.finish(1, at("09:11"), "材料不全")
+    (e,) = hall.finish(1, at("09:11"), "incomplete")
     t = hall.tickets[e.ticket_id]
-    assert (t.status, t.outcome, t.serving_at, t.finished_at) == (TicketStatus.DONE, "材料不全", at("09:01"), at("09:11"))
+    assert (t.status, t.outcome, t.serving_at, t.finished_at) == (TicketStatus.DONE, "incomplete", at("09:01"), at("09:11"))
+    assert e.outcome == "incomplete"
     assert hall.windows[1].current is None
 
 

@@ -42,7 +42,7 @@ async def test_openapi_documents_every_rest_route(srv) -> None:
     for name in set(re.findall(r'#/components/schemas/([A-Za-z0-9_]+)', text)):
         assert name in doc["components"]["schemas"], name
     issue = doc["paths"]["/api/tickets"]["post"]
-    assert issue["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/IssueTicket")
+    assert issue["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/IssueTicketBody")
 
 
 async def test_issue_ticket_returns_number_service_and_people_ahead(srv) -> None:

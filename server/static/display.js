@@ -1,6 +1,8 @@
 // The hallq wall display in a browser: the same protocol, screen and spoken calls as the Qt app (hall_display/).
 // Rules kept in step with the Qt side: versions move by exactly +1 (a gap asks for a snapshot), each
-// announcement (ticket, recall) is spoken once even across reconnects, and speech never delays the screen.
+// announcement (ticket, recall) is spoken once even across reconnects, and speech never delays the screen;
+// the newest call's number is 12% of the screen's height, the lists page, no text is ever cut; every time
+// shown is the hall's (its timezone, the server's clock); windows are named and spoken as their signs read.
 "use strict";
 (function () {
   const params = new URLSearchParams(location.search);
@@ -10,7 +12,9 @@
   const REPEAT = Math.min(5, Math.max(1, parseInt(params.get("repeat") || "2", 10) || 2));
   const SILENT = params.get("silent") === "1";
   const NOTICE = params.get("notice") || "";
-  const BIG_ROWS = 4, RECENT_ROWS = 8, RECENT_KEEP = 20, HIGHLIGHT_MS = 8000;
+  const BIG_ROWS = 4, RECENT_ROWS = 8, RECENT_KEEP = 20, HIGHLIGHT_MS = 8000, PAGE_MS = 6000;
+  // As hall_display/widgets/board.py: cap heights as shares of the screen.
+  const HERO_CAP = 0.12, NAME_CAP = 0.12, NAME_FLOOR = 0.06, ROW_CAP = 0.05, HERO_SHARE = 0.6;
   const LIVE_EVERY_MS = 15000, LIVE_TIMEOUT_MS = 10000;
   const WORD_GAP = 0.06, CHIME_GAP = 0.35, REPEAT_GAP = 0.8;  // seconds, as hall_display/clips.py
 
@@ -18,15 +22,20 @@
     zh: { caption: "请以下号码到窗口办理", empty: "暂无呼叫", recent: "最近呼叫", waiting: "等候人数", recall: "重呼",
           people: n => `${n} 人`, closed: "暂停", lost: t => `连接中断 · 最后更新 ${t}`, connecting: "正在连接服务器…",
           sound: "点击屏幕启用声音", window: n => `${n}号窗口`, noToken: "缺少 token 参数：/display?token=…",
-          date: d => `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 星期${"日一二三四五六"[d.getDay()]}` },
+          date: p => `${p.year}年${+p.month}月${+p.day}日 星期${"日一二三四五六"[p.wd]}` },
     en: { caption: "Please go to your window", empty: "No calls yet", recent: "Recent calls", waiting: "Waiting",
           recall: "Recall", people: n => `${n}`, closed: "Closed", lost: t => `Connection lost · last update ${t}`,
           connecting: "Connecting to the server…", sound: "Click to enable sound", window: n => `Window ${n}`,
           noToken: "missing token: /display?token=…",
-          date: d => d.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" }) },
+          date: p => `${p.weekday}, ${+p.day} ${p.monthName} ${p.year}` },
   }[LANG];
 
   // ------------------------------------------------------------ what a call says (hall_display/speech.py)
+  // Sign words with a clip, longest first (号窗口 is one natural phrase); a sign with any other word is
+  // said as "N号窗口".
+  const SIGN = Object.entries({ "号窗口": "hao_chuangkou", "号": "hao", "窗口": "chuangkou", "窗": "chuang",
+    "综合": "zonghe", "咨询": "zixun", "台": "tai", "绿色": "lvse", "通道": "tongdao", "服务": "fuwu",
+    "受理": "shouli", "专": "zhuan", "区": "qu", "柜": "gui", "办": "ban" }).sort((a, b) => b[0].length - a[0].length);
   function ticketParts(number) {
     const parts = [...number].filter(c => /[A-Za-z0-9]/.test(c)).map(c => c.toUpperCase());
     if (!parts.length) throw new Error("not a ticket number: " + number);
@@ -40,11 +49,35 @@
     }
     return [...String(w)];
   }
-  function callParts(number, w) {
-    return ["qing", ...ticketParts(number), "hao", "dao", ...windowParts(w), "hao_chuangkou", "banli"];
+  function nameParts(name) {
+    const parts = [];
+    let i = 0;
+    while (i < name.length) {
+      const c = name[i];
+      if (/[0-9]/.test(c)) {
+        let j = i;
+        while (j < name.length && /[0-9]/.test(name[j])) j++;
+        parts.push(...windowParts(parseInt(name.slice(i, j), 10)));
+        i = j;
+      } else if (/[A-Za-z]/.test(c)) { parts.push(c.toUpperCase()); i++; }
+      else if (/\s/.test(c) || "-·・()（）".includes(c)) i++;
+      else {
+        const word = SIGN.find(([w]) => name.startsWith(w, i));
+        if (!word) return null;
+        parts.push(word[1]);
+        i += word[0].length;
+      }
+    }
+    return parts.length ? parts : null;
   }
-  function announcementParts(number, w, repeat) {
-    const call = callParts(number, w), out = ["chime"];
+  function windowNameParts(w, name) {
+    return (name ? nameParts(name) : null) || [...windowParts(w), "hao_chuangkou"];
+  }
+  function callParts(number, w, name = "") {
+    return ["qing", ...ticketParts(number), "hao", "dao", ...windowNameParts(w, name), "banli"];
+  }
+  function announcementParts(number, w, repeat, name = "") {
+    const call = callParts(number, w, name), out = ["chime"];
     for (let i = 0; i < Math.max(1, repeat); i++) out.push(...call);
     return out;
   }
@@ -53,7 +86,7 @@
   const S = {
     hall: null, version: null, services: new Map(), recent: [], link: "connecting", everOnline: false,
     lastContact: null, zoneWindows: null, zoneServices: null, highlight: null, announcedVersion: -1,
-    announcedKeys: new Set(), spoken: [], played: 0,
+    announcedKeys: new Set(), spoken: [], played: 0, skew: 0, page: { recent: 0, services: 0 },
   };
   const $ = id => document.getElementById(id);
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
@@ -62,6 +95,9 @@
     if (snap.version < S.announcedVersion) { S.announcedVersion = snap.version; S.announcedKeys = new Set(); }
     S.version = snap.version;
     S.hall = snap.hall;
+    // The server's clock, not the device's: tickets carry the server's time (the transfer takes well under a second).
+    const now = Date.parse(snap.now);
+    if (!Number.isNaN(now)) S.skew = now - Date.now();
     S.services = new Map(snap.services.map(s => [s.code, s]));
     S.recent = snap.recent_calls.slice(-RECENT_KEEP);
     if (ZONE) {
@@ -71,6 +107,7 @@
       S.zoneServices = new Set(ws.flatMap(w => w.services));
     } else { S.zoneWindows = S.zoneServices = null; }
     render();
+    tick();
   }
 
   function applyChange(ch) {
@@ -98,7 +135,10 @@
     if (!inZone(a.window)) return;
     S.highlight = { key, until: Date.now() + HIGHLIGHT_MS };
     setTimeout(render, HIGHLIGHT_MS + 50);
-    const item = { number: a.number, window: a.window, recall: a.recall || 0, parts: announcementParts(a.number, a.window, REPEAT) };
+    const name = a.window_name_zh || "";
+    if (name && !nameParts(name)) console.warn("no clips for every word of", name, "- announced as window", a.window);
+    const item = { number: a.number, window: a.window, name, recall: a.recall || 0,
+                   parts: announcementParts(a.number, a.window, REPEAT, name) };
     S.spoken.push(item);
     queue.push(item);
     pump();
@@ -121,42 +161,172 @@
   }
   function render() {
     if (!S.hall) return;
+    $("body").hidden = false;
     $("hallName").textContent = LANG === "en" ? S.hall.name_en : S.hall.name_zh;
-    const all = calls(), big = all.slice(0, BIG_ROWS), rest = all.slice(BIG_ROWS, BIG_ROWS + RECENT_ROWS);
-    const rows = $("rows");
-    rows.replaceChildren(...big.map(c => {
-      const r = el("div", "row");
-      r.dataset.number = c.number;
-      if (S.highlight && S.highlight.key === c.ticket_id + "#" + (c.recall || 0) && Date.now() < S.highlight.until) r.classList.add("fresh");
-      r.append(el("span", "number", c.number), el("span", "arrow", "→"), el("span", "window", windowName(c.window)),
-               el("span", "tag", c.recall ? TEXT.recall : ""));
-      return r;
-    }));
-    $("empty").hidden = big.length > 0;
-    $("recent").replaceChildren(...rest.flatMap(c => [el("span", "n", c.number), el("span", "w", TEXT.window(c.window))]));
+    const all = calls(), newest = all[0], rest = all.slice(1, BIG_ROWS + RECENT_ROWS);
+    $("call").hidden = !newest;
+    $("empty").hidden = !!newest;
+    if (newest) {
+      $("call").dataset.number = newest.number;
+      $("number").textContent = newest.number;
+      $("window").textContent = windowName(newest.window);
+      $("tag").textContent = newest.recall ? TEXT.recall : "";
+    }
+    const fresh = newest && S.highlight && S.highlight.key === newest.ticket_id + "#" + (newest.recall || 0)
+      && Date.now() < S.highlight.until;
+    $("hero").classList.toggle("fresh", !!fresh);
+    $("recent").replaceChildren(...rest.flatMap((c, i) => [cell("n", c.number, i), cell("w", windowName(c.window), i)]));
     const services = S.hall.services.filter(s => S.zoneServices === null || S.zoneServices.has(s.code));
-    $("services").replaceChildren(...services.flatMap(s => {
+    $("services").replaceChildren(...services.flatMap((s, i) => {
       const st = S.services.get(s.code);
-      const count = el("span", "count", st && st.open ? TEXT.people(st.waiting) : TEXT.closed);
+      const count = cell("count", st && st.open ? TEXT.people(st.waiting) : TEXT.closed, i);
       count.dataset.service = s.code;
-      return [el("span", "name", LANG === "en" ? s.name_en : s.name_zh), count];
+      return [cell("name", LANG === "en" ? s.name_en : s.name_zh, i), count];
     }));
+    layout();
   }
-  function pad(n) { return String(n).padStart(2, "0"); }
-  function hms(d) { return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`; }
+  function cell(cls, text, row) { const e = el("span", cls, text); e.dataset.row = row; return e; }
+
+  // ------------------------------------------------------------ sizes and pages (hall_display/widgets/board.py)
+  let capRatio = null;
+  function capPx(cap) {
+    // The font's cap height (a capital H as drawn) per pixel of size, measured once.
+    if (capRatio === null) {
+      const ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = `700 200px ${getComputedStyle(document.body).fontFamily}`;
+      capRatio = ctx.measureText("H").actualBoundingBoxAscent / 200 || 0.72;
+    }
+    return Math.ceil(cap / capRatio);
+  }
+  function px(e) { return parseFloat(getComputedStyle(e).fontSize); }
+  function lines(e) { return Math.round(e.getBoundingClientRect().height / (px(e) * 1.25)); }
+  function overflows(e) { return e.scrollWidth > e.clientWidth + 1; }
+  function layout() {
+    const W = innerWidth, H = innerHeight, short = Math.min(W, H), u = short / 1080, board = $("board");
+    const portrait = H > W;
+    document.body.classList.toggle("portrait", portrait);
+    board.style.setProperty("--u", `${u}px`);
+    board.style.setProperty("--num", `${capPx(HERO_CAP * H)}px`);
+    board.style.setProperty("--row", `${capPx(ROW_CAP * short)}px`);
+    // The hall's name: one line if it can be (down to 30/52 of its size), else two.
+    const name = $("hallName");
+    name.style.fontSize = "";
+    for (let f = px(name); f > 30 * u && lines(name) > 1; f *= 0.95) name.style.fontSize = `${f * 0.95}px`;
+    // The number shrinks only if it would not fit the screen's width.
+    const num = $("number");
+    num.style.fontSize = "";
+    while (!$("call").hidden && num.getBoundingClientRect().width > $("call").clientWidth && px(num) > 8) {
+      num.style.fontSize = `${px(num) * 0.95}px`;
+    }
+    // The window's name: NAME_CAP of the shorter side, smaller (down to NAME_FLOOR) while the newest
+    // call would take more than HERO_SHARE of the body, and never wider than its box.
+    const win = $("window"), body = $("body"), hero = $("hero");
+    let f = capPx(NAME_CAP * short);
+    const floor = capPx(NAME_FLOOR * short);
+    const budget = HERO_SHARE * (body.clientHeight - 40 * u);
+    board.style.setProperty("--name", `${f}px`);
+    while (!$("call").hidden && f > 8 && (overflows(win) || (f > floor && hero.getBoundingClientRect().height > budget))) {
+      f = Math.max(8, Math.floor(f * 0.96));
+      board.style.setProperty("--name", `${f}px`);
+    }
+    // The lists: the recent calls as wide (landscape) or tall (portrait) as they need, within 30-50%.
+    const recentList = $("recentList"), lists = $("lists");
+    recentList.style.flex = "";
+    if (portrait) {
+      recentList.style.flex = `0 0 ${Math.round(0.42 * lists.clientHeight)}px`;
+    } else {
+      const need = naturalWidth($("recent")) + 2 * 18 * u;
+      const share = Math.min(Math.max(need, 0.3 * lists.clientWidth), 0.5 * lists.clientWidth);
+      recentList.style.flex = `0 0 ${Math.round(share)}px`;
+    }
+    paginate($("recent"), "recent");
+    paginate($("services"), "services");
+  }
+  function naturalWidth(rows) {
+    // The widest row with no cell wrapped: its cells side by side, plus the column gap.
+    rows.classList.add("measuring");
+    for (const c of rows.children) c.hidden = false;  // every page's rows (paginate hides them again)
+    const widths = new Map();
+    for (const c of rows.children) {
+      const r = c.dataset.row, range = document.createRange();
+      range.selectNodeContents(c);
+      widths.set(r, (widths.get(r) || 0) + range.getBoundingClientRect().width);
+    }
+    rows.classList.remove("measuring");
+    return Math.max(0, ...widths.values()) + parseFloat(getComputedStyle(rows).columnGap || "0");
+  }
+  function paginate(rows, key) {
+    // Whole rows only: as many as fit the panel, the rest on the next pages. A row taller than the
+    // whole panel makes this list's text smaller until it fits.
+    rows.style.fontSize = "";
+    let pages;
+    for (let guard = 0; guard < 40; guard++) {
+      for (const c of rows.children) c.hidden = false;
+      const avail = rows.clientHeight, gap = parseFloat(getComputedStyle(rows).rowGap) || 0;
+      const heights = [];
+      for (const c of rows.children) {
+        const i = +c.dataset.row;
+        heights[i] = Math.max(heights[i] || 0, c.getBoundingClientRect().height);
+      }
+      pages = [];
+      let used = Infinity;
+      heights.forEach((h, i) => {
+        if (used + h > avail + 0.5) { pages.push([]); used = 0; }
+        pages[pages.length - 1].push(i);
+        used += h + gap;
+      });
+      const tooWide = [...rows.children].some(overflows);
+      if ((Math.max(0, ...heights) <= avail + 0.5 && !tooWide) || px(rows) <= 8) break;
+      rows.style.fontSize = `${px(rows) * 0.93}px`;
+    }
+    const n = Math.max(1, pages.length);
+    S.page[key] = S.page[key] % n;
+    const shown = new Set(pages[S.page[key]] || []);
+    for (const c of rows.children) c.hidden = !shown.has(+c.dataset.row);
+    rows.parentElement.querySelector(".page").textContent = n > 1 ? `${S.page[key] + 1}/${n}` : "";
+    rows.dataset.pages = n;
+  }
+  function nextPage() {
+    S.page.recent++;
+    S.page.services++;
+    if (S.hall) layout();
+  }
+
+  // ------------------------------------------------------------ the hall's clock
+  function hallNow() { return new Date(Date.now() + S.skew); }
+  function parts(d) {
+    const tz = S.hall && S.hall.timezone;
+    const get = (opts, locale = "en-GB") => {
+      try { return new Intl.DateTimeFormat(locale, { timeZone: tz, ...opts }).formatToParts(d); }
+      catch (e) { return new Intl.DateTimeFormat(locale, opts).formatToParts(d); }  // an unknown zone: the device's
+    };
+    const p = {};
+    for (const x of get({ year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+                          second: "2-digit", weekday: "long", hourCycle: "h23" })) p[x.type] = x.value;
+    p.monthName = get({ month: "long" }).find(x => x.type === "month").value;
+    p.wd = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"].indexOf(p.weekday);
+    return p;
+  }
+  function hms(d) { const p = parts(d); return `${p.hour}:${p.minute}:${p.second}`; }
   function renderLink() {
     const banner = $("banner");
     const offline = S.link !== "online" && S.everOnline;
-    if (offline) { banner.textContent = TEXT.lost(S.lastContact ? hms(S.lastContact) : "—"); banner.hidden = false; }
-    else if (!S.hall) { banner.textContent = TOKEN ? TEXT.connecting : TEXT.noToken; banner.hidden = false; }
+    if (offline) {
+      banner.textContent = TEXT.lost(S.lastContact ? hms(new Date(S.lastContact.getTime() + S.skew)) : "—");
+      banner.hidden = false;
+    } else if (!S.hall) { banner.textContent = TOKEN ? TEXT.connecting : TEXT.noToken; banner.hidden = false; }
     else banner.hidden = true;
     $("body").classList.toggle("stale", offline);
     document.body.dataset.link = S.link;
+    if (S.hall) layout();
   }
   function tick() {
-    const now = new Date();
-    $("date").textContent = TEXT.date(now);
-    $("time").textContent = hms(now);
+    if (!S.hall) return;  // the hall's zone and clock come with the first snapshot
+    const now = hallNow(), p = parts(now), date = TEXT.date(p);
+    const resized = date !== $("date").textContent;
+    $("date").textContent = date;
+    $("time").textContent = `${p.hour}:${p.minute}:${p.second}`;
+    if (resized) layout();
   }
 
   // ------------------------------------------------------------ link: WebSocket, liveness, reconnect
@@ -233,7 +403,7 @@
     if (ac.state === "suspended") { try { await ac.resume(); } catch (e) { /* needs a gesture */ } }
     if (ac.state !== "running") { $("soundHint").hidden = false; return; }
     const bufs = await Promise.all(item.parts.map(clip));
-    const callLen = callParts(item.number, item.window).length;
+    const callLen = callParts(item.number, item.window, item.name).length;
     let t = ac.currentTime + 0.05, spoken = 0;
     bufs.forEach((b, i) => {
       const src = ac.createBufferSource();
@@ -268,8 +438,10 @@
   }
   tick();
   setInterval(tick, 1000);
+  setInterval(nextPage, PAGE_MS);
+  addEventListener("resize", () => { if (S.hall) layout(); });
   renderLink();
   connect();
   window.hallqDisplay = { state: S, queue, clipSequence: announcementParts, callParts, windowParts, ticketParts,
-                          audioState: () => (ctx ? ctx.state : "none") };
+                          nameParts, nextPage, hallNow, audioState: () => (ctx ? ctx.state : "none") };
 })();

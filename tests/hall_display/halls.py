@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from queuecore import protocol as P
@@ -58,13 +59,15 @@ def seed(data: Path, config: HallConfig, windows: Sequence[int], clock: Clock) -
 
 
 def serve(loop: LoopThread, tmp: Path, provisioned: tuple[Path, dict[str, str]], path: Path,
-          windows: Sequence[int]) -> ServerThread:
-    """The real server on the hall at `path`, seeded with calls at `windows`; started."""
+          windows: Sequence[int], *, start: datetime | None = None) -> ServerThread:
+    """The real server on the hall at `path`, seeded with calls at `windows`; started. Its clock
+    stands at `start` (default 09:00 on the test day) plus 40 s a call."""
     data = tmp / f"data-{path.stem}"
     shutil.copytree(provisioned[0], data)
     config = hall(path)
-    clock = Clock(at("09:00"))
-    seed(data, config, windows, clock)
+    clock = Clock(start or at("09:00"))
+    if windows:
+        seed(data, config, windows, clock)
     srv = ServerThread(loop=loop, config=ServerConfig(hall=config, data_dir=data, durable=False), clock=clock,
                        tokens=dict(provisioned[1]))
     srv.start()

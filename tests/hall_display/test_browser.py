@@ -15,7 +15,10 @@ from tests.hall_display.conftest import call_next, issue, sign_in
 pytestmark = pytest.mark.skipif(chromium_path() is None,
                                 reason="chromium is not installed (scripts/setup.sh installs Debian's chromium)")
 
-ROWS = "JSON.stringify([...document.querySelectorAll('#rows .row')].map(r => [r.querySelector('.number').textContent, r.querySelector('.window').textContent, r.classList.contains('fresh')]))"
+# The calls on the wall, newest first: the large one (blinking while fresh), then the recent list (every page).
+ROWS = ("JSON.stringify([...(document.getElementById('call').hidden ? [] : [[document.getElementById('number').textContent,"
+        " document.getElementById('window').textContent, document.getElementById('hero').classList.contains('fresh')]]),"
+        " ...[...document.querySelectorAll('#recent .n')].map(n => [n.textContent, n.nextSibling.textContent, false])])")
 SPOKEN = "JSON.stringify(hallqDisplay.state.spoken.map(s => [s.number, s.recall]))"
 BANNER = "document.getElementById('banner').hidden ? '' : document.getElementById('banner').textContent"
 

@@ -105,6 +105,7 @@ READ_ROUTES: list[dict[str, Any]] = [
                                                                                   "format": "date"}}]},
     {"path": "/api/audit", "operationId": "audit_log", "summary": "Who did what: admin commands, supervisor "
      "actions, PIN lockouts and their lifting, token revocations; newest first (admin)",
+     "schema": list[dict[str, Any]],
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")] + [{"name": n, "in": "query", "required": False,
                                                  "schema": {"type": "string"}} for n in ("actor", "kind")]},
@@ -251,7 +252,7 @@ async def health(request: web.Request) -> web.Response:
 
 @functools.cache
 def _openapi_document() -> bytes:
-    return schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES))  # built once: the routes are fixed
+    return schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES, STATUS))  # built once: the routes are fixed
 
 
 async def openapi(request: web.Request) -> web.Response:

@@ -12,6 +12,7 @@ It renders a DisplayModel and never blocks on sound.
 """
 from __future__ import annotations
 
+import logging
 import time
 
 from PySide6.QtCore import QEvent, QLocale, QRectF, Qt, QTimer, Slot
@@ -22,6 +23,8 @@ from hall_display.models import CallRow, DisplayModel
 from hall_display.widgets.pages import Column, PagedList
 from hall_display.widgets.text import Text, px_for_cap
 from hall_display.widgets.ticker import NoticeTicker
+
+log = logging.getLogger("hallq.display")
 
 BG = "#0b1d3a"
 PANEL = "#12284d"
@@ -113,6 +116,7 @@ class DisplayBoard(QWidget):
         self.ticker.setVisible(bool(notice))
         self.highlight = ""  # the newest call's blink phase: "", "on", "off"
         self.call: CallRow | None = None
+        self._logged: tuple | None = None
 
         self._blink_on = True
         self._blink = QTimer(self)
@@ -323,7 +327,12 @@ class DisplayBoard(QWidget):
         self.number.setText(self.call.number if self.call else "")
         self.window.setText(self.call.window_name if self.call else "")
         self.tag.setText(self.tr("重呼") if self.call and self.call.recall else "")
-        self.recent.set_rows([(c.number, c.window_name) for c in m.recent_calls()])
+        recent = m.recent_calls()
+        self.recent.set_rows([(c.number, c.window_name) for c in recent])
+        shown = (self.call.key if self.call else None, len(recent))
+        if self.call and shown != self._logged:  # what the wall shows, for whoever set it up (and the e2e tests)
+            self._logged = shown
+            log.info("on the wall: %s → %s (%d before it)", self.call.number, self.call.window_name, len(recent))
         people, closed = self.tr("%1 人"), self.tr("暂停")
         self.waiting.set_rows([(s.name, people.replace("%1", str(s.waiting)) if s.open else closed)
                                for s in m.services()])
@@ -379,12 +388,10 @@ class DisplayBoard(QWidget):
             self._blink.stop()
 
     def set_highlight(self, phase: str) -> None:
-        if phase == self.highlight:
-            return
         self.highlight = phase
         bg, num, fg = {"on": (HIGHLIGHT_ON, BG, BG), "off": (HIGHLIGHT_OFF, NUMBER, "white")}.get(
             phase, (ROW, NUMBER, "white"))
-        self.hero.set_color(bg)
+        self.hero.set_color(bg if self.call is not None else PANEL)  # no call: a plain panel, not a call's row
         self.number.set_color(num)
         self.window.set_color(fg)
         self.arrow.set_color(fg)

@@ -201,9 +201,10 @@ class Text(QWidget):
             self.update()
 
     def set_color(self, color: str, background: str | None = None) -> None:
-        self._color = QColor(color)
-        self._background = QColor(background) if background else None
-        self.update()
+        colors = (QColor(color), QColor(background) if background else None)
+        if colors != (self._color, self._background):
+            self._color, self._background = colors
+            self.update()
 
     def color(self) -> QColor:
         return self._color

@@ -175,6 +175,7 @@
     const fresh = newest && S.highlight && S.highlight.key === newest.ticket_id + "#" + (newest.recall || 0)
       && Date.now() < S.highlight.until;
     $("hero").classList.toggle("fresh", !!fresh);
+    $("hero").classList.toggle("empty", !newest);
     $("recent").replaceChildren(...rest.flatMap((c, i) => [cell("n", c.number, i), cell("w", windowName(c.window), i)]));
     const services = S.hall.services.filter(s => S.zoneServices === null || S.zoneServices.has(s.code));
     $("services").replaceChildren(...services.flatMap((s, i) => {

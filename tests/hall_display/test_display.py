@@ -24,6 +24,7 @@ def test_a_call_appears_as_a_big_row_and_the_newest_blinks(qtbot, server, make_d
     app = make_display(server, highlight_seconds=1.5)
     app.board.show()
     assert app.board.empty.isVisible() and rows(app) == []
+    assert app.board.hero.color.name() == "#12284d"  # a plain panel: no call's row colour before any call
     assert app.board.hall_name.text() == "测试大厅"
 
     call_next(server, 1)

@@ -23,7 +23,7 @@ from server.app import READ_ROUTES, RESULT_TYPES, ROUTES, STATUS, ServerConfig, 
 from server.auth import ROLES
 from server.cli import create_token_in
 from server.openapi import build_openapi, schema_json
-from tests.e2e.hallproc import Hall, Processes
+from tests.e2e.hallproc import Hall, Processes, no_tracebacks
 from tests.queuecore.conftest import make_config
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -92,6 +92,7 @@ def hall(tmp_path_factory) -> Iterator[Hall]:
         for service in ("social", "estate", "social"):
             h.api("kiosk-1").ok("POST", "/api/tickets", {"service": service})
         yield h
+        no_tracebacks(h.server_log)  # nothing failed out of sight of the answers either
     finally:
         procs.stop_all()
 

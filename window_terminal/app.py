@@ -27,7 +27,7 @@ from window_terminal.config import TerminalConfig
 from window_terminal.models import RatingModel, TerminalModel
 from window_terminal.widgets.rating import RatingView
 from window_terminal.widgets.terminal import TerminalView
-from window_terminal.widgets.texts import done_message, error_message
+from window_terminal.widgets.texts import done_message, error_message, finished_message
 
 log = logging.getLogger("hallq.window_terminal")
 
@@ -82,7 +82,7 @@ class TerminalApp(QObject):
         v.recall_requested.connect(lambda: self._send("recall", P.Recall()))
         v.start_requested.connect(lambda: self._send("start", P.StartServing()))
         v.skip_requested.connect(lambda: self._send("skip", P.Skip()))
-        v.finish_requested.connect(lambda: self._send("finish", P.Finish()))
+        v.finish_requested.connect(lambda outcome: self._send("finish", P.Finish(outcome=outcome)))
         v.transfer_requested.connect(lambda service: self._send("transfer", P.Transfer(service=service)))
         v.suspend_requested.connect(lambda: self._send("suspend", P.Suspend()))
         v.resume_ticket_requested.connect(lambda number: self._send("resume_ticket", P.Resume(number=number)))
@@ -201,7 +201,11 @@ class TerminalApp(QObject):
             hall = self.model.state.hall
             self.rating.begin(number, hall.rating_reasons if hall else DEFAULT_RATING_REASONS)
         log.info("%s done%s", sent.action, f" {number}" if number else "")
-        self.model.show_message(done_message(sent.action, number))
+        if sent.action == "finish":
+            code = getattr(sent.command, "outcome", None) or self.model.default_outcome()
+            self.model.show_message(finished_message(number, self.model.outcome_name(code)))
+        else:
+            self.model.show_message(done_message(sent.action, number))
         self.model.command_done(cid, result.version if result else None)
 
     @Slot(str, str, str)

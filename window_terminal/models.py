@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from qtclient.link import ONLINE
 from qtclient.state import HallState
 from queuecore.hall import TICKET_TRANSITIONS, WINDOW_TRANSITIONS, ready_to_call
-from queuecore.model import LOW_RATINGS, PriorityKind, Ticket, TicketStatus, WindowConfig, WindowState, WindowStatus
+from queuecore.model import (DEFAULT_OUTCOMES, LOW_RATINGS, PriorityKind, Ticket, TicketStatus, WindowConfig,
+                             WindowState, WindowStatus)
 from queuecore.protocol import Change, Snapshot
 
 # Every clerk action, in button order, with its hotkey. The hotkey is part of the model: it is
@@ -257,6 +258,19 @@ class TerminalModel(QObject):
             return []
         return [(s.code, self.service_name(s.code)) for s in hall.services
                 if s.code != t.service and s.code not in self.state.closed_services]
+
+    def outcome_choices(self) -> list[tuple[str, str]]:
+        """(code, name) of the hall's outcomes, in its order, for the F5 picker."""
+        hall = self.state.hall
+        outcomes = hall.outcomes if hall is not None else DEFAULT_OUTCOMES
+        return [(o.code, o.name_en if self.language == "en" else o.name_zh) for o in outcomes]
+
+    def default_outcome(self) -> str:
+        hall = self.state.hall
+        return hall.default_outcome if hall is not None else DEFAULT_OUTCOMES[0].code
+
+    def outcome_name(self, code: str) -> str:
+        return dict(self.outcome_choices()).get(code, code)
 
     def enabled(self) -> frozenset[str]:
         if self.clerk is None:

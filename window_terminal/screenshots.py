@@ -1,4 +1,4 @@
-"""`python -m window_terminal.screenshots OUTDIR [--lang en]`: PNGs of both layouts, the timers' amber/red states and the rating view, from a demo hall (no server needed)."""
+"""`python -m window_terminal.screenshots OUTDIR [--lang en]`: PNGs of both layouts, the timers' amber/red states, F5's outcome picker and the rating view, from a demo hall (no server needed)."""
 from __future__ import annotations
 
 import argparse
@@ -120,6 +120,21 @@ def take(outdir: Path, lang: str = "zh") -> list[Path]:
             view.close()
             view.deleteLater()
 
+        # F5 asks for the outcome: the picker over the full layout, its default preselected.
+        model = TerminalModel(language=lang, clock=lambda: at("09:58:20"))
+        model.window_id = 3
+        model.apply_snapshot(demo_snapshot(at("09:58:20")))
+        model.set_connection(ONLINE)
+        model.signed_in(3, "S0317")
+        view = TerminalView(model, link)
+        view.show()
+        view.actions_by_name["finish"].trigger()
+        QApplication.processEvents()
+        out.append(_save_over(view, view.dialog, outdir / f"finish_outcome{suffix}.png"))
+        view.dialog.reject()
+        view.close()
+        view.deleteLater()
+
         for name, level, reason in (("rating", None, ""), ("rating_low", 2, "等候时间长")):
             rating = RatingModel(30)
             rating.begin("A012", demo_config().rating_reasons)
@@ -137,6 +152,22 @@ def take(outdir: Path, lang: str = "zh") -> list[Path]:
         if translator is not None:
             app.removeTranslator(translator)
     return out
+
+
+def _save_over(window, dialog, path: Path) -> Path:
+    """A window with its dialog drawn centred on it, as the clerk sees them (each is its own top-level)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    picture = window.grab()
+    shot = dialog.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(QPoint((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 2), shot)
+    painter.end()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not picture.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

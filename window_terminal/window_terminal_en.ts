@@ -3,17 +3,17 @@
 <context>
     <name>ChoiceDialog</name>
     <message>
-        <location filename="widgets/pickers.py" line="55" />
+        <location filename="widgets/pickers.py" line="72" />
         <source>确定 (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="56" />
+        <location filename="widgets/pickers.py" line="73" />
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="80" />
+        <location filename="widgets/pickers.py" line="122" />
         <source>请输入正确的号码，例如 A012</source>
         <translation>Enter a valid number, e.g. A012</translation>
     </message>
@@ -21,17 +21,17 @@
 <context>
     <name>ConnectionBadge</name>
     <message>
-        <location filename="../qtclient/appkit.py" line="70" />
+        <location filename="../qtclient/appkit.py" line="94" />
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qtclient/appkit.py" line="73" />
+        <location filename="../qtclient/appkit.py" line="97" />
         <source>● 连接中…</source>
         <translation>● Connecting…</translation>
     </message>
     <message>
-        <location filename="../qtclient/appkit.py" line="78" />
+        <location filename="../qtclient/appkit.py" line="102" />
         <source>● 连接中断 · 最后更新 %1</source>
         <translation>● Offline · last update %1</translation>
     </message>
@@ -189,38 +189,59 @@ You are welcome to rate our service</translation>
         <translation>Enter staff ID and PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="373" />
+        <location filename="widgets/terminal.py" line="375" />
+        <source>（默认）</source>
+        <translation> (default)</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="377" />
+        <source>办理结果</source>
+        <translation>Outcome of the visit</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="378" />
+        <source>Enter 或 F5 确认 · 数字键直接选择 · Esc 取消</source>
+        <translation>Enter or F5 accepts · a number key picks · Esc cancels</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="380" />
         <source>转移到</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="376" />
+        <location filename="widgets/terminal.py" line="383" />
         <source>恢复挂起的号</source>
         <translation>Resume a suspended ticket</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="378" />
+        <location filename="widgets/terminal.py" line="385" />
         <source>指呼：输入号码</source>
         <translation>Call by number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="378" />
+        <location filename="widgets/terminal.py" line="385" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="381" />
+        <location filename="widgets/terminal.py" line="388" />
         <source>暂停服务的原因</source>
         <translation>Reason for the pause</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="382" />
+        <location filename="widgets/terminal.py" line="389" />
         <source>补充说明（可不填）</source>
         <translation>Note (optional)</translation>
     </message>
 </context>
 <context>
     <name>WindowTerminal</name>
+    <message>
+        <location filename="screenshots.py" line="115" />
+        <location filename="widgets/texts.py" line="81" />
+        <source>开始办理 %1</source>
+        <translation>Serving %1</translation>
+    </message>
     <message>
         <location filename="widgets/texts.py" line="9" />
         <source>叫号</source>
@@ -433,46 +454,40 @@ You are welcome to rate our service</translation>
         <translation>Server storage failed; nothing changed, try again</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="68" />
+        <location filename="widgets/texts.py" line="65" />
+        <source>本大厅没有这个办理结果，请重新选择</source>
+        <translation>This hall has no such outcome; choose again</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="69" />
         <source>操作未成功（%1）</source>
         <translation>Failed (%1)</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="75" />
+        <location filename="widgets/texts.py" line="76" />
         <source>已签到</source>
         <translation>Signed in</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="76" />
+        <location filename="widgets/texts.py" line="77" />
         <source>已签退</source>
         <translation>Signed out</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="77" />
         <location filename="widgets/texts.py" line="78" />
+        <location filename="widgets/texts.py" line="79" />
         <source>已呼叫 %1</source>
         <translation>Called %1</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="79" />
+        <location filename="widgets/texts.py" line="80" />
         <source>已重呼 %1</source>
         <translation>Recalled %1</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="80" />
-        <location filename="screenshots.py" line="115" />
-        <source>开始办理 %1</source>
-        <translation>Serving %1</translation>
-    </message>
-    <message>
-        <location filename="widgets/texts.py" line="81" />
+        <location filename="widgets/texts.py" line="82" />
         <source>%1 已过号</source>
         <translation>%1 marked no-show</translation>
-    </message>
-    <message>
-        <location filename="widgets/texts.py" line="82" />
-        <source>%1 已办结，请群众评价</source>
-        <translation>%1 finished; the citizen may rate</translation>
     </message>
     <message>
         <location filename="widgets/texts.py" line="83" />
@@ -501,31 +516,36 @@ You are welcome to rate our service</translation>
     </message>
     <message>
         <location filename="widgets/texts.py" line="94" />
+        <source>%1 办理完毕（%2），请群众评价</source>
+        <translation>%1 finished (%2); the citizen may rate</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="100" />
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="95" />
+        <location filename="widgets/texts.py" line="101" />
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="96" />
+        <location filename="widgets/texts.py" line="102" />
         <source>基本满意</source>
         <translation>Fairly satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="97" />
+        <location filename="widgets/texts.py" line="103" />
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="98" />
+        <location filename="widgets/texts.py" line="104" />
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="99" />
+        <location filename="widgets/texts.py" line="105" />
         <source>未评价</source>
         <translation>Not rated</translation>
     </message>

@@ -73,6 +73,12 @@ def test_english_comes_from_the_committed_translation(qtbot, qapp, server) -> No
         qtbot.addWidget(view)
         assert view.buttons["call_next"].text() == "F1 Call next"
         assert view.sign_in_button.text() == "Sign in (Enter)"
+        from PySide6.QtCore import QCoreApplication
+
+        from window_terminal.widgets.texts import error_message, finished_message
+        assert QCoreApplication.translate("TerminalView", "办理结果") == "Outcome of the visit"
+        assert finished_message("A012", "Refused") == "A012 finished (Refused); the citizen may rate"
+        assert error_message("unknown_outcome") == "This hall has no such outcome; choose again"
     finally:
         qapp.removeTranslator(translator)
         from PySide6.QtCore import QLocale
@@ -83,7 +89,8 @@ def test_screenshots_module_writes_every_view(qtbot, tmp_path) -> None:
     assert screenshots.main([str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == sorted(["full_amber.png", "full_red.png", "full_sign_in.png", "compact_amber.png",
-                            "compact_red.png", "compact_sign_in.png", "rating.png", "rating_low.png"])
+                            "compact_red.png", "compact_sign_in.png", "finish_outcome.png", "rating.png",
+                            "rating_low.png"])
     strip = QImage(str(tmp_path / "compact_amber.png"))
     assert (strip.width(), strip.height()) == (900, 80)
     # The timers really are amber and red: the label backgrounds' colours are in the pictures.

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
+from queuecore import events as ev
 from queuecore import protocol as P
 from queuecore.model import TicketStatus, WindowStatus
 from tests.window_terminal.conftest import activate, issue, press, settle, sign_in
@@ -35,6 +36,14 @@ def test_a_wrong_pin_is_a_short_message_not_a_dialog(qtbot, server, make_termina
     assert app.view.pin_edit.text() == "" and no_dialogs_but()
     sign_in(qtbot, app, "s1")  # and the right PIN still works
     assert app.model.clerk == "s1"
+
+
+def finished_outcomes(app) -> list[tuple[str, str]]:
+    """(ticket number, outcome) of every TicketFinished this terminal receives from now on."""
+    seen: list[tuple[str, str]] = []
+    app.link.change_received.connect(lambda ch: seen.extend(
+        (e.ticket_id.rsplit("-", 1)[1], e.outcome) for e in ch.events if isinstance(e, ev.TicketFinished)))
+    return seen
 
 
 def current(app):
@@ -103,8 +112,13 @@ def test_every_action_by_button_and_by_hotkey(qtbot, server, make_terminal, by) 
     settle(qtbot, app)
     assert current(app) == ("A002", TicketStatus.CALLED)
     do("start")
-    do("finish")
+    finished = finished_outcomes(app)
+    press(qtbot, app, "finish", by)
+    choose(qtbot, app, 2, by)  # 补正: two rows below the preselected default
+    settle(qtbot, app)
     assert current(app) is None and app.rating.number == "A002" and app.rating_view.isVisible()
+    assert view.status_line.text() == "A002 办理完毕（补正），请群众评价"
+    qtbot.waitUntil(lambda: finished == [("A002", "incomplete")], timeout=2000)
     press(qtbot, app, "pause", by)
     choose(qtbot, app, 1, by)  # 会议
     settle(qtbot, app)
@@ -121,18 +135,46 @@ def test_every_action_by_button_and_by_hotkey(qtbot, server, make_terminal, by) 
     assert no_dialogs_but()
 
 
-def test_a_normal_call_serve_finish_cycle_takes_three_keypresses(qtbot, server, make_terminal) -> None:
+def test_a_normal_call_serve_finish_cycle_takes_four_keypresses(qtbot, server, make_terminal) -> None:
     issue(server, "estate")
     app = make_terminal()
     sign_in(qtbot, app)
-    presses = 0
-    for key in (Qt.Key.Key_F1, Qt.Key.Key_F3, Qt.Key.Key_F5):  # 叫号, 开始办理, 办结
+    finished = finished_outcomes(app)
+    presses = []
+    for key in (Qt.Key.Key_F1, Qt.Key.Key_F3, Qt.Key.Key_F5):  # 叫号, 开始办理, 办结 (asks for the outcome)
         qtbot.keyClick(app.view, key)
-        presses += 1
+        presses.append(key)
         settle(qtbot, app)
-    assert presses == 3
+    qtbot.waitUntil(lambda: app.view.dialog is not None and app.view.dialog.isVisible(), timeout=2000)
+    qtbot.keyClick(app.view.dialog.list, Qt.Key.Key_F5)  # ... and F5 again accepts the default, 办结
+    presses.append(Qt.Key.Key_F5)
+    settle(qtbot, app)
+    assert len(presses) == 4
     assert app.rating.phase == app.rating.ASKING and app.rating.number == "A001"
     assert server.snapshot().tickets == []  # A001 is done: no longer active
+    qtbot.waitUntil(lambda: finished == [("A001", "completed")], timeout=2000)
+    assert app.view.status_line.text() == "A001 办理完毕（办结），请群众评价"
+
+
+def test_esc_in_the_outcome_picker_leaves_the_visit_in_service(qtbot, server, make_terminal) -> None:
+    issue(server, "estate")
+    app = make_terminal()
+    sign_in(qtbot, app)
+    for key in (Qt.Key.Key_F1, Qt.Key.Key_F3):
+        qtbot.keyClick(app.view, key)
+        settle(qtbot, app)
+    qtbot.keyClick(app.view, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: app.view.dialog is not None and app.view.dialog.isVisible(), timeout=2000)
+    qtbot.keyClick(app.view.dialog.list, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: app.view.dialog is None, timeout=2000)
+    assert not app.model.busy and current(app) == ("A001", TicketStatus.SERVING)
+    assert [(t.number, t.status) for t in server.snapshot().tickets] == [("A001", TicketStatus.SERVING)]
+    activate(qtbot, app)
+    qtbot.keyClick(app.view, Qt.Key.Key_F5)  # asked again; a number key chooses 咨询 at once
+    qtbot.waitUntil(lambda: app.view.dialog is not None and app.view.dialog.isVisible(), timeout=2000)
+    qtbot.keyClick(app.view.dialog.list, Qt.Key.Key_5)
+    settle(qtbot, app)
+    assert current(app) is None and app.view.status_line.text() == "A001 办理完毕（咨询），请群众评价"
 
 
 def test_offline_disables_every_action_and_the_resync_enables_them(qtbot, server, make_terminal) -> None:

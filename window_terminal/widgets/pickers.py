@@ -1,9 +1,10 @@
-"""ChoiceDialog: pick one item (and/or type a value) by keyboard — arrows, Enter, Esc — for transfer, resume, 指呼 and pause."""
+"""ChoiceDialog: pick one item (and/or type a value) by keyboard — arrows, Enter, Esc — for the outcome, transfer, resume, 指呼 and pause."""
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -12,18 +13,24 @@ class ChoiceDialog(QDialog):
     """Window-modal but not blocking (shown with open()): the terminal keeps receiving pushes meanwhile.
 
     `choices` are (value, label); with `text_label` a line for typing too. The typed text is the
-    value when there is no list; with a list it is appended to the chosen item (e.g. 其他：外出取件)."""
+    value when there is no list; with a list it is appended to the chosen item (e.g. 其他：外出取件).
+    `current` preselects the item with that value. `numbered` puts 1..9 before the items and a
+    number key chooses its item at once; `accept_key` accepts like Enter (F5 for the outcome, so
+    the key that opened the picker accepts its preselected default; a held key never does)."""
 
     chosen = Signal(str)
 
     def __init__(self, parent: QWidget, title: str, choices: list[tuple[str, str]] = (), *,
-                 text_label: str = "", pattern: str = "", uppercase: bool = False) -> None:
+                 text_label: str = "", pattern: str = "", uppercase: bool = False, current: str | None = None,
+                 numbered: bool = False, accept_key: Qt.Key | None = None, hint: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("choiceDialog")
         self._pattern = re.compile(pattern) if pattern else None
         self._uppercase = uppercase
         self._done = False
+        self._numbered = numbered
+        self._accept_key = accept_key
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -33,12 +40,17 @@ class ChoiceDialog(QDialog):
             self.list = QListWidget()
             self.list.setObjectName("choices")
             self.list.setStyleSheet("font-size: 14pt;")
-            for value, label in choices:
-                item = QListWidgetItem(label)
+            values = [value for value, _label in choices]
+            for i, (value, label) in enumerate(choices):
+                item = QListWidgetItem(f"{i + 1}  {label}" if numbered and i < 9 else label)
                 item.setData(Qt.ItemDataRole.UserRole, value)
                 self.list.addItem(item)
-            self.list.setCurrentRow(0)
+            self.list.setCurrentRow(values.index(current) if current in values else 0)
+            if numbered:  # a short fixed list: all of it, and no empty space under it
+                self.list.setFixedHeight(self.list.sizeHintForRow(0) * self.list.count() + 2 * self.list.frameWidth() + 4)
             self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+            # Before the list's own key handling, which would use a digit for a type-ahead search.
+            self.list.installEventFilter(self)
             layout.addWidget(self.list)
         self.text: QLineEdit | None = None
         if text_label:
@@ -48,6 +60,11 @@ class ChoiceDialog(QDialog):
             self.text.setStyleSheet("font-size: 14pt;")
             self.text.setMaxLength(60)
             layout.addWidget(self.text)
+        if hint:
+            self.hint = QLabel(hint)
+            self.hint.setObjectName("hint")
+            self.hint.setStyleSheet("color: #555;")
+            layout.addWidget(self.hint)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #c62828;")
         layout.addWidget(self.error)
@@ -60,6 +77,31 @@ class ChoiceDialog(QDialog):
         layout.addWidget(buttons)
         (self.list or self.text or self).setFocus()
         self.setMinimumWidth(360)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and self._shortcut_key(event):
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._shortcut_key(event):
+            super().keyPressEvent(event)
+
+    def _shortcut_key(self, event: QKeyEvent) -> bool:
+        """The accept key and the number keys; True when the key was one of them."""
+        key = event.key()
+        if self._accept_key is not None and key == self._accept_key:
+            if not event.isAutoRepeat():  # the F5 that opened the picker, still held, is no second press
+                self.accept()
+            return True
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        if self._numbered and self.list is not None and plain and not event.isAutoRepeat():
+            row = int(key) - int(Qt.Key.Key_1)
+            if 0 <= row < min(9, self.list.count()):
+                self.list.setCurrentRow(row)
+                self.accept()
+                return True
+        return False
 
     def value(self) -> str:
         typed = self.text.text().strip() if self.text is not None else ""

@@ -29,7 +29,7 @@ class TerminalView(QWidget):
     recall_requested = Signal()
     start_requested = Signal()
     skip_requested = Signal()
-    finish_requested = Signal()
+    finish_requested = Signal(str)  # outcome code
     transfer_requested = Signal(str)  # service code
     suspend_requested = Signal()
     resume_ticket_requested = Signal(str)  # number
@@ -364,11 +364,18 @@ class TerminalView(QWidget):
         if name not in self.model.enabled():
             return
         simple = {"call_next": self.call_next_requested, "recall": self.recall_requested,
-                  "start": self.start_requested, "skip": self.skip_requested, "finish": self.finish_requested,
+                  "start": self.start_requested, "skip": self.skip_requested,
                   "suspend": self.suspend_requested, "resume_window": self.resume_window_requested,
                   "sign_out": self.sign_out_requested}
         if name in simple:
             simple[name].emit()
+        elif name == "finish":
+            # The hall's default is preselected: F5 (or Enter) once more accepts it.
+            default = self.model.default_outcome()
+            choices = [(code, label + (self.tr("（默认）") if code == default else ""))
+                       for code, label in self.model.outcome_choices()]
+            self._pick(self.tr("办理结果"), choices, self.finish_requested, current=default, numbered=True,
+                       accept_key=Qt.Key.Key_F5, hint=self.tr("Enter 或 F5 确认 · 数字键直接选择 · Esc 取消"))
         elif name == "transfer":
             self._pick(self.tr("转移到"), self.model.transfer_targets(), self.transfer_requested)
         elif name == "resume_ticket":

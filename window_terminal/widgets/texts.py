@@ -62,6 +62,7 @@ def error_message(code: str) -> str:
         "rating_reason_required": QCoreApplication.translate("WindowTerminal", "请选择不满意的原因"),
         "ticket_not_at_window": QCoreApplication.translate("WindowTerminal", "该号不是在本窗口办理的"),
         "store_unavailable": QCoreApplication.translate("WindowTerminal", "服务器存储故障，操作未生效，请重试"),
+        "unknown_outcome": QCoreApplication.translate("WindowTerminal", "本大厅没有这个办理结果，请重新选择"),
     }
     text = messages.get(code)
     if text is None:
@@ -79,7 +80,6 @@ def done_message(action: str, number: str = "") -> str:
         "recall": QCoreApplication.translate("WindowTerminal", "已重呼 %1"),
         "start": QCoreApplication.translate("WindowTerminal", "开始办理 %1"),
         "skip": QCoreApplication.translate("WindowTerminal", "%1 已过号"),
-        "finish": QCoreApplication.translate("WindowTerminal", "%1 已办结，请群众评价"),
         "transfer": QCoreApplication.translate("WindowTerminal", "%1 已转移"),
         "suspend": QCoreApplication.translate("WindowTerminal", "%1 已挂起"),
         "resume_ticket": QCoreApplication.translate("WindowTerminal", "已恢复 %1"),
@@ -87,6 +87,12 @@ def done_message(action: str, number: str = "") -> str:
         "resume_window": QCoreApplication.translate("WindowTerminal", "窗口已恢复服务"),
     }
     return messages.get(action, "").replace("%1", number)
+
+
+def finished_message(number: str, outcome: str) -> str:
+    """The status line after a finish: the number and the outcome's name (办结, 补正, 不予受理 ...)."""
+    text = QCoreApplication.translate("WindowTerminal", "%1 办理完毕（%2），请群众评价")
+    return text.replace("%1", number).replace("%2", outcome)
 
 
 def rating_level_label(level: int) -> str:

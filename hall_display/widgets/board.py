@@ -257,6 +257,8 @@ class DisplayBoard(QWidget):
             rw = round(min(max(self.recent.natural_width(), 0.3 * (inner - g)), 0.5 * (inner - g)))
             self.recent.setGeometry(m, ly, rw, lh)
             self.waiting.setGeometry(m + rw + g, ly, inner - rw - g, lh)
+        self.recent.relayout()
+        self.waiting.relayout()
 
     def _layout_call(self, u: float, iw: int, hp: int, top: int, budget: int, portrait: bool) -> int:
         """Number, arrow, window name and recall tag of the newest call from `top`, the name within `budget`

@@ -46,6 +46,7 @@ class PagedList(QWidget):
         self.px = 60  # the rows' pixel size asked for
         self.row_px = 60  # the size they got (smaller only if one row would not fit the panel)
         self._radius = 16
+        self._done: tuple | None = None  # what the last layout was for: the same again is skipped
 
     def set_caption(self, text: str) -> None:
         self.caption.setText(text)
@@ -58,12 +59,11 @@ class PagedList(QWidget):
         for i, cells in enumerate(self.cells):
             for cell, text in zip(cells, rows[i] if i < len(rows) else ("",) * len(self.columns)):
                 cell.setText(text)
-        self.relayout()
 
     def set_metrics(self, unit: float, px: int) -> None:
+        """Sizes for the next relayout() (the board calls it once it has set the panel's geometry)."""
         self.unit, self.px = unit, px
         self._radius = round(16 * unit)
-        self.relayout()
 
     def page_count(self) -> int:
         return max(1, len(self.pages))
@@ -100,6 +100,10 @@ class PagedList(QWidget):
         return frame + sum(heights) + row_gap * max(0, len(heights) - 1), frame + max(heights, default=0)
 
     def relayout(self) -> None:
+        done = (self.width(), self.height(), self.unit, self.px, self.page, tuple(self.rows), self.caption.text())
+        if done == self._done:
+            return
+        self._done = done
         u = self.unit
         pad, gap, row_gap = round(18 * u), round(28 * u), round(10 * u)
         inner_w = self.width() - 2 * pad
@@ -169,9 +173,9 @@ class PagedList(QWidget):
         for cells in self.cells[:len(self.rows)]:
             lines = 1
             for cell, w in zip(cells, widths):
-                broken = break_lines(cell.text(), cell.text_font(), w)
+                broken = break_lines(cell.text(), cell.font_key, w)
                 lines = max(lines, len(broken))
-                across = across and widest(broken, cell.text_font()) <= w
+                across = across and widest(broken, cell.font_key) <= w
             heights.append(lines * line_height(make_font(self.font(), px, False)))
         return widths, heights, across
 

@@ -53,6 +53,12 @@ def cap_height(font: QFont) -> float:
 
 def px_for_cap(base: QFont, cap: float, bold: bool) -> int:
     """The smallest pixel size whose cap height is at least `cap`."""
+    return _px_for_cap(_keyed(base), round(cap, 2), bold)
+
+
+@lru_cache(maxsize=256)
+def _px_for_cap(key: str, cap: float, bold: bool) -> int:
+    base = _FONTS[key]
     px = max(MIN_PX, math.ceil(cap / 0.72))
     while cap_height(make_font(base, px, bold)) >= cap and px > MIN_PX:
         px -= 1
@@ -61,11 +67,27 @@ def px_for_cap(base: QFont, cap: float, bold: bool) -> int:
     return px
 
 
-def break_lines(text: str, font: QFont, width: float) -> list[str]:
-    """The text in lines of at most `width` where a break is allowed; a word wider than that stays whole."""
-    if not text:
-        return []
-    layout = QTextLayout(text, font)
+_FONTS: dict[str, QFont] = {}
+
+
+def _keyed(font: QFont) -> str:
+    """A font's key for the caches below (QFont.key() names every attribute that changes the glyphs)."""
+    key = font.key()
+    _FONTS.setdefault(key, QFont(font))
+    return key
+
+
+def break_lines(text: str, font: QFont | str, width: float) -> list[str]:
+    """The text in lines of at most `width` where a break is allowed; a word wider than that stays whole.
+    `font` may be a font's cache key (Text.font_key) instead."""
+    key = font if isinstance(font, str) else _keyed(font)
+    return list(_break_lines(text, key, round(width, 1))) if text else []
+
+
+@lru_cache(maxsize=8192)
+def _break_lines(text: str, key: str, width: float) -> tuple[str, ...]:
+    # The board lays itself out on every change: the same texts are broken again and again.
+    layout = QTextLayout(text, _FONTS[key])
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
     layout.setTextOption(option)
@@ -78,7 +100,7 @@ def break_lines(text: str, font: QFont, width: float) -> list[str]:
         line.setLineWidth(max(1.0, width))
         lines.append(text[line.textStart():line.textStart() + line.textLength()].strip())
     layout.endLayout()
-    return [s for s in lines if s] or [text]
+    return tuple(s for s in lines if s) or (text,)
 
 
 def balanced(text: str, font: QFont, width: float, *, break_after: str = "") -> list[str]:
@@ -102,15 +124,21 @@ def balanced(text: str, font: QFont, width: float, *, break_after: str = "") -> 
     return break_lines(text, font, hi)
 
 
-def ink_width(fm: QFontMetricsF, line: str) -> float:
+def ink_width(font: QFont | str, line: str) -> float:
     """The width a line needs: its advance, or more where a glyph's ink reaches past it (the hook of J)."""
+    return _ink_width(line, font if isinstance(font, str) else _keyed(font))
+
+
+@lru_cache(maxsize=16384)
+def _ink_width(line: str, key: str) -> float:
+    fm = QFontMetricsF(_FONTS[key])
     ink = fm.tightBoundingRect(line)
     return max(fm.horizontalAdvance(line), ink.right()) - min(0.0, ink.left())
 
 
-def widest(lines: list[str], font: QFont) -> float:
-    fm = QFontMetricsF(font)
-    return max((ink_width(fm, s) for s in lines), default=0.0)
+def widest(lines: list[str], font: QFont | str) -> float:
+    key = font if isinstance(font, str) else _keyed(font)
+    return max((_ink_width(s, key) for s in lines), default=0.0)
 
 
 def fits(text: str, font: QFont, width: float, max_lines: int) -> bool:
@@ -178,6 +206,7 @@ class Text(QWidget):
         self._bold = bold
         self._align = align
         self._font = make_font(self.font(), 40, bold)
+        self.font_key = _keyed(self._font)
         self._lines: list[str] | None = None
 
     # ------------------------------------------------------------ what and how
@@ -194,11 +223,12 @@ class Text(QWidget):
     def set_px(self, px: int, bold: bool | None = None) -> None:
         if bold is not None:
             self._bold = bold
-        font = make_font(self.font(), px, self._bold)
-        if font != self._font:
-            self._font = font
-            self._lines = None
-            self.update()
+        if px == self._font.pixelSize() and self._bold == self._font.bold():
+            return
+        self._font = make_font(self.font(), px, self._bold)
+        self.font_key = _keyed(self._font)
+        self._lines = None
+        self.update()
 
     def set_color(self, color: str, background: str | None = None) -> None:
         colors = (QColor(color), QColor(background) if background else None)
@@ -221,7 +251,7 @@ class Text(QWidget):
         return line_height(self._font, self._line)
 
     def natural_width(self) -> int:
-        return math.ceil(ink_width(QFontMetricsF(self._font), self._text)) if self._text else 0
+        return math.ceil(_ink_width(self._text, self.font_key)) if self._text else 0
 
     def lines(self) -> list[str]:
         """The lines as painted in the current width."""
@@ -261,7 +291,7 @@ class Text(QWidget):
         for i, line in enumerate(lines):
             ink = fm.tightBoundingRect(line)
             left = -min(0.0, ink.left())  # the ink starts left of the pen (J): move the pen right
-            w = ink_width(fm, line)
+            w = ink_width(self._font, line)
             if self._align & Qt.AlignmentFlag.AlignRight:
                 x = self.width() - w
             elif self._align & Qt.AlignmentFlag.AlignHCenter:

@@ -159,7 +159,16 @@
     }
     return rows;
   }
+  // At a busy moment changes arrive by the hundred a second, and a layout measures the page (~20 ms
+  // on a 30-service hall, more on a TV's browser): draw at most every DRAW_MS, as the Qt board does.
+  const DRAW_MS = 50;
+  let drawTimer = null, lastDraw = -Infinity;
   function render() {
+    if (drawTimer !== null) return;
+    drawTimer = setTimeout(() => { drawTimer = null; lastDraw = performance.now(); draw(); },
+                           Math.max(0, lastDraw + DRAW_MS - performance.now()));
+  }
+  function draw() {
     if (!S.hall) return;
     $("body").hidden = false;
     $("hallName").textContent = LANG === "en" ? S.hall.name_en : S.hall.name_zh;

@@ -111,8 +111,13 @@ def test_second_window_transfers_and_finishes_a_visit(hall: Hall, apps: Apps) ->
     wait_for("the display announcing A001 a second time", lambda: announced(display.text(), spoken) >= 2, 10,
              display.logs())
     press(terminal, "叫号器", ("F3",), "A001 served again", ticket_is(status="serving"), logs=[hall.server_log])
-    press(terminal, "叫号器", ("F5",), "A001 finished", ticket_is(status="done"), logs=[hall.server_log])
-    done = api.ticket("A001")
+    # F5 asks for the outcome (a picker with the hall's default preselected); F5 again accepts 办结.
+    terminal.screen.keys("叫号器", "F5", logs=terminal.logs())
+    terminal.screen.window_id("办理结果", terminal.logs())
+    terminal.screen.type("F5")
+    wait_for("A001 finished", ticket_is(status="done"), 10, terminal.logs(hall.server_log))
+    done = hall.api("window-2").ticket("A001")  # staff see the clerk and the outcome; a display does not
+    assert done["outcome"] == "completed", done
     assert done["service"] == "tax" and done["window"] == 2 and done["clerk"] == "c2", done
     assert done["finished_at"] is not None and done["transfers"] == 1, done
     # The hall is empty again: nothing waiting, window 2 free.

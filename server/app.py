@@ -19,7 +19,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
-from server import auth, views
+from server import auth, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -109,6 +109,7 @@ READ_ROUTES: list[dict[str, Any]] = [
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")] + [{"name": n, "in": "query", "required": False,
                                                  "schema": {"type": "string"}} for n in ("actor", "kind")]},
+    routes_reports.READ_ROUTE,
     {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
      "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
@@ -464,6 +465,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/api/reports/day", get_day_report)
+    routes_reports.mount(app)  # /api/reports/{kind}
     app.router.add_get("/api/audit", audit_log)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)

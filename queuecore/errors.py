@@ -49,6 +49,7 @@ InvalidArgument = _error("InvalidArgument", "invalid_argument", "A value is out 
 AlreadyRated = _error("AlreadyRated", "already_rated", "This visit has already been rated.")
 ReasonRequired = _error("ReasonRequired", "rating_reason_required", "A low rating needs a reason.")
 NoteRequired = _error("NoteRequired", "note_required", "A follow-up step needs a note.")
+UnknownFollowUp = _error("UnknownFollowUp", "unknown_followup", "No 差评 follow-up case has this id.")
 NotAtWindow = _error("NotAtWindow", "ticket_not_at_window", "The ticket was not served at this window.")
 UntilInPast = _error("UntilInPast", "until_in_past", "Extended hours must end after now.")
 UntilAfterDayEnd = _error("UntilAfterDayEnd", "until_after_day_end", "Extended hours end with the business day.")

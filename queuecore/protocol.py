@@ -182,6 +182,16 @@ class UnlockClerk(Command, tag="unlock_clerk", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class AdvanceFollowUp(Command, tag="advance_followup", kw_only=True):
+    """One step of a 差评 follow-up case (contact, verify with a verdict, rectify, close), with a note."""
+
+    case_id: Code
+    action: Annotated[str, Meta(pattern=r"^(contact|verify|rectify|close)$")]
+    note: Annotated[str, Meta(min_length=1, max_length=500)]
+    valid: bool | None = None  # the verdict, with "verify" only
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
+
+
 class NewAppointment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, Meta(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
     service: Code
@@ -216,7 +226,7 @@ COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments, GetSnapshot, Ping,
-    UnlockClerk,
+    UnlockClerk, AdvanceFollowUp,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 

@@ -19,7 +19,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
-from server import auth, routes_reports, views
+from queuecore.followup import FollowUp, FollowUpStatus
+from server import auth, followups, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -85,6 +86,8 @@ ROUTES: list[Route] = [
     Route("/api/services/{service}/extend", P.ExtendService, "Keep a service issuing until a time later today "
           "(延时服务; admin)"),
     Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (admin)"),
+    Route("/api/followups/{case_id}/{action}", P.AdvanceFollowUp, "One step of a 差评 follow-up case: contact, "
+          "verify (with valid: true/false), rectify or close, with a note (supervisor, admin; audited)"),
     Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (admin; audited)"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [
@@ -110,13 +113,21 @@ READ_ROUTES: list[dict[str, Any]] = [
                     for n in ("from", "to")] + [{"name": n, "in": "query", "required": False,
                                                  "schema": {"type": "string"}} for n in ("actor", "kind")]},
     routes_reports.READ_ROUTE,
+    {"path": "/api/followups", "operationId": "list_followups", "summary": "差评 follow-up cases of the 差评 "
+     "given from..to (days, default today), each with its overdue deadlines and time left (supervisor, admin)",
+     "schema": list[dict[str, Any]],
+     "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+                    for n in ("from", "to")] + [{"name": "status", "in": "query", "required": False, "schema": {
+                        "type": "string", "enum": [str(s) for s in FollowUpStatus]}}]},
+    {"path": "/api/followups/{case_id}", "operationId": "get_followup", "summary": "One 差评 follow-up case "
+     "(supervisor, admin)",
+     "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
      "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
 ]
-RESULT_TYPES: dict[type, type] = {P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
-                                  **{r.command: P.CommandResult for r in ROUTES
-                                     if r.command not in (P.IssueTicket, P.CheckIn)}}
+RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
+                                  P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket, P.AdvanceFollowUp: FollowUp}
 
 WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
 
@@ -127,7 +138,7 @@ STATUS = {
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
     "rate_limited": 429,
     "unknown_service": 404, "unknown_window": 404, "unknown_ticket": 404, "unknown_appointment": 404,
-    "unknown_priority": 404,
+    "unknown_priority": 404, "unknown_followup": 404,
     "store_unavailable": 503,
 }
 
@@ -310,19 +321,45 @@ async def list_appointments(request: web.Request, who: auth.Principal) -> web.Re
     return _json(request.app[SERVICE].store.appointments_for_day(_day(request)))
 
 
+def _period(request: web.Request) -> tuple[date, date]:
+    """?from=&to= days (today by default): from <= to, at most 366 days."""
+    today = request.app[SERVICE].clock().date()
+    start, end = _day(request, "from", today), _day(request, "to", today)
+    if start > end:
+        raise P.ProtocolError("invalid_argument", f"from ({start}) is after to ({end})")
+    if (end - start).days > 366:
+        raise P.ProtocolError("invalid_argument", "a period is at most 366 days")
+    return start, end
+
+
 @_reader({"admin"})
 async def audit_log(request: web.Request, who: auth.Principal) -> web.Response:
     """Who did what: admin commands, supervisor actions, lockouts, revocations (?from=&to= days, &actor=, &kind=)."""
     service = request.app[SERVICE]
-    today = service.clock().date()
-    start, end = _day(request, "from", today), _day(request, "to", today)
-    if start > end:
-        raise P.ProtocolError("invalid_argument", f"from ({start}) is after to ({end})")
+    start, end = _period(request)
     tz = service.tz
     since = datetime.combine(start, datetime.min.time(), tz).isoformat()
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tz).isoformat()
     return _json(service.store.audit_log(since, until, request.query.get("actor") or None,
                                          request.query.get("kind") or None))
+
+
+@_reader({"supervisor", "admin"})
+async def list_followups(request: web.Request, who: auth.Principal) -> web.Response:
+    service = request.app[SERVICE]
+    start, end = _period(request)
+    status = request.query.get("status") or None
+    if status is not None and status not in set(FollowUpStatus):
+        raise P.ProtocolError("invalid_format", f"status must be one of {', '.join(FollowUpStatus)}")
+    now = service.clock()
+    return _json([followups.view(c, now, service.config) for c in service.store.followups(start, end, status)])
+
+
+@_reader({"supervisor", "admin"})
+async def get_followup(request: web.Request, who: auth.Principal) -> web.Response:
+    service = request.app[SERVICE]
+    case = service.followups.get(request.match_info["case_id"])
+    return _json(followups.view(case, service.clock(), service.config))
 
 
 @_reader({"admin"})
@@ -467,6 +504,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/reports/day", get_day_report)
     routes_reports.mount(app)  # /api/reports/{kind}
     app.router.add_get("/api/audit", audit_log)
+    app.router.add_get("/api/followups", list_followups)
+    app.router.add_get("/api/followups/{case_id}", get_followup)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
     app.router.add_get("/t/{ticket_id}", public_ticket)

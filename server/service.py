@@ -26,6 +26,7 @@ from queuecore.errors import QueueError
 from queuecore.hall import Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
 from server import auth, views
+from server.followups import FollowUps
 from server.auth import Principal
 from server.store import REPLY_DAYS, Rows, Store, StoreError
 
@@ -83,6 +84,8 @@ class HallService:
         self._kick_scheduled = False
         self._joiners: list[Subscriber] = []  # subscribers waiting for the staged batch to be stored
         self._readers: list[tuple[asyncio.Future, str]] = []
+        self.followups = FollowUps(config, store, self.tz)
+        self._side: tuple[Any, ev.Event, tuple] | None = None  # a follow-up step decided, for _stage
         self._load()
         self._roll(self.clock())
         self.flush()
@@ -97,6 +100,7 @@ class HallService:
                                 version=state.version, devices=state.devices, extended_services=state.extended_services)
         self._refused.clear()
         self._inflight.clear()
+        self.followups.stored()  # what was not written is gone: the store is the truth again
         if state.day:
             self.store.prune_replies(state.day - timedelta(days=REPLY_DAYS - 1))
         self._pin_failures = {sid: [datetime.fromisoformat(t) for t in times]
@@ -174,7 +178,9 @@ class HallService:
     def _broadcast(self, payloads: dict[str, bytes]) -> None:
         # One audience after another: the same bytes go out in a row (framed once, see ws.text_frame).
         for audience in views.AUDIENCES:
-            payload = payloads[audience]
+            payload = payloads.get(audience)
+            if payload is None:
+                continue
             for sub in [s for s in self.subscribers if s.audience == audience]:
                 if not sub.offer(payload):
                     self.drop(sub)
@@ -334,6 +340,10 @@ class HallService:
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
                                      name_masked=a.name_masked) for a in cmd.appointments]
                 return h.create_appointments(appts, now)
+            case P.AdvanceFollowUp():
+                self._side = self.followups.advance(cmd.case_id, cmd.action, f"{who.role}:{who.name}", cmd.note,
+                                                    now, cmd.valid)
+                return []
             case P.UnlockClerk():
                 self._unlock_clerk(cmd.staff_id, now, who)
                 return []
@@ -348,7 +358,7 @@ class HallService:
         batch is being written, and neither the file nor the pushes may show them early."""
         changes = self.hall.take_changes()
         if changes is None:
-            return None
+            return self._stage_side()
         calls = [self._call_view(e) for e in events if isinstance(e, ev.ANNOUNCED)]
         announcements = []
         for c in calls:
@@ -362,6 +372,18 @@ class HallService:
         payloads = views.encode_change(push)
         staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
                         new_day=any(isinstance(e, ev.DayStarted) for e in events))
+        staged.rows.followups.extend(self.followups.opened_by(events))  # a 差评 opens its case in the same commit
+        self._pending.append(staged)
+        return staged
+
+    def _stage_side(self) -> Staged | None:
+        """A decision outside the hall's state (a follow-up step): its rows, no push, no new version."""
+        if self._side is None:
+            return None
+        _, event, row = self._side
+        rows = Rows(version=self.hall.version, tickets=[], windows=[], appointments=[], followups=[row],
+                    events=[self.store.event_row(self.hall.version, event)])
+        staged = Staged(rows=rows, payloads={}, calls=[])
         self._pending.append(staged)
         return staged
 
@@ -390,6 +412,7 @@ class HallService:
             ok = False
         else:
             self._inflight.clear()  # their replies are in the store now
+            self.followups.stored()
             for staged in pending:
                 self._publish(staged)
             ok = True
@@ -442,6 +465,7 @@ class HallService:
         started = time.perf_counter()
         now = self.clock()
         aud = views.audience(who.role)
+        self._side = None
         try:
             self._roll(now)
             cmd = self._authorize(cmd, who)
@@ -459,7 +483,7 @@ class HallService:
             if staged is not None and cmd.id:
                 staged.rows.replies.append((who.key, cmd.id, P.encode_text(reply), now.isoformat(),
                                             P.command_tag(type(cmd)), _fingerprint(cmd)))
-            if who.role == "admin" and cacheable:
+            if who.role in ("admin", "supervisor") and cacheable:
                 row = _audit_row(now, who, P.command_tag(type(cmd)), _public_fields(cmd))
                 if staged is not None:
                     staged.rows.audit.append(row)
@@ -478,6 +502,7 @@ class HallService:
             reply = P.Error(id=cmd.id, code=exc.code, message="the hall store could not write; try again")
             outcome = exc.code
             cacheable = False
+        self._side = None
         log.info("%s %s by %s:%s -> %s (%.2f ms)", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name,
                  outcome, (time.perf_counter() - started) * 1000)
         return reply, cacheable
@@ -599,6 +624,8 @@ class HallService:
         return reply
 
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
+        if isinstance(cmd, P.AdvanceFollowUp) and self._side is not None:
+            return self._side[0]
         if isinstance(cmd, P.Ping):
             return {"version": self.hall.version, "now": now}
         ticket = None

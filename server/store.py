@@ -17,6 +17,7 @@ import msgspec
 import sqlite_utils
 
 from queuecore.events import Event
+from queuecore.followup import FollowUp
 from queuecore.hall import Changes
 from queuecore.model import Appointment, DeviceState, Ticket, WindowState
 
@@ -92,9 +93,19 @@ def _m4_replay_lockouts_audit(db: sqlite_utils.Database) -> None:
     db["tickets"].create_index(["public_id"])
 
 
+def _m5_followups(db: sqlite_utils.Database) -> None:
+    # 差评 follow-up cases (queuecore.followup.FollowUp): typed columns for reports, the whole case in `data`.
+    db["followups"].create({"id": str, "ticket_id": str, "day": str, "service": str, "window": int, "clerk": str,
+                            "level": int, "status": str, "valid": int, "rated_at": str, "opened_at": str,
+                            "contact_due": str, "rectify_due": str, "contacted_at": str, "rectified_at": str,
+                            "closed_at": str, "data": str}, pk="id")
+    db["followups"].create_index(["day"])
+    db["followups"].create_index(["status"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
-                                                             _m4_replay_lockouts_audit]
+                                                             _m4_replay_lockouts_audit, _m5_followups]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -113,6 +124,9 @@ _EVENT_INSERT = "INSERT INTO events (version, type, at, ticket_id, window, data)
 _REPLY_INSERT = ("INSERT INTO replies (token, command_id, reply, at, command, fingerprint) VALUES (?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (token, command_id) DO NOTHING")
 _AUDIT_INSERT = "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)"
+_FOLLOWUP_FIELDS = ["id", "ticket_id", "day", "service", "window", "clerk", "level", "status", "valid", "rated_at",
+                    "opened_at", "contact_due", "rectify_due", "contacted_at", "rectified_at", "closed_at", "data"]
+_FOLLOWUP_UPSERT = _upsert_sql("followups", _FOLLOWUP_FIELDS, "id")
 REPLY_DAYS = 2  # a repeated id is answered from the store for today and yesterday (at least a business day)
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
@@ -143,6 +157,7 @@ class Rows(msgspec.Struct):
     replies: list[tuple] = []
     devices: list[tuple] = []
     audit: list[tuple] = []
+    followups: list[tuple] = []
 
 
 class LoadedState(msgspec.Struct):
@@ -215,6 +230,10 @@ class Store:
                      getattr(e, "window", None), enc(e).decode()) for e in events],
         )
 
+    def event_row(self, version: int, e: Event) -> tuple:
+        return (version, e.__struct_config__.tag, e.at.isoformat(), getattr(e, "ticket_id", None),
+                getattr(e, "window", None), self._encoder.encode(e).decode())
+
     def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str],
                    extended_services: dict[str, datetime] | None = None) -> None:
         """Write several commands' rows in one transaction: all or none, one fsync, few large calls."""
@@ -234,6 +253,7 @@ class Store:
                                   (_EVENT_INSERT, [r for b in batch for r in b.events]),
                                   (_REPLY_INSERT, [r for b in batch for r in b.replies]),
                                   (_AUDIT_INSERT, [r for b in batch for r in b.audit]),
+                                  (_FOLLOWUP_UPSERT, [r for b in batch for r in b.followups]),
                                   (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
@@ -307,6 +327,33 @@ class Store:
         rows = self.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", [*args, limit]).fetchall()
         return [{"at": at, "actor": who, "action": what, "detail": msgspec.json.decode(detail)}
                 for at, who, what, detail in rows]
+
+    # ------------------------------------------------------------ 差评 follow-ups
+
+    def followup_row(self, case: FollowUp, tz) -> tuple:
+        """A case as a row: typed columns for reports (local day, step times), the whole case as JSON."""
+        step = {s.action: s.at.isoformat() for s in case.steps}
+        cells = {"id": case.id, "ticket_id": case.ticket_id, "day": case.rated_at.astimezone(tz).date().isoformat(),
+                 "service": case.service, "window": case.window, "clerk": case.clerk, "level": case.level,
+                 "status": str(case.status), "valid": None if case.valid is None else int(case.valid),
+                 "rated_at": case.rated_at.isoformat(), "opened_at": case.opened_at.isoformat(),
+                 "contact_due": case.contact_due.isoformat(), "rectify_due": case.rectify_due.isoformat(),
+                 "contacted_at": step.get("contact"), "rectified_at": step.get("rectify"),
+                 "closed_at": step.get("close"), "data": self._encoder.encode(case).decode()}
+        return tuple(cells[f] for f in _FOLLOWUP_FIELDS)
+
+    def followup(self, case_id: str) -> FollowUp | None:
+        row = self.conn.execute("SELECT data FROM followups WHERE id = ?", (case_id,)).fetchone()
+        return msgspec.json.decode(row[0], type=FollowUp) if row else None
+
+    def followups(self, first_day: date, last_day: date, status: str | None = None) -> list[FollowUp]:
+        """Cases of 差评 given on these days (hall-local), newest first."""
+        sql, args = "SELECT data FROM followups WHERE day >= ? AND day <= ?", [first_day.isoformat(),
+                                                                             last_day.isoformat()]
+        if status:
+            sql, args = sql + " AND status = ?", [*args, status]
+        return [msgspec.json.decode(d, type=FollowUp) for (d,) in self.conn.execute(sql + " ORDER BY rated_at DESC",
+                                                                                      args)]
 
     def pin_failures(self) -> dict[str, list[str]]:
         return {sid: msgspec.json.decode(f, type=list[str])

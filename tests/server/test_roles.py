@@ -22,12 +22,15 @@ BODIES = {
     "rate_visit": {"number": "B001", "level": 5},
     "report_device": {"kind": "printer", "state": "ready"},
     "close_service": {"reason": "test"},
+    "advance_followup": {"note": "x"},
     "extend_service": {"until": "2026-11-23T20:00:00+08:00"},
 }
 
 
 def url(route) -> str:
-    return route.path.replace("{window}", "1").replace("{number}", "B001").replace("{service}", "social").replace("{staff_id}", "s1")
+    values = {"window": "1", "number": "B001", "service": "social", "staff_id": "s1", "case_id": "FU-x",
+              "action": "contact"}
+    return route.path.format(**values)
 
 
 @pytest.mark.parametrize("role", ["kiosk", "display", "window1", "admin"])

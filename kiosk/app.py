@@ -11,7 +11,7 @@ import logging
 import secrets
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +28,7 @@ from kiosk.models import (
     PrintState,
     Screen,
     TicketView,
+    hall_zone,
     priority_code,
     qr_text,
     refusal_text,
@@ -72,6 +73,7 @@ class KioskWindow(QWidget):
         self.header = Header()
         root.addWidget(self.header)
         self.badge = ConnectionBadge(link)
+        self.badge.setWordWrap(True)  # "disconnected, last update ..." in large type beside the toggles
         self.header.badge_slot.addWidget(self.badge)
         self.stack = QStackedWidget()
         root.addWidget(self.stack, 1)
@@ -93,6 +95,7 @@ class KioskWindow(QWidget):
             self._elderly = v.elderly
             self.setStyleSheet(style_sheet(v.elderly))
         self.header.render(v)
+        self.badge.timezone = hall_zone(v.timezone)
         screen = self.screens[v.screen]
         screen.render(v)
         self.stack.setCurrentWidget(screen)
@@ -103,6 +106,7 @@ class KioskWindow(QWidget):
         self.badge.hide()  # deleteLater waits for the event loop; until then it would overlap the new one
         self.badge.deleteLater()
         self.badge = ConnectionBadge(self._link)
+        self.badge.setWordWrap(True)
         self.header.badge_slot.addWidget(self.badge)
 
     def allow_close(self) -> None:
@@ -127,14 +131,17 @@ class Kiosk(QObject):
     print_done = Signal(str, bool)  # number, printed
 
     def __init__(self, config: KioskConfig, link: HallLink, printer: TicketPrinter | None, *,
-                 clock: Callable[[], datetime] = datetime.now, parent: QObject | None = None) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.config = config
         self.link = link
         self.clock = clock
         self.model = KioskModel(lang=config.language, elderly=config.elderly, orientation=config.orientation)
-        self.window = KioskWindow(link)
         self._translator = None
+        if config.language == "en":
+            self._install_translation("en")  # before the window, so its first texts are English too
+        self.window = KioskWindow(link)
         self._pending: P.IssueTicket | P.CheckIn | None = None  # sent, no final outcome yet
         self._admin_taps: list[float] = []
         self._admin_fails = 0
@@ -161,6 +168,7 @@ class Kiosk(QObject):
         win.header.elderly_toggle_requested.connect(self.model.toggle_elderly)
         win.home.service_requested.connect(self.request_service)
         win.home.category_requested.connect(self.model.open_category)
+        win.home.page_requested.connect(self.model.turn_page)
         win.home.appointment_requested.connect(lambda: self.model.open_keypad(Keypad.APPOINTMENT))
         win.home.green_requested.connect(self._on_green)
         win.home.green_cancel_requested.connect(lambda: self.model.set_green(False))
@@ -186,8 +194,9 @@ class Kiosk(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # any touch anywhere restarts the idle timeout
-        if config.language == "en":
-            self._install_translation("en")
+        if self.printer is None:
+            # Said on the home screen before the first tap, not only after a ticket fails to print.
+            self.model.set_printer("unreachable", "no printer configured")
         self._on_tick()
         self.model.set_link(link.state, link.last_contact, busy=False)
 
@@ -224,6 +233,9 @@ class Kiosk(QObject):
         self.link.stop()
         if self.printer is not None:
             self.printer.stop()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)  # the application outlives this kiosk (tests, screenshots)
+            self._translator = None
         self.window.allow_close()
         self.window.close()
 
@@ -394,6 +406,10 @@ class Kiosk(QObject):
     def _on_printed(self, number: str, nbytes: int) -> None:
         log.info("ticket %s printed (%d bytes)", number, nbytes)
         self.model.print_finished(number, True)
+        if self.view.screen == Screen.TICKET and self.view.ticket and self.view.ticket.number == number:
+            # A reprint that worked: back to the printed ticket's short countdown, not the photo time.
+            self._countdown = min(self._countdown, self.config.ticket_seconds)
+            self.window.ticket.set_countdown(self._countdown)
         self.print_done.emit(number, True)
 
     @Slot(str, str, str)

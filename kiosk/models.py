@@ -6,28 +6,46 @@ the widgets only render it and report taps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
+from kiosk.texts import (  # noqa: F401 - re-exported: the app and the tests read them here
+    REASONS,
+    REFUSALS,
+    QT_TRANSLATE_NOOP,
+    printer_problem_text,
+    refusal_text,
+    text_of,
+)
 from qtclient.state import HallState
 from queuecore.model import HallConfig, PriorityKind
 from queuecore.protocol import IssuedTicket
 
-# Buttons on one screen before the home screen shows categories first (the issue's "≤ 12").
-MAX_BUTTONS = 12
-MAX_BUTTONS_ELDERLY = 6  # 适老化: fewer, larger buttons
-CTX = "KioskText"  # translation context of the texts below
+# Tiles on one page (columns, rows) per (orientation, elderly mode), sized for the fixed screens:
+# the landscape screens keep a side column for 预约取号, 绿色通道 and the page buttons.
+PAGE_GRID: dict[tuple[str, bool], tuple[int, int]] = {
+    ("portrait", False): (2, 6), ("portrait", True): (2, 4),  # 适老化: fewer, larger tiles
+    ("landscape", False): (4, 3), ("landscape", True): (3, 2),
+}
+# Pages of services the home screen may show before it shows categories first: at most two taps
+# to any service (下一页, then the service; or the category, then the service).
+DIRECT_PAGES = {False: 1, True: 2}
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
-    return text
+def hall_zone(timezone: str) -> tzinfo | None:
+    """The hall's zone from its IANA name; None (the device's zone) when empty or unknown here."""
+    try:
+        return ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # the server checks the name; a kiosk without that zone falls back to its own
 
 
-def text_of(text: str) -> str:
-    """A text of this module in the current language (source: Simplified Chinese)."""
-    return QCoreApplication.translate(CTX, text)
+def hall_time(when: datetime, timezone: str) -> datetime:
+    """`when` on the hall's clock (a naive `when` is the device's local time)."""
+    return when.astimezone(hall_zone(timezone))
 
 
 class Screen(StrEnum):
@@ -53,49 +71,6 @@ class PrintState(StrEnum):
     FAILED = "failed"  # the number is on screen only: 请拍照留存
 
 
-# What the citizen reads for each refusal or failure (error codes are the server's, stable).
-REFUSALS: dict[str, tuple[str, str]] = {
-    "unknown_appointment": (QT_TRANSLATE_NOOP("KioskText", "预约码无效"),
-                            QT_TRANSLATE_NOOP("KioskText", "没有找到这个预约码，请核对后重新输入，或到服务台咨询。")),
-    "appointment_used": (QT_TRANSLATE_NOOP("KioskText", "预约码已使用"),
-                         QT_TRANSLATE_NOOP("KioskText", "这个预约已经取过号了。如号票遗失，请到服务台。")),
-    "appointment_too_early": (QT_TRANSLATE_NOOP("KioskText", "还未到签到时间"),
-                              QT_TRANSLATE_NOOP("KioskText", "预约时段开始前 30 分钟内才能取号，请稍后再来。")),
-    "appointment_expired": (QT_TRANSLATE_NOOP("KioskText", "预约已过期"),
-                            QT_TRANSLATE_NOOP("KioskText", "您的预约时段已过，请现场取号或重新预约。")),
-    "outside_hours": (QT_TRANSLATE_NOOP("KioskText", "不在取号时间"),
-                      QT_TRANSLATE_NOOP("KioskText", "该业务现在不能取号，请在办理时间内再来。")),
-    "daily_cap_reached": (QT_TRANSLATE_NOOP("KioskText", "今日号已取完"),
-                          QT_TRANSLATE_NOOP("KioskText", "该业务今天的号已经发完，请改日再来或网上预约。")),
-    "service_closed": (QT_TRANSLATE_NOOP("KioskText", "业务暂停办理"),
-                       QT_TRANSLATE_NOOP("KioskText", "该业务今天暂停办理，请到服务台咨询。")),
-    "rate_limited": (QT_TRANSLATE_NOOP("KioskText", "取号太频繁"),
-                     QT_TRANSLATE_NOOP("KioskText", "本机取号过于频繁，请稍等一分钟再试。")),
-    "offline": (QT_TRANSLATE_NOOP("KioskText", "暂停取号"),
-                QT_TRANSLATE_NOOP("KioskText", "与服务器的连接中断，请稍候。")),
-    "timeout": (QT_TRANSLATE_NOOP("KioskText", "服务器无响应"),
-                QT_TRANSLATE_NOOP("KioskText", "没有取到号，请重试；如仍不行请到服务台。")),
-    "day_not_started": (QT_TRANSLATE_NOOP("KioskText", "尚未开始营业"),
-                        QT_TRANSLATE_NOOP("KioskText", "大厅今天还没有开始取号，请稍候。")),
-    "wrong_pin": (QT_TRANSLATE_NOOP("KioskText", "密码错误"),
-                  QT_TRANSLATE_NOOP("KioskText", "请工作人员重新输入。")),
-}
-GENERIC_REFUSAL = (QT_TRANSLATE_NOOP("KioskText", "无法取号"), QT_TRANSLATE_NOOP("KioskText", "请到服务台咨询（错误代码 %1）。"))
-
-# A greyed service button says why, in a few words.
-REASONS: dict[str, str] = {
-    "outside_hours": QT_TRANSLATE_NOOP("KioskText", "不在取号时间"),
-    "daily_cap_reached": QT_TRANSLATE_NOOP("KioskText", "今日已取完"),
-    "service_closed": QT_TRANSLATE_NOOP("KioskText", "暂停办理"),
-    "day_not_started": QT_TRANSLATE_NOOP("KioskText", "尚未开始"),
-}
-
-PRINTER_PROBLEMS: dict[str, str] = {
-    "paper_out": QT_TRANSLATE_NOOP("KioskText", "打印机缺纸"),
-    "cover_open": QT_TRANSLATE_NOOP("KioskText", "打印机盖未关"),
-    "offline": QT_TRANSLATE_NOOP("KioskText", "打印机离线"),
-    "unreachable": QT_TRANSLATE_NOOP("KioskText", "打印机未连接"),
-}
 PRINTER_OK_STATES = frozenset({"ready", "paper_near_end", "unknown"})
 
 # A printer error code (printers.errors) -> the device state reported to the server.
@@ -103,15 +78,6 @@ ERROR_TO_STATE = {
     "paper_out": "paper_out", "cover_open": "cover_open", "printer_offline": "offline",
     "printer_unreachable": "unreachable", "connection_lost": "unreachable", "write_timeout": "unreachable",
 }
-
-
-def refusal_text(code: str) -> tuple[str, str]:
-    title, body = REFUSALS.get(code, GENERIC_REFUSAL)
-    return text_of(title), text_of(body).replace("%1", code)
-
-
-def printer_problem_text(state: str) -> str:
-    return text_of(PRINTER_PROBLEMS.get(state, QT_TRANSLATE_NOOP("KioskText", "打印机故障")))
 
 
 @dataclass(frozen=True)
@@ -124,6 +90,7 @@ class ServiceButton:
     wait_minutes: int
     refusal: str | None  # None: can issue now
     closed_reason: str = ""
+    extended_until: datetime | None = None  # 延时服务: issuing stays open until then (hall time)
 
     @property
     def enabled(self) -> bool:
@@ -148,10 +115,12 @@ def service_buttons(state: HallState) -> list[ServiceButton]:
     out = []
     for svc in state.hall.services:
         s = state.services.get(svc.code)
+        extended = s.extended_until if s else None
         out.append(ServiceButton(
             code=svc.code, name_zh=svc.name_zh, name_en=svc.name_en, category=svc.category,
             waiting=s.waiting if s else 0, wait_minutes=s.estimated_wait_minutes if s else 0,
-            refusal=(s.refusal if s else "day_not_started"), closed_reason=s.closed_reason if s else ""))
+            refusal=(s.refusal if s else "day_not_started"), closed_reason=s.closed_reason if s else "",
+            extended_until=hall_time(extended, state.hall.timezone) if extended else None))
     return out
 
 
@@ -162,6 +131,18 @@ def categories(buttons: list[ServiceButton]) -> list[str]:
         if b.category not in seen:
             seen.append(b.category)
     return seen
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    """A category on the home screen (categories first): its name and the services it opens."""
+
+    name: str
+    services: tuple[ServiceButton, ...]
+
+    @property
+    def enabled(self) -> bool:
+        return any(b.enabled for b in self.services)
 
 
 def priority_code(hall: HallConfig | None, kind: PriorityKind) -> str | None:
@@ -187,6 +168,7 @@ class TicketView:
     priority_label_en: str | None = None
     print_state: PrintState = PrintState.PRINTING
     printer_state: str = ""  # why it did not print (a device state), when FAILED
+    appointment_at: datetime | None = None  # the start of the appointment slot (hall time)
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh
@@ -195,14 +177,18 @@ class TicketView:
     def from_issued(cls, issued: IssuedTicket, hall: HallConfig | None, qr_data: str) -> TicketView:
         t = issued.ticket
         label_zh = label_en = None
+        tz = hall.timezone if hall is not None else ""
         if hall is not None:
             cls_ = next((p for p in hall.priorities if p.code == t.priority), None)
             if cls_ is not None and cls_.kind is not PriorityKind.NORMAL:
                 label_zh, label_en = cls_.name_zh, cls_.name_en
+        # Times on the hall's clock, as on the screen and the printed ticket, whatever the device's zone.
         return cls(number=t.number, ticket_id=t.id, service_name_zh=issued.service_name_zh,
                    service_name_en=issued.service_name_en, people_ahead=issued.people_ahead,
                    wait_minutes=issued.estimated_wait_minutes, materials=tuple(issued.materials),
-                   qr_data=qr_data, issued_at=t.issued_at, priority_label_zh=label_zh, priority_label_en=label_en)
+                   qr_data=qr_data, issued_at=hall_time(t.issued_at, tz), priority_label_zh=label_zh,
+                   priority_label_en=label_en,
+                   appointment_at=hall_time(t.appointment_start, tz) if t.appointment_start else None)
 
 
 def qr_text(template: str, *, number: str, ticket_id: str, day: str, server: str, hall_name: str,
@@ -228,8 +214,10 @@ class KioskView:
     ever_online: bool = False
     hall_name_zh: str = ""
     hall_name_en: str = ""
+    timezone: str = ""  # the hall's (IANA name); "" until the first snapshot: the device's own
     buttons: list[ServiceButton] = field(default_factory=list)
     category: str | None = None  # the category screen's
+    page: int = 0  # of the home or category screen's tiles
     green: bool = False  # 绿色通道 chosen: the next service tap issues a priority ticket
     has_appointments: bool = False
     has_green: bool = False
@@ -250,17 +238,63 @@ class KioskView:
     def printer_ok(self) -> bool:
         return self.printer_state in PRINTER_OK_STATES
 
+    def hall_time(self, when: datetime) -> datetime:
+        return hall_time(when, self.timezone)
+
     @property
-    def max_buttons(self) -> int:
-        return MAX_BUTTONS_ELDERLY if self.elderly else MAX_BUTTONS
+    def grid(self) -> tuple[int, int]:
+        """Columns and rows of tiles on one page."""
+        return PAGE_GRID[(self.orientation, self.elderly)]
+
+    @property
+    def page_size(self) -> int:
+        cols, rows = self.grid
+        return cols * rows
 
     @property
     def by_category(self) -> bool:
-        """Too many services for one screen: the home screen shows categories first (2 taps)."""
-        return len(self.buttons) > self.max_buttons and len(categories(self.buttons)) > 1
+        """Too many services for the pages the home screen may show: categories first (2 taps)."""
+        return (len(self.buttons) > self.page_size * DIRECT_PAGES[self.elderly]
+                and len(categories(self.buttons)) > 1)
 
     def category_buttons(self) -> list[ServiceButton]:
         return [b for b in self.buttons if b.category == self.category]
+
+    def home_entries(self) -> list[ServiceButton | CategoryEntry]:
+        """The home screen's tiles, services grouped by category; categories first when they do not fit,
+        where a category of one service is that service's own tile (one tap, its real name)."""
+        groups = [[b for b in self.buttons if b.category == c] for c in categories(self.buttons)]
+        if not self.by_category:
+            return [b for group in groups for b in group]
+        return [g[0] if len(g) == 1 else CategoryEntry(g[0].category, tuple(g)) for g in groups]
+
+    def entries(self) -> list[ServiceButton | CategoryEntry]:
+        """The tiles of the screen on show: a category's services, or the home screen's."""
+        return list(self.category_buttons()) if self.screen == Screen.CATEGORY else self.home_entries()
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.entries()) // self.page_size))
+
+    @property
+    def current_page(self) -> int:
+        return max(0, min(self.page, self.page_count - 1))
+
+    def page_entries(self) -> list[ServiceButton | CategoryEntry]:
+        start = self.current_page * self.page_size
+        return self.entries()[start:start + self.page_size]
+
+    def taps_to(self, code: str) -> int:
+        """Taps from the home screen to this service's ticket: page turns, a category, the tile."""
+        size = self.page_size
+        for i, entry in enumerate(self.home_entries()):
+            if isinstance(entry, ServiceButton) and entry.code == code:
+                return i // size + 1
+            if isinstance(entry, CategoryEntry):
+                codes = [b.code for b in entry.services]
+                if code in codes:
+                    return i // size + 1 + codes.index(code) // size + 1
+        raise KeyError(code)
 
 
 class KioskModel(QObject):
@@ -283,7 +317,7 @@ class KioskModel(QObject):
 
     def refresh_hall(self) -> None:
         h = self.hall.hall
-        self._set(buttons=service_buttons(self.hall),
+        self._set(buttons=service_buttons(self.hall), timezone=h.timezone if h else "",
                   hall_name_zh=h.name_zh if h else "", hall_name_en=h.name_en if h else "",
                   has_appointments=priority_code(h, PriorityKind.APPOINTMENT) is not None,
                   has_green=priority_code(h, PriorityKind.PRIORITY) is not None)
@@ -307,13 +341,18 @@ class KioskModel(QObject):
 
     def go_home(self) -> None:
         self._set(screen=Screen.HOME if self.online else Screen.PAUSED, category=None, green=False,
-                  keypad_text="", keypad_error="")
+                  keypad_text="", keypad_error="", page=0)
 
     def open_category(self, category: str) -> None:
-        self._set(screen=Screen.CATEGORY, category=category)
+        self._set(screen=Screen.CATEGORY, category=category, page=0)
+
+    def turn_page(self, delta: int) -> None:
+        """上一页 (-1) / 下一页 (+1) on the home or category screen."""
+        v = self.view
+        self._set(page=max(0, min(v.current_page + delta, v.page_count - 1)))
 
     def set_green(self, on: bool) -> None:
-        self._set(green=on, screen=Screen.HOME, category=None)
+        self._set(green=on, screen=Screen.HOME, category=None, page=0)
 
     def open_keypad(self, purpose: Keypad) -> None:
         self._set(screen=Screen.KEYPAD, keypad=purpose, keypad_text="", keypad_error="")
@@ -339,7 +378,7 @@ class KioskModel(QObject):
         self._set(lang="en" if self.view.lang == "zh" else "zh")
 
     def toggle_elderly(self) -> None:
-        self._set(elderly=not self.view.elderly, category=None,
+        self._set(elderly=not self.view.elderly, category=None, page=0,
                   screen=Screen.HOME if self.view.screen == Screen.CATEGORY else self.view.screen)
 
     # ------------------------------------------------------------ ticket and printer
@@ -349,15 +388,19 @@ class KioskModel(QObject):
 
     def print_finished(self, number: str, ok: bool, printer_state: str = "") -> None:
         v = self.view
+        # A failed print is the freshest news of the printer: the screens follow it until the next check.
+        printer = {"printer_state": printer_state} if not ok and printer_state else {}
         if v.ticket is not None and v.ticket.number == number:
             t = replace(v.ticket, print_state=PrintState.PRINTED if ok else PrintState.FAILED,
                         printer_state="" if ok else printer_state)
             unprinted = None if ok else t
             if ok and v.unprinted is not None and v.unprinted.number != number:
                 unprinted = v.unprinted
-            self._set(ticket=t, unprinted=unprinted)
+            self._set(ticket=t, unprinted=unprinted, **printer)
         elif v.unprinted is not None and v.unprinted.number == number and ok:
             self._set(unprinted=None)
+        elif printer:
+            self._set(**printer)
 
     def reprinting(self) -> None:
         v = self.view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTranslator, Slot
@@ -82,6 +82,7 @@ class ConnectionBadge(QLabel):
     def __init__(self, link: HallLink, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._link = link
+        self.timezone: tzinfo | None = None  # the hall's, once known: its time is shown (None: the device's)
         self.setObjectName("connectionBadge")
         link.connection_changed.connect(self._on_state)
         self._on_state(link.state)
@@ -97,7 +98,7 @@ class ConnectionBadge(QLabel):
             self.setStyleSheet("color: #b26a00;")
         else:
             last: datetime | None = self._link.last_contact
-            when = last.strftime("%H:%M:%S") if last else "—"
+            when = last.astimezone(self.timezone).strftime("%H:%M:%S") if last else "—"
             self.setText(self.tr("● 连接中断 · 最后更新 %1").replace("%1", when))
             self.setStyleSheet("color: #c62828;")
 

@@ -1,8 +1,8 @@
 """Shared pieces of the kiosk screens: the style sheet (sizes per orientation and elderly mode), touch tiles and the QR widget."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from printers.qr import qr_matrix
@@ -47,6 +47,10 @@ def style_sheet(elderly: bool) -> str:
         font-size: {px(48)}; font-weight: bold; }}
     QPushButton[role="key"]:pressed {{ background: #dbe6f7; }}
     QPushButton[role="danger"] {{ background: #b71c1c; }}
+    QPushButton[role="page"] {{ background: white; color: #0b3d91; border: 3px solid #4a5568;
+        font-size: {px(34)}; font-weight: bold; }}
+    QPushButton[role="page"]:pressed {{ background: #dbe6f7; }}
+    QPushButton[role="page"]:disabled {{ background: #eef2f7; color: #b8c0cc; border: 3px solid #d5dbe4; }}
     QWidget[role="greenBanner"] {{ background: #d7f0de; border-radius: 12px; }}
     QWidget[role="card"] {{ background: white; border-radius: 20px; }}
     """
@@ -79,38 +83,199 @@ def button(text: str = "", role: str | None = None, name: str = "", min_height: 
 
 
 class Tile(QPushButton):
-    """A large touch button with a title and a second line (counts, or why it is greyed)."""
+    """A large touch button: a title, a second line (counts, or why it is greyed) and an optional note.
+
+    Its size comes from the page grid, not from its text: long names wrap, and when they would
+    still not fit, the type gets smaller step by step (never below FIT_FLOOR of the mode's size)
+    rather than being cut."""
+
+    FIT_FLOOR = 0.7
+    TITLE_PX, INFO_PX = 40, 28
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setProperty("role", "tile")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 10, 18, 10)
-        lay.setSpacing(4)
+        lay.setSpacing(0)  # the lines' own leading separates them; spacing would also go around the stretches
+        lay.addStretch(1)
         self.title = QLabel()
+        self.title.setObjectName("tileTitle")
         self.info = QLabel()
-        for w in (self.title, self.info):
+        self.info.setObjectName("tileInfo")
+        self.note = QLabel()
+        self.note.setObjectName("tileNote")
+        for w in (self.title, self.info, self.note):
             # The button takes every tap; the labels only draw.
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             w.setWordWrap(True)
-            w.setStyleSheet("background: transparent;")
             lay.addWidget(w)
+        lay.addStretch(1)
+        self._elderly = False
+        self._colors = ("#1a1a1a", "#1b5e20")
+        self._scale = 0.0  # of the mode's type size, as last fitted
 
     def set_texts(self, title: str, info: str, *, elderly: bool, enabled: bool, warn: bool = False,
-                  height: int = 150) -> None:
+                  note: str = "") -> None:
         self.title.setText(title)
         self.info.setText(info)
-        color = "#1a1a1a" if enabled else "#6b7280"
-        info_color = "#b71c1c" if warn else "#1b5e20" if enabled else "#6b7280"
-        self.title.setStyleSheet(f"background: transparent; font-size: {scaled(40, elderly)}px; "
-                                 f"font-weight: bold; color: {color};")
-        self.info.setStyleSheet(f"background: transparent; font-size: {scaled(28, elderly)}px; color: {info_color};")
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self._elderly = elderly
+        self._colors = ("#1a1a1a" if enabled else "#6b7280",
+                        "#b71c1c" if warn else "#1b5e20" if enabled else "#6b7280")
         self.setEnabled(enabled)
-        self.setMinimumHeight(height)
+        self._scale = 0.0
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _needed_height(self, scale: float, width: int, *, one_line_info: bool) -> int | None:
+        """Height of the texts at this scale, or None when they do not fit that way (a word wider
+        than the tile; with `one_line_info`, a second line that wraps)."""
+        total = 0
+        shown = [(w, px) for w, px in ((self.title, self.TITLE_PX), (self.info, self.INFO_PX), (self.note, self.INFO_PX))
+                 if w.text() and (w is not self.note or not self.note.isHidden())]
+        for w, px in shown:
+            font = QFont(self.font())
+            font.setPixelSize(scaled(px * scale, self._elderly))
+            font.setBold(w is not self.info)
+            fm = QFontMetrics(font)
+            r = fm.boundingRect(QRect(0, 0, width, 1_000_000),
+                                int(Qt.AlignmentFlag.AlignCenter.value) | Qt.TextFlag.TextWordWrap.value, w.text())
+            if r.width() > width or (one_line_info and w is not self.title and r.height() > fm.lineSpacing() + 1):
+                return None
+            total += r.height()
+        return total
+
+    def _fit(self) -> None:
+        m = self.layout().contentsMargins()
+        width, height = self.width() - m.left() - m.right(), self.height() - m.top() - m.bottom()
+        scale = 1.0
+        if width > 0 and height > 0:
+            # Counts on one line ("等候 12 人 · 约 35 分钟", not "…35 分" + "钟") if a slightly smaller
+            # type allows it; else any wrapping that fits.
+            for one_line_info in (True, False):
+                scale = 1.0
+                while scale > self.FIT_FLOOR:
+                    needed = self._needed_height(scale, width, one_line_info=one_line_info)
+                    if needed is not None and needed <= height:
+                        break
+                    scale = round(scale - 0.05, 2)
+                if scale > self.FIT_FLOOR:
+                    break
+        if scale == self._scale:
+            return
+        self._scale = scale
+        title_color, info_color = self._colors
+        self.title.setStyleSheet(f"background: transparent; font-size: {scaled(self.TITLE_PX * scale, self._elderly)}px; "
+                                 f"font-weight: bold; color: {title_color};")
+        small = f"background: transparent; font-size: {scaled(self.INFO_PX * scale, self._elderly)}px;"
+        self.info.setStyleSheet(f"{small} color: {info_color};")
+        self.note.setStyleSheet(f"{small} color: #0b3d91; font-weight: bold;")
+        # Lay the labels out for their new type now, not on a later turn of the event loop.
+        self.layout().invalidate()
+        self.layout().activate()
+
+
+class FitLabel(QLabel):
+    """A wrapped label whose type gets smaller (down to `floor` of its size) until the text takes at
+    most `max_lines` lines at its width; past the floor it keeps wrapping, never cuts."""
+
+    def __init__(self, px: int, style: str = "", *, max_lines: int = 2, floor: float = 0.7,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._px, self._style, self._max_lines, self._floor = px, style, max_lines, floor
+        self._shown_px = 0
+        self.setWordWrap(True)
+        self.setAlignment(align)
+        self._fit()
+
+    def set_size(self, px: int, style: str | None = None) -> None:
+        self._px = px
+        if style is not None:
+            self._style = style
+        self._shown_px = 0
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        px = self._px
+        width = self.contentsRect().width()
+        if width > 0 and self.text():
+            floor = round(self._px * self._floor)
+            while px > floor:
+                font = QFont(self.font())
+                font.setPixelSize(px)
+                fm = QFontMetrics(font)
+                r = fm.boundingRect(QRect(0, 0, width, 1_000_000),
+                                    int(self.alignment().value) | Qt.TextFlag.TextWordWrap.value, self.text())
+                if r.width() <= width and r.height() <= fm.lineSpacing() * self._max_lines + fm.leading():
+                    break
+                px -= 2
+        if px != self._shown_px:
+            self._shown_px = px
+            self.setStyleSheet(f"{self._style} font-size: {px}px;")
+
+
+class BigNumber(QWidget):
+    """The ticket number, very large: sized and centred by the ink of its characters, not by the font's
+    line box (half of which is empty above and below capitals and digits), so it takes no room it does
+    not show and is never squeezed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._font = QFont(self.font())
+        self._font.setBold(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def set_number(self, text: str, px: int) -> None:
+        self._text = text
+        self._font = QFont(self.font())
+        self._font.setPixelSize(px)
+        self._font.setBold(True)
+        self.updateGeometry()
+        self.update()
+
+    def ink(self) -> QRect:
+        """The number's ink, relative to its baseline origin."""
+        return QFontMetrics(self._font).tightBoundingRect(self._text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        ink = self.ink()
+        pad = self._font.pixelSize() // 10
+        return QSize(ink.width() + 2 * pad, ink.height() + 2 * pad)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        ink = self.ink()
+        p = QPainter(self)
+        p.setFont(self._font)
+        p.setPen(QColor("#0b3d91"))
+        # Put the ink's centre on the widget's centre.
+        x = (self.width() - ink.width()) / 2 - ink.left()
+        y = (self.height() - ink.height()) / 2 - ink.top()
+        p.drawText(round(x), round(y), self._text)
+        p.end()
 
 
 class QrWidget(QWidget):

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.models import Keypad, KioskView
-from kiosk.widgets.common import button, clear_layout, label
+from kiosk.widgets.common import button, clear_layout, label, scaled
 
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 LETTERS = tuple(string.ascii_uppercase)
@@ -27,7 +27,7 @@ class KeypadScreen(QWidget):
         # Portrait: everything in one column. Landscape: code and buttons left, keys right.
         self.root = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.root.setContentsMargins(80, 20, 80, 30)
-        self.root.setSpacing(40)
+        self.root.setSpacing(32)
         side = QVBoxLayout()
         side.setSpacing(20)
         root = side
@@ -73,7 +73,7 @@ class KeypadScreen(QWidget):
         appointment = v.keypad == Keypad.APPOINTMENT
         landscape = v.orientation == "landscape"
         self.root.setDirection(QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom)
-        h = (130 if landscape else 150) if v.elderly else 120
+        h = 130 if v.elderly else 120
         if self._letters and appointment:
             keys = list(LETTERS)
             cols = 6 if v.orientation == "portrait" else 7
@@ -117,6 +117,8 @@ class KeypadScreen(QWidget):
         self.display.setText(shown or " ")
         self.error.setText(v.keypad_error)
         self.error.setVisible(bool(v.keypad_error))
+        # A refusal is a sentence or two: red and bold, but body-sized so it fits above the keys.
+        self.error.setStyleSheet(f"font-size: {scaled(30, v.elderly)}px;")
         self.cancel.setText(self.tr("返回"))
         self.ok.setText(self.tr("确认"))
         self.ok.setEnabled(len(self._text) >= 4)

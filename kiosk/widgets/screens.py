@@ -4,10 +4,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.models import KioskView, printer_problem_text
-from kiosk.widgets.common import button, label
+from kiosk.widgets.common import FitLabel, button, label
+
+
+HALL_STYLE = "color: #0b3d91; font-weight: bold;"
+
+
+class TapLabel(FitLabel):
+    """A label that reports taps: the hall name looks like a title (and wraps like one), yet counts taps."""
+
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class Header(QWidget):
@@ -23,9 +38,11 @@ class Header(QWidget):
         root.setContentsMargins(40, 20, 40, 6)
         root.setSpacing(8)
         top = QHBoxLayout()
-        self.hall = button(role="quiet", name="hallName", min_height=70)
         # Looks like a title, but takes taps: the admin gesture needs no visible control.
-        self.hall.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.hall = TapLabel(40, HALL_STYLE, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.hall.setObjectName("hallName")
+        self.hall.setMinimumHeight(70)
+        self.hall.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.hall.clicked.connect(self.hall_tapped)
         self.clock = label(role="clock", wrap=False, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.clock.setObjectName("clock")
@@ -47,6 +64,8 @@ class Header(QWidget):
         root.addLayout(row)
 
     def set_clock(self, now: datetime, v: KioskView) -> None:
+        """The hall's time (not the device's: the tickets carry the hall's)."""
+        now = v.hall_time(now)
         if v.elderly and v.orientation == "portrait":
             self.clock.setText(f"{now:%H:%M}")  # the large hall name needs the room
         elif v.lang == "en":
@@ -57,8 +76,7 @@ class Header(QWidget):
 
     def render(self, v: KioskView) -> None:
         self.hall.setText(v.hall_name() or self.tr("政务服务中心"))
-        self.hall.setStyleSheet("background: transparent; color: #0b3d91; font-weight: bold; text-align: left;"
-                                f"padding: 0; font-size: {52 if v.elderly else 40}px;")
+        self.hall.set_size(52 if v.elderly else 40)
         # Each toggle is labelled in the language it switches to, so a citizen can read it.
         self.language.setText("English" if v.lang == "zh" else "中文")
         self.elderly.setText(self.tr("标准模式") if v.elderly else self.tr("长辈模式 大字"))
@@ -131,7 +149,7 @@ class PausedScreen(QWidget):
             self.reason.setText(self.tr("正在连接服务器…"))
         else:
             self.reason.setText(self.tr("与服务器的连接中断，正在自动重连"))
-        when = v.last_contact.strftime("%H:%M:%S") if v.last_contact else "—"
+        when = f"{v.hall_time(v.last_contact):%H:%M:%S}" if v.last_contact else "—"
         self.last.setText(self.tr("最后联系时间：%1").replace("%1", when))
         self.hint.setText(self.tr("恢复后将自动继续取号。急需办理请到服务台。"))
 

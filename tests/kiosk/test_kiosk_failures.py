@@ -1,6 +1,8 @@
 """When things go wrong: printer out of paper or unplugged (number on screen, reported, reprint), server down and back."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import Qt
 
 from kiosk.models import PrintState, Screen
@@ -28,7 +30,8 @@ def test_paper_out_shows_the_number_to_photograph_reports_it_and_reprints_when_p
     screen = kiosk.window.ticket
     assert kiosk.view.screen == Screen.TICKET and kiosk.view.ticket.print_state == PrintState.FAILED
     assert screen.number.text() == "B001"  # the real number, issued by the server
-    assert screen.qr.isVisible() and "B001" in screen.qr.data
+    issued = server.snapshot().tickets[0]
+    assert issued.public_id and screen.qr.isVisible() and screen.qr.data == f"{server.url}/t/{issued.public_id}"
     assert "请拍照留存" in screen.headline.text()
     assert "打印机缺纸" in screen.print_note.text()
     assert screen.reprint.isVisible() and not screen.reprint.isEnabled()
@@ -38,13 +41,21 @@ def test_paper_out_shows_the_number_to_photograph_reports_it_and_reprints_when_p
     qtbot.waitUntil(lambda: (d := printer_device(server)) is not None and d.state == "paper_out", timeout=3000)
     assert printer_device(server).name == "test-kiosk"
 
+    assert screen.countdown.text() == "60 秒后返回首页"  # time to take a photo
+
     serial_printer.replies = dict(STATUS_OK)  # paper loaded
     qtbot.waitUntil(lambda: screen.reprint.isEnabled(), timeout=5000)
+    # The screen follows the printer as it is now: no "out of paper" next to an enabled reprint.
+    assert "打印机缺纸" not in screen.print_note.text()
+    assert screen.print_note.text() == "打印机已恢复，请点击“重新打印”取号票。"
     with qtbot.waitSignal(kiosk.print_done, timeout=5000) as done:
         tap(qtbot, screen.reprint)
     assert done.args == ["B001", True]
     qtbot.waitUntil(lambda: b"B001" in bytes(serial_printer.received), timeout=3000)
     assert kiosk.view.ticket.print_state == PrintState.PRINTED and kiosk.view.unprinted is None
+    # Printed now: the normal printed-ticket screen, with its short countdown instead of the photo time.
+    assert screen.headline.text() == "取号成功 · 请取走号票" and not screen.reprint.isVisible()
+    assert screen.countdown.text() == "10 秒后返回首页"
     qtbot.waitUntil(lambda: printer_device(server).state == "ready", timeout=3000)
     assert len(server.snapshot().tickets) == 1  # a reprint is not a new ticket
 
@@ -80,7 +91,9 @@ def test_server_down_pauses_issuing_with_the_last_contact_time_and_resumes_by_it
     paused = kiosk.window.paused
     assert paused.title.text() == "暂停取号"
     last = kiosk.link.last_contact
-    assert last is not None and paused.last.text() == f"最后联系时间：{last:%H:%M:%S}"
+    # On the hall's clock (the test hall is in Asia/Shanghai), whatever the machine's zone.
+    shown = last.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert last is not None and paused.last.text() == f"最后联系时间：{shown:%H:%M:%S}"
     kiosk.request_service("social")  # a tap that reaches the controller anyway: nothing is made up
     qtbot.wait(200)
     assert kiosk.view.screen == Screen.PAUSED and kiosk.view.ticket is None

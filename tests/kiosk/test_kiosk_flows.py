@@ -36,11 +36,13 @@ def test_one_tap_issues_the_ticket_and_prints_it_on_a_serial_printer(qtbot, make
     assert v.screen == Screen.TICKET and v.ticket.print_state == PrintState.PRINTED
     assert kiosk.window.ticket.number.text() == "B002"
     assert kiosk.window.ticket.ahead.text() == "您前面还有 1 人"
-    assert kiosk.window.ticket.qr.data == f"{server.url}/t/20261123-B002"  # the server's public ticket page
+    b002 = next(t for t in stored.tickets if t.number == "B002")
+    # The server's public ticket page, under the ticket's unguessable id.
+    assert b002.public_id and kiosk.window.ticket.qr.data == f"{server.url}/t/{b002.public_id}"
     # The printer got the ticket: the number in the printer's encoding, and the QR payload.
     qtbot.waitUntil(lambda: "B002".encode() in bytes(serial_printer.received), timeout=3000)
     assert "社保".encode("gb18030") in bytes(serial_printer.received)
-    assert b"20261123-B002" in bytes(serial_printer.received)
+    assert b002.public_id.encode() in bytes(serial_printer.received)
     qtbot.waitUntil(lambda: (d := device(server)) is not None and d.state == "ready", timeout=3000)
 
 

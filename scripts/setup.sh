@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt offscreen/Xvfb runtime libraries, a CJK font (Chinese renders as boxes without one),
-# and what the tests use as real peers (Xvfb for a real window, socat for serial lines).
+# and what the tests use as real peers (Xvfb for a real window, socat for serial lines,
+# LibreOffice and poppler to open a report's XLSX export as a manager would and read it back).
 APT_PKGS="python3-venv libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
  libpulse0 libxrandr2 fonts-noto-cjk xvfb xauth libxcb-cursor0 libxkbcommon-x11-0
- libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 socat espeak-ng chromium xdotool"
+ libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 socat espeak-ng chromium xdotool
+ libreoffice-calc-nogui poppler-utils"
 
 # Extra packages on request, e.g. HALLQ_SETUP_EXTRA=wrk for the benchmarks' load generator.
 APT_PKGS="$APT_PKGS ${HALLQ_SETUP_EXTRA:-}"

@@ -97,12 +97,14 @@ def write_xlsx(report: Report) -> bytes:
     for table in report.tables:
         ws = wb.create_sheet(_sheet_name(table.title(report.lang), taken))
         cols = table.columns
-        widths = [display_width(c.label(report.lang)) for c in cols]
+        # Headers wrap onto two lines, so that a long label does not make a column of short numbers wide.
+        widths = [_half(c.label(report.lang)) for c in cols]
         for j, col in enumerate(cols, start=1):
             cell = ws.cell(row=1, column=j, value=col.label(report.lang))
             cell.font, cell.fill = bold, head_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = Border(bottom=thin)
+        ws.row_dimensions[1].height = 30
         body = list(table.rows)
         if table.total is not None:
             body.append(table.total)
@@ -124,6 +126,15 @@ def write_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _half(label: str) -> int:
+    """The width of a label wrapped onto two lines (at its middle, or at a space for English)."""
+    if " " in label:
+        words = label.split(" ")
+        return min(max(display_width(" ".join(words[:i])), display_width(" ".join(words[i:])))
+                   for i in range(1, len(words)))
+    return (display_width(label) + 1) // 2 + 1
 
 
 def _page(ws, *, landscape: bool) -> None:

@@ -103,9 +103,15 @@ def _m5_followups(db: sqlite_utils.Database) -> None:
     db["followups"].create_index(["status"])
 
 
+def _m6_report_index(db: sqlite_utils.Database) -> None:
+    # Reports read a day's sign-ins, sign-outs and pauses by type and time (server.reports.facts).
+    db["events"].create_index(["type", "at"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
-                                                             _m4_replay_lockouts_audit, _m5_followups]
+                                                             _m4_replay_lockouts_audit, _m5_followups,
+                                                             _m6_report_index]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:

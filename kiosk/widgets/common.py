@@ -90,6 +90,7 @@ class Tile(QPushButton):
     rather than being cut."""
 
     FIT_FLOOR = 0.7
+    ONE_LINE_FLOOR = 0.85  # smaller than this to keep the second line whole: wrap it instead
     TITLE_PX, INFO_PX = 40, 28
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -160,15 +161,15 @@ class Tile(QPushButton):
         scale = 1.0
         if width > 0 and height > 0:
             # Counts on one line ("等候 12 人 · 约 35 分钟", not "…35 分" + "钟") if a slightly smaller
-            # type allows it; else any wrapping that fits.
-            for one_line_info in (True, False):
+            # type allows it; else any wrapping that fits, as large as it fits.
+            for one_line_info, floor in ((True, self.ONE_LINE_FLOOR), (False, self.FIT_FLOOR)):
                 scale = 1.0
-                while scale > self.FIT_FLOOR:
+                while scale > floor:
                     needed = self._needed_height(scale, width, one_line_info=one_line_info)
                     if needed is not None and needed <= height:
                         break
                     scale = round(scale - 0.05, 2)
-                if scale > self.FIT_FLOOR:
+                if scale > floor:
                     break
         if scale == self._scale:
             return

@@ -18,8 +18,12 @@ CATEGORY_NAMES_WIDTH = 28
 
 
 def breakable(name: str) -> str:
-    """A name that may wrap after a slash too ("企业开办/" + "营业执照", not "…营业执" + "照")."""
-    return name.replace("/", "/\u200b")
+    """A name with a slash wraps after it ("企业开办/" + "营业执照", not "企业开办/营业执" + "照"):
+    short parts are held together (word joiners), the slash is a break opportunity."""
+    parts = name.split("/")
+    if len(parts) > 1 and all(len(p) <= 8 for p in parts):
+        return "/\u200b".join("\u2060".join(p) if not p.isascii() else p for p in parts)
+    return name
 
 
 def text_width(text: str) -> int:

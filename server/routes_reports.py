@@ -77,6 +77,9 @@ class ReportWorker:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     def close(self) -> None:
+        if self.source is not None:
+            self.source.stopping = True  # read by the worker thread between two days of a backfill
+
         def shut() -> None:
             if self.source is not None:
                 self.source.conn.close()

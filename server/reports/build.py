@@ -105,7 +105,7 @@ def build_report(source: FactSource, config: HallConfig, kind: str, start: date,
     names = Names(config, conn, lang)
     tables: list[Table] = []
     if kind == "attendance":
-        tables.append(A.attendance(conn, names, tz, start, end, cut or "day"))
+        tables.append(A.attendance(source.views(), names, tz, start, end, cut or "day"))
     elif kind == "followups":
         from server.reports.followups import followups
 

@@ -47,8 +47,13 @@ class FactSource:
         self.fp = fingerprint(config)
         self._ready = False
         self.keeps = False
-        # Daily counts not kept in the file (live days; all days on a read-only file): day -> dim -> key -> Agg.
-        self.memory: dict[str, dict[str, dict[tuple, Agg]]] = {}
+        # Days not kept in the file (live days; every day on a read-only file): their facts, counted per
+        # dimension only when a table asks (a month per clerk counts today's legs by clerk, nothing else) ...
+        self.memory: dict[str, DayFacts] = {}
+        self._counted: dict[tuple[str, str], dict[tuple, Agg]] = {}
+        # ... and written to the temp tables only when a query reads the v_* views.
+        self._unwritten: list[DayFacts] = []
+        self.stopping = False
 
     def _setup(self) -> None:
         if self._ready:
@@ -102,6 +107,8 @@ class FactSource:
         for n in TABLES:
             c.execute(f"DELETE FROM temp.live_{n}")
         self.memory.clear()
+        self._counted.clear()
+        self._unwritten.clear()
         have: set[str] = set()
         counted: set[str] = set()
         span = (start.isoformat(), end.isoformat())
@@ -111,6 +118,8 @@ class FactSource:
                                                 f"AND day BETWEEN ? AND ?", (self.fp, *span))}
         built = {"kept": 0, "live": 0, "counted": 0}
         for day in _days(start, end):
+            if self.stopping:  # the server is shutting down: a background fill ends between two days
+                break
             iso = day.isoformat()
             closed = current is not None and day < current
             if closed and iso in have:
@@ -120,37 +129,46 @@ class FactSource:
             else:
                 facts = self._build(day, closed, now)
                 built["kept" if closed and self.keeps and not self.read_only else "live"] += 1
-            aggs = aggregate(facts.visits, facts.legs, self.config)
             if closed and self.keeps and not self.read_only:
-                self._keep_counts(iso, aggs)
+                self._keep_counts(iso, aggregate(facts.visits, facts.legs, self.config))
                 built["counted"] += 1
             else:
-                self.memory[iso] = aggs
+                self.memory[iso] = facts
         return built
 
-    def _build(self, day: date, closed: bool, now: datetime) -> DayFacts:
-        c = self.conn
-        keep = closed and self.keeps and not self.read_only
-        # A live day is read in one snapshot; a kept day is written in a short transaction of its own,
-        # so that the hall's commands never wait long for the file.
-        self._transaction("BEGIN" if not keep else None)
-        try:
-            facts = build_day(c, day, self.tz, None if closed else now)
-            if keep:
-                self._transaction("BEGIN IMMEDIATE")
+    def views(self) -> sqlite3.Connection:
+        """The connection, with every prepared day readable through v_visits, v_legs, v_duty and v_pauses."""
+        for facts in self._unwritten:
             for n, rows in facts.rows().items():
                 if rows:
                     marks = ", ".join("?" for _ in TABLES[n])
-                    c.executemany(f"INSERT INTO {kept(n) if keep else 'temp.live_' + n} VALUES ({marks})", rows)
-            if keep:
-                c.execute(f"DELETE FROM {kept('daily')} WHERE day = ?", (day.isoformat(),))
-                c.execute(f"INSERT OR REPLACE INTO {kept('days')} (day, built_at) VALUES (?, ?)",
-                          (day.isoformat(), now.isoformat()))
-            if c.in_transaction:
+                    self.conn.executemany(f"INSERT INTO temp.live_{n} VALUES ({marks})", rows)
+        self._unwritten.clear()
+        return self.conn
+
+    def _build(self, day: date, closed: bool, now: datetime) -> DayFacts:
+        c = self.conn
+        if not (closed and self.keeps and not self.read_only):
+            self._transaction("BEGIN")  # a live day is read in one snapshot
+            try:
+                facts = build_day(c, day, self.tz, None if closed else now)
+            finally:
                 c.execute("COMMIT")
+            self._unwritten.append(facts)
+            return facts
+        # A kept day is written in a short transaction of its own: the hall's commands never wait long.
+        facts = build_day(c, day, self.tz, None)
+        self._transaction("BEGIN IMMEDIATE")
+        try:
+            for n, rows in facts.rows().items():
+                if rows:
+                    c.executemany(f"INSERT INTO {kept(n)} VALUES ({', '.join('?' for _ in TABLES[n])})", rows)
+            c.execute(f"DELETE FROM {kept('daily')} WHERE day = ?", (day.isoformat(),))
+            c.execute(f"INSERT OR REPLACE INTO {kept('days')} (day, built_at) VALUES (?, ?)",
+                      (day.isoformat(), now.isoformat()))
+            c.execute("COMMIT")
         except BaseException:
-            if c.in_transaction:
-                c.execute("ROLLBACK")
+            c.execute("ROLLBACK")
             raise
         return facts
 
@@ -186,9 +204,12 @@ class FactSource:
                 agg = Agg()
                 agg.merge_encoded(head, waits, services)
                 out.append((day, tuple(msgspec.json.decode(key)), agg))
-        for day, aggs in self.memory.items():
+        for day, facts in self.memory.items():
             if start.isoformat() <= day <= end.isoformat():
-                out.extend((day, key, agg) for key, agg in aggs.get(dim, {}).items())
+                groups = self._counted.get((day, dim))
+                if groups is None:
+                    groups = self._counted[(day, dim)] = aggregate(facts.visits, facts.legs, self.config, (dim,))[dim]
+                out.extend((day, key, agg) for key, agg in groups.items())
         return out
 
     def _transaction(self, begin: str | None) -> None:

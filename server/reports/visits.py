@@ -48,7 +48,7 @@ def groups(source: FactSource, config: HallConfig, start: date, end: date, dims:
     columns = LEG_COLUMNS if legs else VISIT_COLUMNS
     at = [columns.index(d) for d in dims]
     classes, targets = classes_of(config), targets_of(config)
-    for row in source.conn.execute(f"SELECT * FROM {'v_legs' if legs else 'v_visits'} WHERE day BETWEEN ? AND ?",
+    for row in source.views().execute(f"SELECT * FROM {'v_legs' if legs else 'v_visits'} WHERE day BETWEEN ? AND ?",
                                    (start.isoformat(), end.isoformat())):
         key = tuple(row[i] for i in at)
         agg = out.get(key)

@@ -418,6 +418,7 @@ class Kiosk(QObject):
         self.model.print_finished(number, False, state)
         if self.view.screen == Screen.TICKET and self.view.ticket and self.view.ticket.number == number:
             self._countdown = self.config.photo_seconds  # time to take a photo
+            self.window.ticket.set_countdown(self._countdown)
         self.print_done.emit(number, False)
 
     @Slot(str, str)

@@ -36,6 +36,7 @@ def test_paper_out_shows_the_number_to_photograph_reports_it_and_reprints_when_p
         tap(qtbot, kiosk.window.home.tiles["social"])
     assert done.args == ["B001", False]
     screen = kiosk.window.ticket
+    assert 50 < seconds_left(screen) <= 60  # at once: time to take a photo, not the printed ticket's 10 s
     assert kiosk.view.screen == Screen.TICKET and kiosk.view.ticket.print_state == PrintState.FAILED
     assert screen.number.text() == "B001"  # the real number, issued by the server
     issued = server.snapshot().tickets[0]
@@ -49,7 +50,6 @@ def test_paper_out_shows_the_number_to_photograph_reports_it_and_reprints_when_p
     qtbot.waitUntil(lambda: (d := printer_device(server)) is not None and d.state == "paper_out", timeout=3000)
     assert printer_device(server).name == "test-kiosk"
 
-    assert 50 < seconds_left(screen) <= 60  # time to take a photo
 
     serial_printer.replies = dict(STATUS_OK)  # paper loaded
     qtbot.waitUntil(lambda: screen.reprint.isEnabled(), timeout=5000)
@@ -123,3 +123,21 @@ def test_a_request_cut_off_by_the_server_going_down_is_resent_with_its_id_and_is
     server.start()
     qtbot.waitUntil(lambda: kiosk.view.screen == Screen.TICKET, timeout=8000)
     assert [t.number for t in server.snapshot().tickets] == [kiosk.view.ticket.number] == ["B001"]
+
+
+def test_a_failed_print_shows_the_photo_countdown_at_once(qapp):
+    """Not the printed ticket's 10 s until the next tick (the printer worker may send nothing else)."""
+    from kiosk.models import TicketView
+    from kiosk.screenshots import close, demo_hall, demo_issued, demo_snapshot, kiosk_for
+
+    kiosk = kiosk_for("portrait", False, "zh")
+    try:
+        hall = demo_hall()
+        kiosk.link.connection_changed.emit("online")
+        kiosk.link.snapshot_received.emit(demo_snapshot(hall))
+        kiosk.model.show_ticket(TicketView.from_issued(demo_issued(hall), hall, "qr"))
+        assert seconds_left(kiosk.window.ticket) == 10
+        kiosk._on_print_failed("A013", "paper_out", "no paper")  # what the printer worker reports
+        assert seconds_left(kiosk.window.ticket) == 60
+    finally:
+        close(kiosk)

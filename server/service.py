@@ -560,21 +560,20 @@ class HallService:
         return P.Error(id=cmd.id, code=StoreError.code, message="the hall store could not write; nothing changed, "
                                                                "try again")
 
-    def _precheck(self, cmd: P.Command, who: Principal) -> P.Command | P.Error:
-        """Role and window first: a repeat is looked up only for a sender allowed to run the command."""
+    def _lookup(self, cmd: P.Command, who: Principal) -> tuple[P.Command, P.Error | tuple | None]:
+        """Role and window first, then the repeat (looked up only for a sender allowed to run the command).
+
+        Returns the authorized command and, when it is settled already, its refusal or replay."""
         try:
-            return self._authorize(cmd, who)
+            cmd = self._authorize(cmd, who)
         except (Denied, P.ProtocolError) as exc:
             log.info("%s %s by %s:%s -> %s", P.command_tag(type(cmd)), _brief(cmd), who.role, who.name, exc.code)
-            return P.Error(id=cmd.id, code=exc.code, message=exc.message)
+            return cmd, P.Error(id=cmd.id, code=exc.code, message=exc.message)
+        return cmd, self._replay(cmd, who)
 
     def execute(self, cmd: P.Command, who: Principal, *, pin_ok: bool | None = None) -> P.Result | P.Error:
         """Run one command to its durable reply, synchronously (commits at once). For tools and tests."""
-        checked = self._precheck(cmd, who)
-        if isinstance(checked, P.Error):
-            return checked
-        cmd = checked
-        hit = self._replay(cmd, who)
+        cmd, hit = self._lookup(cmd, who)
         if hit is not None:
             return hit if isinstance(hit, P.Error) else hit[0]
         reply, cacheable = self._decide(cmd, who, pin_ok)
@@ -591,11 +590,7 @@ class HallService:
 
         Decisions stay strictly one after another in the core; nobody is answered and nothing is
         broadcast before the batch is durably stored."""
-        checked = self._precheck(cmd, who)
-        if isinstance(checked, P.Error):
-            return checked
-        cmd = checked
-        hit = self._replay(cmd, who)
+        cmd, hit = self._lookup(cmd, who)
         if hit is not None:
             return await self._answer_replay(hit, cmd, who)
         pin_ok = None

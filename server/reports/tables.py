@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+KEYS = ("service", "window", "clerk", "priority", "hour", "weekday", "day")
 # Column formats: how the writers show a value (the JSON keeps numbers as numbers).
 TEXT, COUNT, MINUTES, SHARE, CLOCK = "text", "count", "minutes", "share", "clock"
 
@@ -57,7 +58,10 @@ class Report:
             return v
 
         def row(t: Table, r: dict) -> dict:
-            return {c.key: value(c, r.get(c.key)) for c in t.columns}
+            out = {c.key: value(c, r.get(c.key)) for c in t.columns}
+            # The codes behind the names, for a console that drills down (never shown as labels).
+            out.update({k: r[k] for k in KEYS if k in r and k not in out})
+            return out
 
         return {
             "kind": self.kind, "cut": self.cut, "from": self.start.isoformat(), "to": self.end.isoformat(),

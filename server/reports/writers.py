@@ -97,10 +97,11 @@ def write_xlsx(report: Report) -> bytes:
     for table in report.tables:
         ws = wb.create_sheet(_sheet_name(table.title(report.lang), taken))
         cols = table.columns
-        # Headers wrap onto two lines, so that a long label does not make a column of short numbers wide.
-        widths = [_half(c.label(report.lang)) for c in cols]
+        # Long headers go on two lines, so that a label does not make a column of short numbers wide.
+        heads = [_two_lines(c.label(report.lang)) for c in cols]
+        widths = [max(display_width(part) for part in h.split("\n")) for h in heads]
         for j, col in enumerate(cols, start=1):
-            cell = ws.cell(row=1, column=j, value=col.label(report.lang))
+            cell = ws.cell(row=1, column=j, value=heads[j - 1])
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = Border(bottom=thin)
@@ -128,13 +129,18 @@ def write_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _half(label: str) -> int:
-    """The width of a label wrapped onto two lines (at its middle, or at a space for English)."""
-    if " " in label:
+def _two_lines(label: str) -> str:
+    """A header broken where a reader expects it: before its unit ("平均等候\n(分)"), or at the middle space
+    of a long English label. A break chosen by the spreadsheet could leave a lone ")" on the second line."""
+    if "(" in label and not label.startswith("("):
+        i = label.index("(")
+        return label[:i].rstrip() + "\n" + label[i:]
+    if " " in label and display_width(label) > 12:
         words = label.split(" ")
-        return min(max(display_width(" ".join(words[:i])), display_width(" ".join(words[i:])))
-                   for i in range(1, len(words)))
-    return (display_width(label) + 1) // 2 + 1
+        best = min(range(1, len(words)), key=lambda i: max(display_width(" ".join(words[:i])),
+                                                           display_width(" ".join(words[i:]))))
+        return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+    return label
 
 
 def _page(ws, *, landscape: bool) -> None:

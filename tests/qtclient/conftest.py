@@ -117,8 +117,9 @@ class ServerThread:
 
         return self.loop.run(go())
 
-    def snapshot(self) -> P.Snapshot:
-        reply = self.execute(P.GetSnapshot())
+    def snapshot(self, token: str = "admin") -> P.Snapshot:
+        """The hall as this token's role sees it (admins see everything)."""
+        reply = self.execute(P.GetSnapshot(), token)
         assert isinstance(reply, P.Result), reply
         return msgspec.convert(reply.data, P.Snapshot)
 

@@ -2,9 +2,9 @@
 counts in paged lists, the hall name and the hall's clock, the connection banner and the notice line.
 
 Rules, for a screen read from 10 m (sizes are cap heights, the height of a capital H):
-- the newest call's number is at least HERO_CAP of the screen's height; its window name at least
-  NAME_CAP of the screen's shorter side (the same physical size on a TV turned to portrait), and
-  smaller only when the name could not fit otherwise;
+- the newest call's number is at least HERO_CAP of the screen's height; its window name NAME_CAP of
+  the screen's shorter side (the same physical size on a TV turned to portrait), smaller down to
+  NAME_FLOOR to stay on one line; only a name too long for one line at NAME_FLOOR wraps (at NAME_FLOOR);
 - the lists' rows are at least ROW_CAP of the shorter side; whatever does not fit goes to the
   next page (the pages turn every PAGE_MS, an indicator shows 2/3);
 - no text is ever elided or clipped: it wraps, pages or (the notice) scrolls.
@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QWidget
 
 from hall_display.models import CallRow, DisplayModel
-from hall_display.widgets.pages import Column, PagedList
+from hall_display.widgets.pages import Column, PagedList, split_height
 from hall_display.widgets.text import Text, px_for_cap
 from hall_display.widgets.ticker import NoticeTicker
 
@@ -41,9 +41,8 @@ PAGE_MS = 6000  # how long a page of a list stays
 STALE_OPACITY = 0.35
 HERO_CAP = 0.12  # of the screen's height
 NAME_CAP = 0.12  # of the screen's shorter side
-NAME_FLOOR = 0.06  # the least a long window name shrinks to before it takes more lines
+NAME_FLOOR = 0.08  # the least a window name shrinks to before it wraps (a line more takes a list row's height)
 ROW_CAP = 0.05  # of the shorter side
-HERO_SHARE = 0.6  # of the body's height, at most, for the newest call when its name is long: the rest is the lists'
 
 
 class Panel(QWidget):
@@ -237,8 +236,7 @@ class DisplayBoard(QWidget):
             self.empty.setGeometry(hp, top, iw, eh)
             hero_h = top + eh + hp
         else:
-            budget = round(HERO_SHARE * (self.body.height() - 2 * m)) - top - hp
-            hero_h = self._layout_call(u, iw, hp, top, budget, portrait) + hp
+            hero_h = self._layout_call(u, iw, hp, top, portrait) + hp
         self.hero.setGeometry(m, m, hero_w, hero_h)
 
         # The lists under it: side by side (landscape) or one above the other (portrait).
@@ -247,22 +245,19 @@ class DisplayBoard(QWidget):
         lh = self.body.height() - ly - m
         for lst in (self.recent, self.waiting):
             lst.set_metrics(u, row_px)
-        # The recent calls get what they need to show whole rows, within limits; the waiting list the rest.
         if portrait:
-            (need, tallest), (want, _) = self.recent.natural_height(inner), self.waiting.natural_height(inner)
-            rh = max(tallest, round(min(max(need / max(1, need + want), 0.3), 0.5) * (lh - g)))
+            rh = split_height(lh - g, self.recent.row_heights(inner), self.waiting.row_heights(inner))
             self.recent.setGeometry(m, ly, inner, rh)
             self.waiting.setGeometry(m, ly + rh + g, inner, lh - rh - g)
-        else:
+        else:  # the recent calls as wide as they need, within limits; the waiting list the rest
             rw = round(min(max(self.recent.natural_width(), 0.3 * (inner - g)), 0.5 * (inner - g)))
             self.recent.setGeometry(m, ly, rw, lh)
             self.waiting.setGeometry(m + rw + g, ly, inner - rw - g, lh)
         self.recent.relayout()
         self.waiting.relayout()
 
-    def _layout_call(self, u: float, iw: int, hp: int, top: int, budget: int, portrait: bool) -> int:
-        """Number, arrow, window name and recall tag of the newest call from `top`, the name within `budget`
-        of height where it can be; returns the bottom."""
+    def _layout_call(self, u: float, iw: int, hp: int, top: int, portrait: bool) -> int:
+        """Number, arrow, window name and recall tag of the newest call from `top`; returns the bottom."""
         font = self.font()
         short = min(self.width(), self.height())
         num_px = px_for_cap(font, HERO_CAP * self.height(), bold=True)
@@ -279,7 +274,7 @@ class DisplayBoard(QWidget):
         aw = self.arrow.natural_width()
         beside = iw - nw - aw - 2 * g - tag_w
         if not portrait and beside >= 0.4 * iw:
-            self.window.fit_box(beside, max(budget, nh), px_max=name_px, px_min=floor_px)
+            self.window.fit(beside, px_max=name_px, px_min=floor_px, max_lines=1)
             wh = self.window.height_for(beside)
             row_h = max(nh, wh)
             self.number.setGeometry(hp, top + (row_h - nh) // 2, nw, nh)
@@ -297,7 +292,7 @@ class DisplayBoard(QWidget):
         if tag_w:
             self.tag.setGeometry(hp + nw + g, top + (nh - self.tag.line_height()) // 2, tag_w - g,
                                  self.tag.line_height())
-        self.window.fit_box(iw, budget - nh, px_max=name_px, px_min=floor_px)
+        self.window.fit(iw, px_max=name_px, px_min=floor_px, max_lines=1)
         wh = self.window.height_for(iw)
         self.window.setGeometry(hp, top + nh, iw, wh)
         return top + nh + wh

@@ -6,15 +6,49 @@ than the panel, the panel's text gets smaller until it fits.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
-from hall_display.widgets.text import MIN_PX, Text, break_lines, line_height, make_font, widest
+from hall_display.widgets.text import (MIN_PX, Text, break_lines, fit_px, font_key, ink_width, line_height,
+                                      make_font, widest)
 
 MUTED = "#9fb3d9"
+
+
+def pages_of(heights: list[int], avail: int, gap: int) -> list[list[int]]:
+    """The rows (indexes) on each page, in order: on each page as many rows as fit `avail` one under another,
+    `gap` apart. (Filling each page before starting the next needs the fewest pages for rows kept in order.)"""
+    pages: list[list[int]] = []
+    used = avail + 1
+    for i, h in enumerate(heights):
+        if used + h > avail:
+            pages.append([])
+            used = 0
+        pages[-1].append(i)
+        used += h + gap
+    return pages
+
+
+def split_height(total: int, first: tuple[int, list[int], int], second: tuple[int, list[int], int]) -> int:
+    """The height of the first of two lists one above the other in `total` (each given as PagedList.row_heights):
+    where both can show their tallest row, the height at which they need the fewest pages together (then
+    the most even counts, then the first list nearest 40%); else in proportion to their tallest rows."""
+    def tallest(lst: tuple[int, list[int], int]) -> int:
+        return lst[0] + max(lst[1], default=0)
+
+    def cost(h: int) -> tuple[int, int, float, int]:
+        a = len(pages_of(first[1], h - first[0], first[2]))
+        b = len(pages_of(second[1], total - h - second[0], second[2]))
+        return a + b, abs(a - b), abs(h - 0.4 * total), h
+
+    lo, hi = max(tallest(first), round(0.2 * total)), min(total - tallest(second), round(0.6 * total))
+    if lo > hi:
+        return round(total * tallest(first) / max(1, tallest(first) + tallest(second)))
+    return min(cost(h) for h in {*range(lo, hi + 1, max(1, total // 200)), hi})[-1]
 
 
 @dataclass(frozen=True)
@@ -85,19 +119,17 @@ class PagedList(QWidget):
     def natural_width(self) -> int:
         """The width at which no row wraps (at the asked size)."""
         pad, gap = round(18 * self.unit), round(28 * self.unit)
-        widths = [0] * len(self.columns)
-        for cells in self.cells[:len(self.rows)]:
-            for c, (cell, col) in enumerate(zip(cells, self.columns)):
-                cell.set_px(self.px, col.bold)
-                widths[c] = max(widths[c], cell.natural_width())
+        keys = self._keys(self.px)
+        widths = [max((math.ceil(ink_width(key, row[c])) for row in self.rows), default=0)
+                  for c, key in enumerate(keys)]
         return sum(widths) + gap * (len(self.columns) - 1) + 2 * pad
 
-    def natural_height(self, width: int) -> tuple[int, int]:
-        """The heights (in `width`, at the asked size) that show every row on one page, and the tallest row."""
+    def row_heights(self, width: int) -> tuple[int, list[int], int]:
+        """In `width`, at the asked size: the height the panel needs besides its rows (padding, caption),
+        each row's height, and the gap between rows. A panel of height H shows pages_of(rows, H - frame, gap)."""
         pad, gap, row_gap = round(18 * self.unit), round(28 * self.unit), round(10 * self.unit)
         _, heights, _ = self._measure(self.px, width - 2 * pad, gap)
-        frame = 2 * pad + round(60 * self.unit)
-        return frame + sum(heights) + row_gap * max(0, len(heights) - 1), frame + max(heights, default=0)
+        return self._head(width)[2] + pad, heights, row_gap
 
     def relayout(self) -> None:
         done = (self.width(), self.height(), self.unit, self.px, self.page, tuple(self.rows), self.caption.text())
@@ -109,14 +141,9 @@ class PagedList(QWidget):
         inner_w = self.width() - 2 * pad
         if inner_w <= 0:
             return
-        cap_px = round(38 * u)
-        self.indicator.set_px(cap_px)
-        self.indicator.setText(self.indicator.text() or "0/0")
-        ind_w = self.indicator.natural_width() + gap
-        self.caption.fit(inner_w - ind_w, px_max=cap_px, px_min=round(26 * u), max_lines=2)
-        cap_h = self.caption.height_for(inner_w - ind_w)
-        self.caption.setGeometry(pad, pad, inner_w - ind_w, cap_h)
-        top = pad + cap_h + round(4 * u)
+        cap_px, cap_w, top = self._head(self.width())
+        self.caption.set_px(cap_px)
+        self.caption.setGeometry(pad, pad, cap_w, top - pad - round(4 * u))
         avail = self.height() - pad - top
 
         px = self.px
@@ -127,16 +154,10 @@ class PagedList(QWidget):
             px = max(MIN_PX, int(px * 0.93))
         self.row_px = px
 
-        self.pages = []
-        used = avail + 1
-        for i, h in enumerate(heights):
-            if used + h > avail:
-                self.pages.append([])
-                used = 0
-            self.pages[-1].append(i)
-            used += h + row_gap
+        self.pages = pages_of(heights, avail, row_gap)
         self.page = min(self.page, max(0, len(self.pages) - 1))
         n = len(self.pages)
+        self.indicator.set_px(round(38 * u))
         self.indicator.setText(f"{self.page + 1}/{n}" if n > 1 else "")
         self.indicator.setGeometry(self.width() - pad - self.indicator.natural_width(), pad,
                                    self.indicator.natural_width(), self.indicator.line_height())
@@ -145,7 +166,8 @@ class PagedList(QWidget):
         y = top
         for i, cells in enumerate(self.cells):
             visible = i in shown
-            for cell in cells:
+            for cell, col in zip(cells, self.columns):
+                cell.set_px(px, col.bold)
                 cell.setVisible(visible)
             if not visible:
                 continue
@@ -156,27 +178,42 @@ class PagedList(QWidget):
             y += heights[i] + row_gap
         self.update()
 
+    def _head(self, width: int) -> tuple[int, int, int]:
+        """The caption's size and width in a panel `width` wide (room kept for the page indicator), and
+        where the rows start. Measures only: the widgets are left as they are."""
+        u = self.unit
+        pad, gap, cap_px = round(18 * u), round(28 * u), round(38 * u)
+        cap_key = font_key(make_font(self.font(), cap_px, False))
+        indicator = math.ceil(ink_width(cap_key, self.indicator.text() or "0/0"))
+        cap_w = width - 2 * pad - indicator - gap
+        text = self.caption.text()
+        px = fit_px(text, self.font(), cap_w, bold=False, px_max=cap_px, px_min=round(26 * u), max_lines=2)
+        lines = max(1, len(break_lines(text, make_font(self.font(), px, False), cap_w)))
+        return px, cap_w, pad + lines * line_height(make_font(self.font(), px, False)) + round(4 * u)
+
+    def _keys(self, px: int) -> list[str]:
+        return [font_key(make_font(self.font(), px, col.bold)) for col in self.columns]
+
     def _measure(self, px: int, inner_w: int, gap: int) -> tuple[list[int], list[int], bool]:
-        """Column widths and row heights at `px`, and whether every line fits across its column."""
-        widths: list[int] = []
-        for c, col in enumerate(self.columns):
-            for cells in self.cells[:len(self.rows)]:
-                cells[c].set_px(px, col.bold)
-            widths.append(0 if col.wraps else max((cells[c].natural_width() for cells in self.cells[:len(self.rows)]),
-                                                   default=0))
+        """Column widths and row heights at `px`, and whether every line fits across its column. Measures
+        only: the cells keep their size until relayout() sets the one it chose."""
+        keys = self._keys(px)
+        widths = [0 if col.wraps else max((math.ceil(ink_width(key, row[c])) for row in self.rows), default=0)
+                  for c, (col, key) in enumerate(zip(self.columns, keys))]
         flexible = [c for c, col in enumerate(self.columns) if col.wraps]
         rest = inner_w - sum(widths) - gap * (len(self.columns) - 1)
         for c in flexible:
             widths[c] = max(1, rest // max(1, len(flexible)))
         across = rest > 0
         heights = []
-        for cells in self.cells[:len(self.rows)]:
+        row_h = line_height(make_font(self.font(), px, False))
+        for row in self.rows:
             lines = 1
-            for cell, w in zip(cells, widths):
-                broken = break_lines(cell.text(), cell.font_key, w)
+            for text, key, w in zip(row, keys, widths):
+                broken = break_lines(text, key, w)
                 lines = max(lines, len(broken))
-                across = across and widest(broken, cell.font_key) <= w
-            heights.append(lines * line_height(make_font(self.font(), px, False)))
+                across = across and widest(broken, key) <= w
+            heights.append(lines * row_h)
         return widths, heights, across
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)

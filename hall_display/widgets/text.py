@@ -53,7 +53,7 @@ def cap_height(font: QFont) -> float:
 
 def px_for_cap(base: QFont, cap: float, bold: bool) -> int:
     """The smallest pixel size whose cap height is at least `cap`."""
-    return _px_for_cap(_keyed(base), round(cap, 2), bold)
+    return _px_for_cap(font_key(base), round(cap, 2), bold)
 
 
 @lru_cache(maxsize=256)
@@ -70,7 +70,7 @@ def _px_for_cap(key: str, cap: float, bold: bool) -> int:
 _FONTS: dict[str, QFont] = {}
 
 
-def _keyed(font: QFont) -> str:
+def font_key(font: QFont) -> str:
     """A font's key for the caches below (QFont.key() names every attribute that changes the glyphs)."""
     key = font.key()
     _FONTS.setdefault(key, QFont(font))
@@ -80,7 +80,7 @@ def _keyed(font: QFont) -> str:
 def break_lines(text: str, font: QFont | str, width: float) -> list[str]:
     """The text in lines of at most `width` where a break is allowed; a word wider than that stays whole.
     `font` may be a font's cache key (Text.font_key) instead."""
-    key = font if isinstance(font, str) else _keyed(font)
+    key = font if isinstance(font, str) else font_key(font)
     return list(_break_lines(text, key, round(width, 1))) if text else []
 
 
@@ -126,7 +126,7 @@ def balanced(text: str, font: QFont, width: float, *, break_after: str = "") -> 
 
 def ink_width(font: QFont | str, line: str) -> float:
     """The width a line needs: its advance, or more where a glyph's ink reaches past it (the hook of J)."""
-    return _ink_width(line, font if isinstance(font, str) else _keyed(font))
+    return _ink_width(line, font if isinstance(font, str) else font_key(font))
 
 
 @lru_cache(maxsize=16384)
@@ -137,7 +137,7 @@ def _ink_width(line: str, key: str) -> float:
 
 
 def widest(lines: list[str], font: QFont | str) -> float:
-    key = font if isinstance(font, str) else _keyed(font)
+    key = font if isinstance(font, str) else font_key(font)
     return max((_ink_width(s, key) for s in lines), default=0.0)
 
 
@@ -167,27 +167,6 @@ def fit_px(text: str, base: QFont, width: float, *, bold: bool, px_max: int, px_
     return px
 
 
-def fit_box_px(text: str, base: QFont, width: float, height: float, *, bold: bool, px_max: int, px_min: int,
-               line: float = LINE) -> int:
-    """The largest size in [px_min, px_max] at which the text, wrapped to `width`, is at most `height` tall;
-    if none, px_min (taller than asked), or less if a word is wider than `width` even there."""
-    def ok(px: int) -> bool:
-        font = make_font(base, px, bold)
-        lines = break_lines(text, font, width)
-        return widest(lines, font) <= width and len(lines) * line_height(font, line) <= height
-
-    px_min = max(MIN_PX, min(px_min, px_max))
-    if not text or ok(px_max):
-        return px_max
-    if ok(px_min):
-        lo, hi = px_min, px_max
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-        return lo
-    return fit_px(text, base, width, bold=bold, px_max=px_min, px_min=px_min, max_lines=10_000)
-
-
 class Text(QWidget):
     """One piece of wall text. The board sets its size and font; it breaks its own lines and paints them."""
 
@@ -206,7 +185,7 @@ class Text(QWidget):
         self._bold = bold
         self._align = align
         self._font = make_font(self.font(), 40, bold)
-        self.font_key = _keyed(self._font)
+        self.font_key = font_key(self._font)
         self._lines: list[str] | None = None
 
     # ------------------------------------------------------------ what and how
@@ -226,7 +205,7 @@ class Text(QWidget):
         if px == self._font.pixelSize() and self._bold == self._font.bold():
             return
         self._font = make_font(self.font(), px, self._bold)
-        self.font_key = _keyed(self._font)
+        self.font_key = font_key(self._font)
         self._lines = None
         self.update()
 
@@ -266,13 +245,6 @@ class Text(QWidget):
         """Take the largest size that fits `width` (see fit_px); returns it."""
         px = fit_px(self._text, self.font(), width, bold=self._bold, px_max=px_max, px_min=px_min,
                     max_lines=max_lines)
-        self.set_px(px)
-        return px
-
-    def fit_box(self, width: float, height: float, *, px_max: int, px_min: int) -> int:
-        """Take the largest size at which the text fits `width` x `height` (see fit_box_px); returns it."""
-        px = fit_box_px(self._text, self.font(), width, height, bold=self._bold, px_max=px_max, px_min=px_min,
-                        line=self._line)
         self.set_px(px)
         return px
 

@@ -14,7 +14,7 @@
   const NOTICE = params.get("notice") || "";
   const BIG_ROWS = 4, RECENT_ROWS = 8, RECENT_KEEP = 20, HIGHLIGHT_MS = 8000, PAGE_MS = 6000;
   // As hall_display/widgets/board.py: cap heights as shares of the screen.
-  const HERO_CAP = 0.12, NAME_CAP = 0.12, NAME_FLOOR = 0.06, ROW_CAP = 0.05, HERO_SHARE = 0.6;
+  const HERO_CAP = 0.12, NAME_CAP = 0.12, NAME_FLOOR = 0.08, ROW_CAP = 0.05;
   const LIVE_EVERY_MS = 15000, LIVE_TIMEOUT_MS = 10000;
   const WORD_GAP = 0.06, CHIME_GAP = 0.35, REPEAT_GAP = 0.8;  // seconds, as hall_display/clips.py
 
@@ -228,22 +228,29 @@
     while (!$("call").hidden && num.getBoundingClientRect().width > $("call").clientWidth && px(num) > 8) {
       num.style.fontSize = `${px(num) * 0.95}px`;
     }
-    // The window's name: NAME_CAP of the shorter side, smaller (down to NAME_FLOOR) while the newest
-    // call would take more than HERO_SHARE of the body, and never wider than its box.
-    const win = $("window"), body = $("body"), hero = $("hero");
+    // The window's name: NAME_CAP of the shorter side, smaller down to NAME_FLOOR to stay on one line;
+    // only a name too long for one line at NAME_FLOOR wraps, at NAME_FLOOR (a line more takes a list
+    // row's height). Smaller still only if a word is wider than its box.
+    const win = $("window"), floor = capPx(NAME_FLOOR * short);
+    const setName = f => { board.style.setProperty("--name", `${f}px`); return lines(win) <= 1 && !overflows(win); };
     let f = capPx(NAME_CAP * short);
-    const floor = capPx(NAME_FLOOR * short);
-    const budget = HERO_SHARE * (body.clientHeight - 40 * u);
-    board.style.setProperty("--name", `${f}px`);
-    while (!$("call").hidden && f > 8 && (overflows(win) || (f > floor && hero.getBoundingClientRect().height > budget))) {
-      f = Math.max(8, Math.floor(f * 0.96));
-      board.style.setProperty("--name", `${f}px`);
+    if (!$("call").hidden && !setName(f)) {
+      if (setName(floor)) {
+        let lo = floor, hi = f;  // one line at lo, not at hi
+        while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (setName(mid)) lo = mid; else hi = mid; }
+        f = lo;
+      } else f = floor;
+      setName(f);
+      while (f > 8 && overflows(win)) setName(f = Math.max(8, Math.floor(f * 0.96)));
     }
-    // The lists: the recent calls as wide (landscape) or tall (portrait) as they need, within 30-50%.
+    // The lists: in portrait one above the other, split as splitHeight says; in landscape side by side,
+    // the recent calls as wide as they need within 30-50%.
     const recentList = $("recentList"), lists = $("lists");
     recentList.style.flex = "";
+    for (const rows of [$("recent"), $("services")]) rows.style.fontSize = "";  // as asked, not as a page shrank it
     if (portrait) {
-      recentList.style.flex = `0 0 ${Math.round(0.42 * lists.clientHeight)}px`;
+      const gap = parseFloat(getComputedStyle(lists).rowGap) || 0;
+      recentList.style.flex = `0 0 ${splitHeight(lists.clientHeight - gap, rowHeights($("recent")), rowHeights($("services")))}px`;
     } else {
       const need = naturalWidth($("recent")) + 2 * 18 * u;
       const share = Math.min(Math.max(need, 0.3 * lists.clientWidth), 0.5 * lists.clientWidth);
@@ -255,6 +262,7 @@
   function naturalWidth(rows) {
     // The widest row with no cell wrapped: its cells side by side, plus the column gap.
     rows.classList.add("measuring");
+    rows.style.gridTemplateColumns = "";  // not the widths the last layout kept (rowHeights)
     for (const c of rows.children) c.hidden = false;  // every page's rows (paginate hides them again)
     const widths = new Map();
     for (const c of rows.children) {
@@ -265,26 +273,61 @@
     rows.classList.remove("measuring");
     return Math.max(0, ...widths.values()) + parseFloat(getComputedStyle(rows).columnGap || "0");
   }
+  function rowHeights(rows) {
+    // Every row shown: the height its list needs besides its rows, each row's height (its tallest
+    // cell), and the gap between rows (as PagedList.row_heights). The columns keep the widths every
+    // row needs, on every page: a page of short numbers would otherwise widen the names' column, and
+    // its rows would no longer be as tall as measured.
+    rows.style.gridTemplateColumns = "";
+    for (const c of rows.children) c.hidden = false;
+    const heights = [];
+    for (const c of rows.children) {
+      const i = +c.dataset.row;
+      heights[i] = Math.max(heights[i] || 0, c.getBoundingClientRect().height);
+    }
+    const cs = getComputedStyle(rows), out = { frame: rows.parentElement.getBoundingClientRect().height - rows.clientHeight,
+                                               heights, gap: parseFloat(cs.rowGap) || 0 };
+    rows.style.gridTemplateColumns = cs.gridTemplateColumns;  // as measured, so no new layout yet
+    return out;
+  }
+  function pagesOf(heights, avail, gap) {
+    // On each page as many rows as fit, in order (filling each page first needs the fewest pages).
+    const pages = [];
+    let used = Infinity;
+    heights.forEach((h, i) => {
+      if (used + h > avail + 0.5) { pages.push([]); used = 0; }
+      pages[pages.length - 1].push(i);
+      used += h + gap;
+    });
+    return pages;
+  }
+  function splitHeight(total, first, second) {
+    // As hall_display/widgets/board.py split_height: where both lists can show their tallest row, the
+    // height of the first at which they need the fewest pages together (then the most even count, then
+    // the first at 40%); else in proportion to their tallest rows.
+    const tallest = l => l.frame + Math.max(0, ...l.heights);
+    const lo = Math.max(tallest(first), Math.round(0.2 * total)), hi = Math.min(total - tallest(second), Math.round(0.6 * total));
+    if (lo > hi) return Math.round(total * tallest(first) / Math.max(1, tallest(first) + tallest(second)));
+    let best = null;
+    const step = Math.max(1, Math.floor(total / 200));
+    for (let h = lo; h <= hi + step - 1; h += step) {
+      const at = Math.min(h, hi);
+      const a = pagesOf(first.heights, at - first.frame, first.gap).length;
+      const b = pagesOf(second.heights, total - at - second.frame, second.gap).length;
+      const key = [a + b, Math.abs(a - b), Math.abs(at - 0.4 * total), at];
+      const d = best ? key.findIndex((k, i) => k !== best[i]) : -1;  // compared as tuples, the first field first
+      if (!best || (d >= 0 && key[d] < best[d])) best = key;
+    }
+    return best[3];
+  }
   function paginate(rows, key) {
     // Whole rows only: as many as fit the panel, the rest on the next pages. A row taller than the
     // whole panel makes this list's text smaller until it fits.
     rows.style.fontSize = "";
     let pages;
     for (let guard = 0; guard < 40; guard++) {
-      for (const c of rows.children) c.hidden = false;
-      const avail = rows.clientHeight, gap = parseFloat(getComputedStyle(rows).rowGap) || 0;
-      const heights = [];
-      for (const c of rows.children) {
-        const i = +c.dataset.row;
-        heights[i] = Math.max(heights[i] || 0, c.getBoundingClientRect().height);
-      }
-      pages = [];
-      let used = Infinity;
-      heights.forEach((h, i) => {
-        if (used + h > avail + 0.5) { pages.push([]); used = 0; }
-        pages[pages.length - 1].push(i);
-        used += h + gap;
-      });
+      const { heights, gap } = rowHeights(rows), avail = rows.clientHeight;
+      pages = pagesOf(heights, avail, gap);
       const tooWide = [...rows.children].some(overflows);
       if ((Math.max(0, ...heights) <= avail + 0.5 && !tooWide) || px(rows) <= 8) break;
       rows.style.fontSize = `${px(rows) * 0.93}px`;

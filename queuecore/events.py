@@ -14,6 +14,16 @@ class DayStarted(Event, tag="day_started"):
     day: date
 
 
+class DayClosed(Event, tag="day_closed"):
+    """日终: the day's leftovers expired and its clerks were signed out (forced: visits at windows ended too)."""
+
+    day: date
+    reason: str
+    forced: bool
+    expired: int
+    signed_out: int
+
+
 class TicketIssued(Event, tag="ticket_issued"):
     ticket_id: str
     number: str
@@ -100,6 +110,7 @@ class TicketCancelled(Event, tag="ticket_cancelled"):
 
 class TicketExpired(Event, tag="ticket_expired"):
     ticket_id: str
+    reason: str = ""  # e.g. the admin's reason at 日终 (day close); empty when a new day expired it
 
 
 class VisitRated(Event, tag="visit_rated"):
@@ -162,7 +173,7 @@ class ServiceExtensionEnded(Event, tag="service_extension_ended"):
 
 
 AnyEvent = (
-    DayStarted | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
+    DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed

@@ -353,6 +353,37 @@ class Hall:
     def roll_day(self, now: datetime) -> list[ev.Event]:
         return self.start_day(now.date(), now)
 
+    def close_day(self, now: datetime, reason: str = "", *, force: bool = False) -> list[ev.Event]:
+        """日终: every ticket still open expires with `reason`, every clerk is signed out.
+
+        Refused while a visit is at a window (called or in service) unless `force`: those end too.
+        Numbering and the day stay: a ticket issued afterwards continues today's numbers."""
+        self._require_day(now)
+        at_windows = sorted(self.tickets[ws.current].number for ws in self.windows.values() if ws.current)
+        if at_windows and not force:
+            raise E.VisitsInService(f"still at windows: {', '.join(at_windows)}; finish them or force the close",
+                                    numbers=at_windows)
+        reason = _text(reason) or "day_closed"
+        out: list[ev.Event] = []
+        expired = 0
+        for t in sorted(self.active_tickets(), key=lambda t: (t.rank, t.seq)):
+            t.status = self._move(t, "expire")
+            self._touch(t)
+            out.append(ev.TicketExpired(at=now, ticket_id=t.id, reason=reason))
+            expired += 1
+        signed_out = 0
+        for ws in self.windows.values():
+            if ws.status is not W.CLOSED:
+                clerk = ws.clerk
+                self._set_window(ws, status=self._wmove(ws, "close_day"), clerk=None, current=None,
+                                 pause_reason=None, priority_streak=0, since=now)
+                out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
+                signed_out += 1
+        self._dirty_services.update(self.services)
+        out.append(ev.DayClosed(at=now, day=self.day, reason=reason, forced=force and bool(at_windows),
+                                expired=expired, signed_out=signed_out))
+        return out
+
     # ------------------------------------------------------------ issuing
 
     def _new_ticket(self, svc: Service, priority: str, now: datetime, appointment_start: datetime | None,

@@ -149,6 +149,15 @@ class StartDay(Command, tag="start_day", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class CloseDay(Command, tag="close_day", kw_only=True):
+    """日终: open tickets expire with `reason`, clerks are signed out, every device reloads, the store is
+    backed up. Refused (visits_in_service) while visits are at windows, unless `force`."""
+
+    force: bool = False
+    reason: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
 class OpenService(Command, tag="open_service", kw_only=True):
     service: Code
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
@@ -225,7 +234,8 @@ class Ping(Command, tag="ping"):
 COMMANDS: tuple[type[Command], ...] = (
     IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
-    StartDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments, GetSnapshot, Ping,
+    StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
+    GetSnapshot, Ping,
     UnlockClerk, AdvanceFollowUp,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
@@ -327,6 +337,16 @@ class CommandResult(msgspec.Struct, kw_only=True):
     events: list[AnyEvent]
     ticket: Ticket | None = None
     window: WindowState | None = None
+
+
+class DayCloseResult(msgspec.Struct, kw_only=True):
+    """The reply to close_day: its events, and the backup taken once the close was stored."""
+
+    version: int
+    events: list[AnyEvent]
+    backup: str | None = None  # the backup file's path; None when it failed (backup_error) or on a repeat
+    backup_error: str = ""
+    backups_removed: list[str] = []  # older than the retention
 
 
 class IssuedTicket(msgspec.Struct, kw_only=True):

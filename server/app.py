@@ -37,6 +37,7 @@ class ServerConfig:
     outbox_bytes: int = 1 << 20  # unsent bytes queued for one client before it is dropped as too slow
     durable: bool = True  # fsync every commit
     kiosk_issue_limit: int = 60  # tickets per kiosk per minute
+    backup_days: int = 30  # 日终 backups in <data_dir>/backups older than this are removed
     token_cache_s: float = 30.0  # how long a token check is trusted (revocation delay)
     tick_s: float = 10.0  # how often the server looks at the clock (issuing hours, a new day)
     heartbeat_s: float = 15.0
@@ -81,6 +82,8 @@ ROUTES: list[Route] = [
     Route("/api/devices/report", P.ReportDevice, "Report this device's health (e.g. the kiosk printer)"),
     Route("/api/tickets/{number}/cancel", P.CancelTicket, "Cancel a ticket (admin)"),
     Route("/api/day/start", P.StartDay, "Start today's business day (admin; also automatic)"),
+    Route("/api/day/close", P.CloseDay, "日终: expire open tickets with a reason, sign clerks out, make every "
+          "device reload, back the store up (admin; refused with visits at windows unless force)"),
     Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (admin)"),
     Route("/api/services/{service}/close", P.CloseService, "Close a service for issuing (admin)"),
     Route("/api/services/{service}/extend", P.ExtendService, "Keep a service issuing until a time later today "
@@ -127,7 +130,8 @@ READ_ROUTES: list[dict[str, Any]] = [
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
-                                  P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket, P.AdvanceFollowUp: FollowUp}
+                                  P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket, P.AdvanceFollowUp: FollowUp,
+                                  P.CloseDay: P.DayCloseResult}
 
 WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
 
@@ -468,7 +472,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     async def hall_ctx(app: web.Application):
         # The store lives on the event loop's thread: SQLite objects are thread-bound.
         store = Store(config.data_dir, durable=config.durable)
-        service = app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit)
+        service = app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit,
+                                             backup_days=config.backup_days)
         log.info("hall %s: store %s", config.hall.name_zh, store.path)
 
         async def ticker() -> None:

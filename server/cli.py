@@ -64,6 +64,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
         p.set_defaults(func=extend_services)
 
+    d = sub.add_parser("day", help="the business day on a running server")
+    dsub = d.add_subparsers(dest="day_command", required=True)
+    dc = dsub.add_parser("close", help="日终: expire open tickets, sign clerks out, make every device reload and "
+                                       "back the store up into <data>/backups")
+    dc.add_argument("--force", action="store_true", help="also end the visits still at windows")
+    dc.add_argument("--reason", default="", help="why open tickets expired (default: day_closed)")
+    dc.add_argument("--server", default="http://127.0.0.1:8700")
+    dc.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+    dc.set_defaults(func=close_day)
+
+    r = sub.add_parser("restore", help="bring a backup back as the store of a data dir (stop the server first)")
+    r.add_argument("file", type=Path, help="a backup, e.g. data/backups/hallq-20261123-173000.db")
+    r.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    r.set_defaults(func=restore_backup)
+
     c = sub.add_parser("clerk", help="clerks who sign in at windows")
     csub = c.add_subparsers(dest="clerk_command", required=True)
     ca = csub.add_parser("add", help="add a clerk or change their PIN")
@@ -357,4 +372,52 @@ def unlock_clerk(args: argparse.Namespace) -> int:
         print(f"error: {args.server}: {exc}", file=sys.stderr)
         return 1
     print(f"clerk {args.staff_id}: PIN lockout lifted; they may sign in again")
+    return 0
+
+
+def close_day(args: argparse.Namespace) -> int:
+    """`hallq day close`: one command on the running server; prints what expired and where the backup went."""
+    import urllib.error
+
+    if not args.token:
+        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+        return 2
+    try:
+        result = api(args.server, args.token, "POST", "/api/day/close", {"force": args.force, "reason": args.reason})
+    except ApiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if "visits_in_service" in str(exc):
+            print("finish those visits, or close with --force to end them", file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"error: {args.server}: {exc}", file=sys.stderr)
+        return 1
+    closed = next((e for e in result["events"] if e["type"] == "day_closed"), {})
+    print(f"day {closed.get('day')} closed: {closed.get('expired', 0)} open tickets expired, "
+          f"{closed.get('signed_out', 0)} clerks signed out" + (" (forced)" if closed.get("forced") else ""))
+    for old in result.get("backups_removed", []):
+        print(f"removed old backup {old}")
+    if not result.get("backup"):
+        print(f"error: the backup failed: {result.get('backup_error') or 'no backup on a repeated command'}",
+              file=sys.stderr)
+        return 1
+    print(f"backup: {result['backup']}")
+    return 0
+
+
+def restore_backup(args: argparse.Namespace) -> int:
+    """`hallq restore FILE --data DIR`: the server must be stopped; the replaced store is kept beside it."""
+    from datetime import datetime
+
+    from server.backup import BackupError, restore
+
+    try:
+        kept, figures = restore(args.file, args.data, datetime.now())
+    except (BackupError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {args.file} into {args.data}: {figures['tickets']} tickets, "
+          f"{figures['last_day_tickets']} of {figures['last_day'] or 'no day'}")
+    if kept:
+        print(f"the replaced store is kept as {kept}")
     return 0

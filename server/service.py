@@ -60,12 +60,14 @@ class Staged(msgspec.Struct):
     payloads: dict[str, bytes]  # by audience
     calls: list[P.CallView]
     new_day: bool = False  # the calls of earlier days leave recent_calls
+    reload: bool = False  # 日终: once stored, every subscriber gets a fresh snapshot (a device reload)
 
 
 class HallService:
     def __init__(self, config: HallConfig, store: Store, clock: Callable[[], datetime] | None = None, *,
-                 kiosk_issue_limit: int = 60) -> None:
+                 kiosk_issue_limit: int = 60, backup_days: int = 30) -> None:
         self.config = config
+        self.backup_days = backup_days
         self.kiosk_issue_limit = kiosk_issue_limit
         self._issue_times: dict[str, deque[datetime]] = {}
         self._refusals: dict[str, str | None] | None = None
@@ -327,6 +329,8 @@ class HallService:
                 return h.cancel(cmd.number, cmd.reason, now)
             case P.StartDay():
                 return h.start_day(now.date(), now)
+            case P.CloseDay():
+                return h.close_day(now, cmd.reason, force=cmd.force)
             case P.OpenService():
                 return h.open_service(cmd.service, now)
             case P.CloseService():
@@ -371,7 +375,8 @@ class HallService:
                         devices=changes.devices)
         payloads = views.encode_change(push)
         staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
-                        new_day=any(isinstance(e, ev.DayStarted) for e in events))
+                        new_day=any(isinstance(e, ev.DayStarted) for e in events),
+                        reload=any(isinstance(e, ev.DayClosed) for e in events))
         staged.rows.followups.extend(self.followups.opened_by(events))  # a 差评 opens its case in the same commit
         self._pending.append(staged)
         return staged
@@ -415,11 +420,40 @@ class HallService:
             self.followups.stored()
             for staged in pending:
                 self._publish(staged)
+            if any(staged.reload for staged in pending):
+                self._reload_all()
             ok = True
         if done is not None and not done.done():
             done.set_result(ok)
         self._join_waiting()
         return ok
+
+    def _reload_all(self) -> None:
+        """Every device starts over from a fresh snapshot (the Qt link and the browser display take a snapshot
+        push as a resync): after 日终 a terminal shows its signed-out window, a kiosk its closed services."""
+        snap = self._snapshot()
+        payloads = {aud: P.encode(views.snapshot(snap, aud)) for aud in views.AUDIENCES}
+        self._broadcast(payloads)
+        log.info("day closed: %d devices told to reload", len(self.subscribers))
+
+    def backup(self, now: datetime) -> P.DayCloseResult:
+        """Back the store up into <data>/backups and drop backups older than backup_days (a result's backup fields)."""
+        from server import backup
+
+        target = backup.backup_dir(self.store.path.parent)
+        try:
+            path = backup.take_backup(self.store.path, target, now)
+        except (backup.BackupError, OSError) as exc:
+            log.error("day-close backup failed: %s", exc)
+            return P.DayCloseResult(version=0, events=[], backup=None, backup_error=str(exc))
+        removed = backup.prune_backups(target, now, self.backup_days)
+        return P.DayCloseResult(version=0, events=[], backup=str(path), backups_removed=[str(r) for r in removed])
+
+    def _with_backup(self, reply: P.Result, done: P.DayCloseResult) -> P.Result:
+        data = msgspec.json.decode(reply.data, type=P.DayCloseResult)
+        data = msgspec.structs.replace(data, backup=done.backup, backup_error=done.backup_error,
+                                       backups_removed=done.backups_removed)
+        return P.Result(id=reply.id, data=data)
 
     def _join_waiting(self) -> None:
         # Memory equals the stored hall now: a snapshot tells nothing that is not durable.
@@ -581,6 +615,8 @@ class HallService:
             return self._store_failed(cmd)
         if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
             reply = P.Result(id=cmd.id, data=self.snapshot(views.audience(who.role)))
+        if isinstance(cmd, P.CloseDay) and isinstance(reply, P.Result):
+            reply = self._with_backup(reply, self.backup(self.clock()))
         if cacheable and isinstance(reply, P.Error):
             self._remember(cmd, who, reply, None)
         return reply
@@ -616,6 +652,10 @@ class HallService:
             return self._store_failed(cmd)
         if isinstance(cmd, P.GetSnapshot) and isinstance(reply, P.Result):
             reply = P.Result(id=cmd.id, data=await self.durable_snapshot(views.audience(who.role)))
+        if isinstance(cmd, P.CloseDay) and isinstance(reply, P.Result):
+            # After the close is stored, off the loop: its own connection reads one WAL snapshot.
+            done = await asyncio.get_running_loop().run_in_executor(None, self.backup, self.clock())
+            reply = self._with_backup(reply, done)
         return reply
 
     def _result_data(self, cmd: P.Command, events: list[ev.Event], now: datetime) -> Any:
@@ -623,6 +663,8 @@ class HallService:
             return self._side[0]
         if isinstance(cmd, P.Ping):
             return {"version": self.hall.version, "now": now}
+        if isinstance(cmd, P.CloseDay):
+            return P.DayCloseResult(version=self.hall.version, events=events)
         ticket = None
         for e in events:
             tid = getattr(e, "ticket_id", None)

@@ -13,6 +13,7 @@ import time
 # handler(args) -> int. Listed here so that `hallq --help` shows every part of the system.
 COMMAND_MODULES = (
     "server.cli",
+    "server.console_cli",
     "server.reports.cli",
     "printers.cli",
     "kiosk.cli",

@@ -20,7 +20,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, followups, routes_reports, views
+from server import auth, followups, routes_console, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -116,6 +116,7 @@ READ_ROUTES: list[dict[str, Any]] = [
                     for n in ("from", "to")] + [{"name": n, "in": "query", "required": False,
                                                  "schema": {"type": "string"}} for n in ("actor", "kind")]},
     routes_reports.READ_ROUTE,
+    *routes_console.OPENAPI_ROUTES,
     {"path": "/api/followups", "operationId": "list_followups", "summary": "差评 follow-up cases of the 差评 "
      "given from..to (days, default today), each with its overdue deadlines and time left (supervisor, admin)",
      "schema": list[dict[str, Any]],
@@ -174,6 +175,9 @@ def authenticate(request: web.Request, *, allow_query: bool = False) -> auth.Pri
     if not token and allow_query:
         token = request.query.get("token", "")
     if not token:
+        session = routes_console.cookie_principal(request)  # a person logged in to the console
+        if session is not None:
+            return session
         raise Denied(401, "unauthorized", "send Authorization: Bearer <token>")
     digest = auth.hash_token(token)
     cache: dict = request.app[TOKENS]
@@ -508,6 +512,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/api/reports/day", get_day_report)
     routes_reports.mount(app)  # /api/reports/{kind}
+    routes_console.mount(app)  # /console, its login and alerts
     app.router.add_get("/api/audit", audit_log)
     app.router.add_get("/api/followups", list_followups)
     app.router.add_get("/api/followups/{case_id}", get_followup)

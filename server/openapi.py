@@ -77,11 +77,15 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
                 "schema": by_type.get(result, {"type": "object"})}}}, **refusals(*sorted(refused))},
         }
     for rr in read_routes:
-        op = {k: v for k, v in rr.items() if k not in ("path", "schema", "auth")}
+        # Also other surfaces' operations (e.g. the console's): `method` (default get), `body` (a JSON
+        # schema), `html` (the 200 is a page) and `refusals` (more statuses).
+        op = {k: v for k, v in rr.items() if k not in ("path", "schema", "auth", "method", "body", "html", "refusals")}
         schema = rr.get("schema")
-        op["responses"] = {"200": {"description": "ok", "content": {"application/json": {
+        op["responses"] = {"200": {"description": "ok", "content": HTML if rr.get("html") else {"application/json": {
             "schema": by_type[schema] if schema in by_type else {"type": "object"}}}}}
-        read_refused = set()
+        if rr.get("body") is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": rr["body"]}}}
+        read_refused = set(rr.get("refusals", ()))
         if any(p["in"] == "query" for p in rr.get("parameters", ())):
             read_refused.add(400)  # a malformed parameter is refused with invalid_format
         if any(p["in"] == "path" for p in rr.get("parameters", ())):
@@ -91,7 +95,7 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
         else:
             op["security"] = []
         op["responses"].update(refusals(*sorted(read_refused)))
-        paths.setdefault(rr["path"], {})["get"] = op
+        paths.setdefault(rr["path"], {})[rr.get("method", "get")] = op
     if "/t/{ticket_id}" in paths:  # Accept: text/html asks for the phone page instead of JSON
         paths["/t/{ticket_id}"]["get"]["responses"]["200"]["content"].update(HTML)
     paths["/ws"] = {"get": _websocket(by_type, refusals)}

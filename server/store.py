@@ -108,10 +108,21 @@ def _m6_report_index(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["type", "at"])
 
 
+def _m7_console_users(db: sqlite_utils.Database) -> None:
+    # People who log in to the console (server.sessions): staff accounts, their server-side sessions
+    # (stored as SHA-256 of the cookie), wrong-password lockouts, and acknowledged 超时预警 alerts.
+    db["users"].create({"username": str, "name": str, "role": str, "pw_hash": str, "created_at": str,
+                        "failures": int, "locked_until": str, "disabled_at": str}, pk="username")
+    db["sessions"].create({"hash": str, "username": str, "csrf": str, "created_at": str, "last_seen": str,
+                           "ended_at": str}, pk="hash")
+    db["sessions"].create_index(["username"])
+    db["alert_acks"].create({"alert_id": str, "at": str, "actor": str, "note": str}, pk="alert_id")
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
-                                                             _m6_report_index]
+                                                             _m6_report_index, _m7_console_users]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:

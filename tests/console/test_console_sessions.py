@@ -1,0 +1,143 @@
+"""Console logins over real HTTP: cookie flags, CSRF and Origin checks, lockout, idle timeout, logout, roles."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.console.conftest import login
+
+
+async def test_good_login_sets_a_strict_httponly_cookie_and_acts_as_the_user(con):
+    r, body = await login(con)
+    assert r.status == 200 and body["role"] == "supervisor" and body["name"] == "张主任" and body["csrf"]
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert body["csrf"] not in cookie and "token" not in str(r.url)
+    me = await con.client.get("/console/api/me")
+    assert (await me.json())["username"] == "zhang"
+    # The session reads the hall's API like a supervisor token would, and no more.
+    assert (await con.client.get("/api/hall")).status == 200
+    assert (await con.client.get("/api/followups")).status == 200
+    assert (await con.client.get("/api/audit")).status == 403
+
+
+async def test_wrong_password_and_unknown_user_are_refused_alike(con):
+    r, body = await login(con, password="wrong-password")
+    assert r.status == 403 and body["code"] == "bad_credentials"
+    r = await con.client.post("/console/api/login", json={"username": "nobody", "password": "whatever-1"},
+                              headers={"X-Hallq-Login": "1"})
+    assert r.status == 403 and (await r.json())["code"] == "bad_credentials"
+    assert (await con.client.get("/console/api/me")).status == 401
+
+
+async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one_and_survive_a_restart(con):
+    for _ in range(5):
+        r, body = await login(con, password="nope-nope")
+        assert body["code"] == "bad_credentials"
+    r, body = await login(con)
+    assert r.status == 403 and body["code"] == "locked_out"
+    row = con.service.store.conn.execute("SELECT locked_until FROM users WHERE username = 'zhang'").fetchone()
+    assert row[0]  # stored, not in memory
+    con.clock.advance(minutes=16)
+    r, body = await login(con)
+    assert r.status == 200
+    audit = [a["action"] for a in con.service.store.audit_log()]
+    assert "user_locked_out" in audit and "console_login" in audit
+
+
+async def test_login_needs_the_console_header_and_our_origin(con):
+    r = await con.client.post("/console/api/login", json={"username": "zhang", "password": "correct-horse-1"})
+    assert r.status == 403
+    r = await con.client.post("/console/api/login", json={"username": "zhang", "password": "correct-horse-1"},
+                              headers={"X-Hallq-Login": "1", "Origin": "http://evil.example"})
+    assert r.status == 403
+
+
+async def test_a_post_with_the_cookie_alone_is_refused_csrf(con):
+    r, body = await login(con)
+    csrf = body["csrf"]
+    rated = await con.client.post("/console/api/alerts/x/ack", json={"note": "seen"})
+    assert rated.status == 403 and (await rated.json())["code"] == "csrf"
+    bad = await con.client.post("/console/api/alerts/x/ack", json={"note": "seen"}, headers={"X-CSRF-Token": "nope"})
+    assert bad.status == 403
+    cross = await con.client.post("/console/api/alerts/x/ack", json={"note": "seen"},
+                                  headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"})
+    assert cross.status == 403
+    ok = await con.client.post("/console/api/alerts/x/ack", json={"note": "seen"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status == 200 and (await ok.json())["actor"] == "supervisor:zhang"
+    # The hall's own commands too: a session's POST without the header changes nothing.
+    r = await con.client.post("/api/services/social/close", json={"reason": "x"})
+    assert r.status == 403
+
+
+async def test_idle_timeout_ends_the_session_but_background_polls_do_not_keep_it_alive(con):
+    await login(con)
+    con.clock.advance(minutes=20)
+    assert (await con.client.get("/console/api/alerts", headers={"X-Hallq-Background": "1"})).status == 200
+    con.clock.advance(minutes=11)  # 31 min since the last user action
+    r = await con.client.get("/console/api/me")
+    assert r.status == 401
+    assert (await con.client.get("/api/hall")).status == 401
+
+
+async def test_user_activity_keeps_the_session(con):
+    await login(con)
+    for _ in range(4):
+        con.clock.advance(minutes=20)
+        assert (await con.client.get("/console/api/me")).status == 200
+
+
+async def test_logout_ends_the_session_and_its_socket(con):
+    r, body = await login(con)
+    ws = await con.client.ws_connect("/ws")
+    snap = await ws.receive_json()
+    assert snap["type"] == "snapshot"
+    out = await con.client.post("/console/api/logout", headers={"X-CSRF-Token": body["csrf"]})
+    assert out.status == 200
+    msg = await ws.receive(timeout=5)
+    assert ws.closed or msg.type.name in ("CLOSE", "CLOSING", "CLOSED")
+    assert ws.close_code == 4401
+    assert (await con.client.get("/console/api/me")).status == 401
+    assert (await con.client.get("/api/hall")).status == 401
+
+
+async def test_the_console_socket_needs_our_origin(con):
+    await login(con)
+    r = await con.client.get("/ws", headers={"Origin": "http://evil.example", "Upgrade": "websocket",
+                                             "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                                             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    assert r.status == 403
+
+
+async def test_only_admins_add_users_and_the_new_user_can_log_in(con):
+    r, body = await login(con)
+    new = {"username": "wang", "name": "王值班", "role": "supervisor", "password": "long-enough-9"}
+    denied = await con.client.post("/console/api/users", json=new, headers={"X-CSRF-Token": body["csrf"]})
+    assert denied.status == 403
+    await con.client.post("/console/api/logout", headers={"X-CSRF-Token": body["csrf"]})
+    r, body = await login(con, "root")
+    assert body["role"] == "admin"
+    ok = await con.client.post("/console/api/users", json=new, headers={"X-CSRF-Token": body["csrf"]})
+    assert ok.status == 200
+    users = await (await con.client.get("/console/api/users")).json()
+    assert {u["username"] for u in users} == {"root", "wang", "zhang"}
+    assert all("pw_hash" not in u for u in users)
+    audit = await (await con.client.get("/api/audit")).json()
+    assert any(a["action"] == "user_added" and a["actor"] == "admin:root" for a in audit)
+    await con.client.post("/console/api/logout", headers={"X-CSRF-Token": body["csrf"]})
+    r, body = await login(con, "wang", "long-enough-9")
+    assert r.status == 200 and body["name"] == "王值班"
+
+
+async def test_a_session_acts_with_its_role_and_the_audit_names_the_person(con):
+    r, body = await login(con, "root")
+    r = await con.client.post("/api/services/social/close", json={"reason": "系统维护"},
+                              headers={"X-CSRF-Token": body["csrf"]})
+    assert r.status == 200, await r.text()
+    audit = await (await con.client.get("/api/audit")).json()
+    assert any(a["actor"] == "admin:root" and "close" in a["action"] for a in audit)
+
+
+async def test_the_console_page_is_served_without_a_token(con):
+    r = await con.client.get("/console")
+    assert r.status == 200 and "text/html" in r.headers["Content-Type"]
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]

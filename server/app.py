@@ -20,7 +20,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, followups, routes_console, routes_reports, views
+from server import auth, followups, logs, routes_console, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -468,6 +468,7 @@ async def display_page(request: web.Request) -> web.StreamResponse:
 def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = None) -> web.Application:
     # No middleware on purpose: one costs ~8 % of the issue throughput; refusals are JSON anyway
     # (the catch-all route below, and the handlers themselves).
+    logs.install()  # a malformed request is a short warning, not a traceback
     app = web.Application(client_max_size=2 << 20)
     app[CONFIG] = config
     app[TOKENS] = {}

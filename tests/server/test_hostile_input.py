@@ -103,3 +103,39 @@ async def test_a_command_id_with_control_characters_is_refused_on_the_socket(srv
     assert not srv.service.hall.tickets
     await ws.close()
 
+
+
+async def test_malformed_requests_are_short_warnings_not_tracebacks_and_bounded(srv, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO)
+    for _ in range(25):
+        reply = await raw_http(srv, b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\nConnection: close\r\n\r\n")
+        assert reply.startswith(b"HTTP/1.0 400") or reply.startswith(b"HTTP/1.1 400")
+    records = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert 1 <= len(records) <= 10  # at most LINES_PER_MINUTE a minute
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in records)
+    assert "Traceback" not in caplog.text
+
+
+def test_the_bad_request_filter_counts_what_it_left_out() -> None:
+    import logging
+
+    from aiohttp.http_exceptions import BadHttpMessage
+
+    from server.logs import BadRequestFilter
+
+    now = [0.0]
+    f = BadRequestFilter(per_minute=2, clock=lambda: now[0])
+
+    def record() -> logging.LogRecord:
+        exc = BadHttpMessage("Invalid header value char")
+        return logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "Error handling request", (),
+                                 (type(exc), exc, None))
+
+    kept = [f.filter(record()) for _ in range(5)]
+    assert kept == [True, True, False, False, False] and f.left_out == 3
+    now[0] = 61.0
+    assert f.filter(record()) and f.left_out == 0
+    other = logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "boom", (), None)
+    assert f.filter(other) and other.levelno == logging.ERROR  # other errors pass untouched

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "server.cli",
     "server.console_cli",
     "server.reports.cli",
+    "central.cli",
     "printers.cli",
     "kiosk.cli",
     "window_terminal.cli",

@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 # Qt offscreen/Xvfb runtime libraries, a CJK font (Chinese renders as boxes without one),
 # and what the tests use as real peers (Xvfb for a real window, socat for serial lines,
-# LibreOffice and poppler to open a report's XLSX export as a manager would and read it back).
+# LibreOffice and poppler to open a report's XLSX export as a manager would and read it back;
+# PostgreSQL for the city server (its tests start a throwaway cluster), npm for ECharts).
 APT_PKGS="python3-venv libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
  libpulse0 libxrandr2 fonts-noto-cjk xvfb xauth libxcb-cursor0 libxkbcommon-x11-0
  libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 socat espeak-ng chromium xdotool
- libreoffice-calc-nogui poppler-utils"
+ libreoffice-calc-nogui poppler-utils postgresql"
 
 # Extra packages on request, e.g. HALLQ_SETUP_EXTRA=wrk for the benchmarks' load generator.
 APT_PKGS="$APT_PKGS ${HALLQ_SETUP_EXTRA:-}"
@@ -59,6 +60,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e '.[test]'
     echo "$want" > "$stamp"
+fi
+
+# Browser code from npm (ECharts for the city page), as pinned by package-lock.json; served, never committed.
+if [ -f package-lock.json ] && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then
+    if ! command -v npm >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then apt-get install -y -qq --no-install-recommends npm; else
+            echo "setup: npm is missing. Run: sudo apt-get install -y npm"; exit 1; fi
+    fi
+    echo "setup: npm ci (browser packages)"
+    npm ci --silent --no-audit --no-fund
 fi
 
 # Optional extras (e.g. the emupos printer emulator in a Python 3.13 venv) hook in here.

@@ -20,7 +20,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, followups, logs, routes_console, routes_reports, views
+from server import auth, followups, forwarder, logs, routes_console, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -267,7 +267,8 @@ async def health(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     return _json({"status": "ok", "version": service.hall.version, "day": service.hall.day,
                   "clients": len(service.subscribers), "schema": service.store.schema_version(),
-                  "uptime_s": round(time.monotonic() - request.app[STARTED], 1), "now": service.clock()})
+                  "uptime_s": round(time.monotonic() - request.app[STARTED], 1), "now": service.clock(),
+                  **forwarder.health_of(request.app)})
 
 
 @functools.cache
@@ -502,6 +503,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
                              return_exceptions=True)
 
     app.cleanup_ctx.append(hall_ctx)
+    if forwarder.central_settings(config):  # ships the event log to the city server, off the hot path
+        app.cleanup_ctx.append(forwarder.ctx(config))
     app.on_shutdown.append(close_sockets)
     for r in ROUTES:
         app.router.add_post(r.path, _command_handler(r))

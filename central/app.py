@@ -1,0 +1,182 @@
+"""The city server's HTTP side: halls post batches (their own token each), city readers get reports and a page."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import msgspec
+import psycopg
+from aiohttp import web
+from psycopg_pool import AsyncConnectionPool
+
+from central import ingest as I
+from central import reports as R
+from central.wire import CURSOR_PATH, INGEST_PATH, Batch
+
+log = logging.getLogger("hallq.central")
+STATIC = Path(__file__).parent / "static"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    dsn: str
+    pool_size: int = 4
+    node_modules: Path = ROOT / "node_modules"  # ECharts comes from npm (package-lock.json), never from the repo
+
+
+POOL = web.AppKey("pool", AsyncConnectionPool)
+CFG = web.AppKey("central_config", CentralConfig)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_decoder = msgspec.json.Decoder(Batch)
+
+
+def _error(code: str, message: str, status: int, **extra) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+async def _hall_of(request: web.Request) -> str | None:
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer "):
+        return None
+    async with request.app[POOL].connection(timeout=5) as conn:
+        cur = await conn.execute("SELECT hall FROM halls WHERE token_hash = %s", (I.token_hash(auth[7:].strip()),))
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+def _db_down(exc: Exception) -> web.Response:
+    log.warning("database unavailable: %s", exc)
+    return _error("database_unavailable", "the city database is not answering; retry later", 503)
+
+
+async def post_ingest(request: web.Request) -> web.Response:
+    try:
+        hall = await _hall_of(request)
+        if hall is None:
+            return _error("unauthorized", "a hall's own token is required", 401)
+        try:
+            batch = _decoder.decode(await request.read())
+        except msgspec.DecodeError as exc:
+            return _error("invalid_json", str(exc), 400)
+        async with request.app[POOL].connection(timeout=5) as conn:
+            ack = await I.ingest(conn, hall, batch)
+    except I.Gap as gap:
+        return _error("gap", str(gap), 409, seq=gap.seq)
+    except (psycopg.OperationalError, psycopg.InterfaceError, TimeoutError) as exc:
+        return _db_down(exc)
+    except Exception as exc:  # the pool's PoolTimeout and friends: the database is away
+        if type(exc).__module__.startswith("psycopg"):
+            return _db_down(exc)
+        raise
+    return web.Response(body=msgspec.json.encode(ack), content_type="application/json")
+
+
+async def get_cursor(request: web.Request) -> web.Response:
+    try:
+        hall = await _hall_of(request)
+        if hall is None:
+            return _error("unauthorized", "a hall's own token is required", 401)
+        async with request.app[POOL].connection(timeout=5) as conn:
+            seq = await I.cursor(conn, hall, request.query.get("epoch", ""))
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            return _db_down(exc)
+        raise
+    return web.json_response({"hall": hall, "seq": seq})
+
+
+async def get_halls(request: web.Request) -> web.Response:
+    """Each hall and epoch: what the centre holds, the hall's newest seq it last reported, when it last sent."""
+    async with request.app[POOL].connection(timeout=5) as conn:
+        cur = await conn.execute(
+            "SELECT h.hall, h.name_zh, h.name_en, e.epoch, e.last_seq, e.head, e.last_at FROM halls h "
+            "LEFT JOIN hall_epochs e USING (hall) ORDER BY h.hall, e.first_at")
+        rows = await cur.fetchall()
+    out = [{"hall": h, "name_zh": zh, "name_en": en, "epoch": ep, "seq": seq, "head": head,
+            "behind": max(0, (head or 0) - (seq or 0)), "last_at": at.isoformat() if at else None}
+           for h, zh, en, ep, seq, head, at in rows]
+    return web.json_response(out)
+
+
+def _day(text: str | None, name: str, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise R.CityReportError("invalid_format", f"{name} must be YYYY-MM-DD") from None
+
+
+async def get_report(request: web.Request) -> web.Response:
+    q = request.query
+    today = date.today()
+    try:
+        start = _day(q.get("from"), "from", today.replace(day=1))
+        end = _day(q.get("to"), "to", today)
+        by = [d for d in q.get("by", "hall").split(",") if d]
+        halls = [h for h in q.get("halls", "").split(",") if h] or None
+        fmt, lang = q.get("format", "json"), q.get("lang", "zh")
+        if fmt not in ("json", "xlsx"):
+            raise R.CityReportError("unknown_format", "format is json or xlsx")
+        async with request.app[POOL].connection(timeout=10) as conn:
+            report = await R.city_report(conn, start, end, by, halls, lang)
+    except R.CityReportError as exc:
+        return _error(exc.code, exc.message, 400)
+    if fmt == "xlsx":
+        name = f"city-{start}-{end}.xlsx"
+        return web.Response(body=R.to_xlsx(report), content_type=XLSX,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return web.Response(body=msgspec.json.encode(report), content_type="application/json")
+
+
+async def get_health(request: web.Request) -> web.Response:
+    try:
+        async with request.app[POOL].connection(timeout=2) as conn:
+            await conn.execute("SELECT 1")
+        db = "ok"
+    except Exception as exc:
+        db = f"unavailable: {type(exc).__name__}"
+    return web.json_response({"status": "ok", "database": db})
+
+
+async def city_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "city.html", headers={"Cache-Control": "no-cache"})
+
+
+async def echarts(request: web.Request) -> web.StreamResponse:
+    path = request.app[CFG].node_modules / "echarts" / "dist" / "echarts.min.js"
+    if not path.exists():
+        return _error("not_found", "ECharts is not installed: run `npm ci` in the repository root", 404)
+    return web.FileResponse(path)
+
+
+def create_app(config: CentralConfig) -> web.Application:
+    app = web.Application(client_max_size=64 << 20)  # a backlog's batch
+    app[CFG] = config
+
+    async def pool_ctx(app: web.Application):
+        with psycopg.connect(config.dsn, autocommit=True) as conn:
+            from central.schema import create
+
+            create(conn)
+        pool = AsyncConnectionPool(config.dsn, min_size=1, max_size=config.pool_size, open=False,
+                                   check=AsyncConnectionPool.check_connection,
+                                   kwargs={"autocommit": True})
+        await pool.open(wait=False)
+        app[POOL] = pool
+        yield
+        await pool.close()
+
+    app.cleanup_ctx.append(pool_ctx)
+    app.router.add_post(INGEST_PATH, post_ingest)
+    app.router.add_get(CURSOR_PATH, get_cursor)
+    app.router.add_get("/api/halls", get_halls)
+    app.router.add_get("/api/reports/city", get_report)
+    app.router.add_get("/api/health", get_health)
+    app.router.add_get("/", city_page)
+    app.router.add_get("/static/vendor/echarts.min.js", echarts)
+    app.router.add_static("/static/", STATIC, show_index=False)
+    return app

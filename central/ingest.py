@@ -1,0 +1,120 @@
+"""Storing a hall's batch: COPY into per-connection staging tables, then INSERT ... ON CONFLICT, in one transaction.
+
+Events: ON CONFLICT (hall, epoch, seq) DO NOTHING, so a retried batch inserts nothing twice.
+Tickets: the newest row wins (src_seq: the hall's log position when the row was read).
+A batch that starts past what the centre holds for its epoch (a gap: say the centre's database
+was restored from an older backup) is refused with the centre's seq, and the forwarder rewinds.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+import msgspec
+
+from central.wire import Ack, Batch
+
+STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS stage_events (LIKE events) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_tickets (LIKE tickets) ON COMMIT DELETE ROWS;
+"""
+EVENT_COLS = "hall, epoch, seq, version, type, at, ticket_id, win, data"
+TICKET_COLS = ("hall, epoch, id, number, day, service, origin_service, priority, status, issued_at, called_at, "
+               "serving_at, finished_at, outcome, win, clerk, transfers, recalls, rating, rated_at, first_called_at, "
+               "gone_at, src_seq")
+_TICKET_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in TICKET_COLS.split(", ")[3:])
+INSERT_EVENTS = f"INSERT INTO events ({EVENT_COLS}) SELECT {EVENT_COLS} FROM stage_events ON CONFLICT DO NOTHING"
+UPSERT_TICKETS = (f"INSERT INTO tickets ({TICKET_COLS}) SELECT DISTINCT ON (id) {TICKET_COLS} FROM stage_tickets "
+                  f"ORDER BY id, src_seq DESC ON CONFLICT (hall, epoch, id) DO UPDATE SET {_TICKET_UPDATE} "
+                  f"WHERE tickets.src_seq <= excluded.src_seq")
+
+
+class Gap(Exception):
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"the centre holds up to seq {seq}")
+        self.seq = seq
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def add_hall(conn, hall: str, name_zh: str = "", name_en: str = "") -> str:
+    """Register a hall (or give it a new token: the old one stops working); returns the token, shown once."""
+    token = new_token()
+    with conn.transaction():
+        conn.execute("INSERT INTO halls (hall, token_hash, name_zh, name_en) VALUES (%s, %s, %s, %s) "
+                     "ON CONFLICT (hall) DO UPDATE SET token_hash = excluded.token_hash",
+                     (hall, token_hash(token), name_zh or hall, name_en or hall))
+    return token
+
+
+def _ts(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+async def cursor(conn, hall: str, epoch: str) -> int:
+    cur = await conn.execute("SELECT last_seq FROM hall_epochs WHERE hall = %s AND epoch = %s", (hall, epoch))
+    row = await cur.fetchone()
+    return row[0] if row else 0
+
+
+async def ingest(conn, hall: str, batch: Batch) -> Ack:
+    """Store one batch in one transaction (an async psycopg connection); idempotent."""
+    inserted = 0
+    async with conn.transaction():
+        await conn.execute(STAGE)
+        await conn.execute("INSERT INTO hall_epochs (hall, epoch) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                           (hall, batch.epoch))
+        cur = await conn.execute("SELECT last_seq FROM hall_epochs WHERE hall = %s AND epoch = %s FOR UPDATE",
+                                 (hall, batch.epoch))
+        held = (await cur.fetchone())[0]
+        if batch.after > held:
+            raise Gap(held)
+        last = held
+        async with conn.cursor() as c:
+            if batch.events:
+                async with c.copy(f"COPY stage_events ({EVENT_COLS}) FROM STDIN") as copy:
+                    for seq, version, kind, at, ticket_id, window, data in batch.events:
+                        await copy.write_row((hall, batch.epoch, seq, version, kind, at, ticket_id, window, data))
+                await c.execute(INSERT_EVENTS)
+                inserted = c.rowcount
+                last = max(held, batch.events[-1][0])
+            if batch.tickets:
+                src = max(batch.head, last)
+                async with c.copy(f"COPY stage_tickets ({TICKET_COLS}) FROM STDIN") as copy:
+                    for row in batch.tickets:
+                        await copy.write_row((hall, batch.epoch, *row, src))
+                await c.execute(UPSERT_TICKETS)
+        if batch.config is not None:
+            await _config(conn, hall, batch.config)
+        if batch.clerks is not None:
+            await conn.execute("DELETE FROM clerks WHERE hall = %s", (hall,))
+            if batch.clerks:
+                async with conn.cursor() as c:
+                    await c.executemany("INSERT INTO clerks (hall, staff_id, name) VALUES (%s, %s, %s)",
+                                        [(hall, sid, name) for sid, name in batch.clerks])
+        await conn.execute("UPDATE hall_epochs SET last_seq = %s, head = GREATEST(head, %s), last_at = now() "
+                           "WHERE hall = %s AND epoch = %s", (last, batch.head, hall, batch.epoch))
+    return Ack(hall=hall, epoch=batch.epoch, seq=last, inserted=inserted)
+
+
+async def _config(conn, hall: str, config: dict) -> None:
+    await conn.execute("UPDATE halls SET name_zh = %s, name_en = %s, timezone = %s, config = %s WHERE hall = %s",
+                       (config.get("name_zh") or hall, config.get("name_en") or hall,
+                        config.get("timezone") or "Asia/Shanghai", msgspec.json.encode(config).decode(), hall))
+    await conn.execute("DELETE FROM hall_services WHERE hall = %s", (hall,))
+    await conn.execute("DELETE FROM hall_outcomes WHERE hall = %s", (hall,))
+    async with conn.cursor() as c:
+        services = [(hall, s["code"], s.get("name_zh"), s.get("name_en"), 60.0 * s.get("target_wait_minutes", 30))
+                    for s in config.get("services", ())]
+        if services:
+            await c.executemany("INSERT INTO hall_services VALUES (%s, %s, %s, %s, %s)", services)
+        outcomes = [(hall, o["code"], o.get("name_zh"), o.get("name_en"), o["cls"]) for o in config.get("outcomes", ())]
+        if outcomes:
+            await c.executemany("INSERT INTO hall_outcomes VALUES (%s, %s, %s, %s, %s)", outcomes)

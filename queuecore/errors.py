@@ -53,4 +53,7 @@ UnknownFollowUp = _error("UnknownFollowUp", "unknown_followup", "No 差评 follo
 NotAtWindow = _error("NotAtWindow", "ticket_not_at_window", "The ticket was not served at this window.")
 UntilInPast = _error("UntilInPast", "until_in_past", "Extended hours must end after now.")
 UntilAfterDayEnd = _error("UntilAfterDayEnd", "until_after_day_end", "Extended hours end with the business day.")
+TicketOfAnotherDay = _error("TicketOfAnotherDay", "ticket_of_another_day", "The ticket was issued on another day.")
+TicketAtWindow = _error("TicketAtWindow", "ticket_at_window", "The ticket is already called or in service at a window.")
+TicketEnded = _error("TicketEnded", "ticket_ended", "The ticket's visit is over: done, cancelled or expired.")
 VisitsInService = _error("VisitsInService", "visits_in_service", "Visits are still at windows: finish them or force.")

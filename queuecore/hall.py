@@ -557,6 +557,29 @@ class Hall:
             self._check_grace(t, now)
         return [self._call(wc, ws, t, now, specific=True)]
 
+    def call_by_scan(self, wid: int, public_id: str, now: datetime, *, issued_on: date | None = None
+                     ) -> list[ev.Event]:
+        """扫码叫号: the clerk scanned a ticket's QR code. A waiting ticket (or a no-show within the grace) is
+        called here, a suspended one resumed here; anything else is refused with why (stable codes):
+        another day, another service, already at a window, its visit over.
+
+        `issued_on`: the day the store knows for a code that is not one of today's tickets."""
+        self._require_day(now)
+        wc, _ = self._ready_to_call(wid)
+        t = self.by_public_id.get(public_id)
+        if t is None:
+            if issued_on is not None and issued_on != self.day:
+                raise E.TicketOfAnotherDay(f"this ticket was issued on {issued_on}, not today", day=str(issued_on))
+            raise E.UnknownTicket("no ticket of this hall has this code today")
+        self._require_served(wc, t)
+        if t.status in (T.CALLED, T.SERVING):
+            raise E.TicketAtWindow(f"{t.number} is already at window {t.window}", number=t.number, window=t.window)
+        if t.status in (T.DONE, T.CANCELLED, T.EXPIRED):
+            raise E.TicketEnded(f"{t.number} is {t.status}", number=t.number, status=str(t.status))
+        if t.status is T.SUSPENDED:
+            return self.resume(wid, t.number, now)
+        return self.call_ticket(wid, t.number, now)
+
     def recall(self, wid: int, now: datetime) -> list[ev.Event]:
         ws, t = self._current(wid)
         t.status = self._move(t, "recall")

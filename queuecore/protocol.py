@@ -78,6 +78,12 @@ class CallTicket(WindowCommand, tag="call_ticket", kw_only=True):
     number: Number
 
 
+class CallByScan(WindowCommand, tag="call_by_scan", kw_only=True):
+    """扫码叫号: the id from a scanned ticket QR (`<base>/t/<public_id>`); the server finds the ticket."""
+
+    public_id: Annotated[str, Meta(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class Recall(WindowCommand, tag="recall"):
     pass
 
@@ -232,7 +238,7 @@ class Ping(Command, tag="ping"):
 
 
 COMMANDS: tuple[type[Command], ...] = (
-    IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, Recall, StartServing, Skip, Finish,
+    IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, CallByScan, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
     GetSnapshot, Ping,

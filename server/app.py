@@ -68,6 +68,8 @@ ROUTES: list[Route] = [
     Route(f"{W}/sign-out", P.SignOut, "Clerk signs out (签退)"),
     Route(f"{W}/call-next", P.CallNext, "Call the next ticket by the call order (叫号)"),
     Route(f"{W}/call", P.CallTicket, "Call a specific ticket by number (指呼)"),
+    Route(f"{W}/call-by-scan", P.CallByScan, "Call (or resume) the ticket whose QR code was scanned (扫码叫号); "
+          "refused with why: ticket_of_another_day, service_not_served_here, ticket_at_window, ticket_ended"),
     Route(f"{W}/recall", P.Recall, "Call the current ticket again (重呼)"),
     Route(f"{W}/start", P.StartServing, "Start serving the current ticket"),
     Route(f"{W}/skip", P.Skip, "Mark the current ticket as no-show (过号)"),

@@ -301,6 +301,10 @@ class HallService:
                 return h.call_next(w, now)
             case P.CallTicket():
                 return h.call_ticket(w, cmd.number, now)
+            case P.CallByScan():
+                # Only an unknown code costs a lookup (indexed): was it a ticket of another day?
+                issued_on = None if cmd.public_id in h.by_public_id else self.store.ticket_day(cmd.public_id)
+                return h.call_by_scan(w, cmd.public_id, now, issued_on=issued_on)
             case P.Recall():
                 return h.recall(w, now)
             case P.StartServing():

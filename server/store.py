@@ -400,6 +400,11 @@ class Store:
         ).fetchall()
         return [data for (data,) in reversed(rows)]
 
+    def ticket_day(self, public_id: str) -> date | None:
+        """The business day of the ticket with this QR code id, whichever day it was (None: no such ticket)."""
+        row = self.conn.execute("SELECT day FROM tickets WHERE public_id = ? LIMIT 1", (public_id,)).fetchone()
+        return date.fromisoformat(row[0]) if row else None
+
     def appointments_for_day(self, day: date) -> list[Appointment]:
         return [_from_row(row, Appointment)
                 for row in self.db.query("SELECT * FROM appointments WHERE day = ? ORDER BY start", [day.isoformat()])]

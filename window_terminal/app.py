@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 
 from qtclient.link import ONLINE, HallLink, LinkTimings
+from queuecore import events as ev
 from queuecore import protocol as P
 from queuecore.model import DEFAULT_RATING_REASONS
 from window_terminal.config import TerminalConfig
@@ -87,6 +88,7 @@ class TerminalApp(QObject):
         v.suspend_requested.connect(lambda: self._send("suspend", P.Suspend()))
         v.resume_ticket_requested.connect(lambda number: self._send("resume_ticket", P.Resume(number=number)))
         v.call_number_requested.connect(lambda number: self._send("call_number", P.CallTicket(number=number)))
+        v.call_by_scan_requested.connect(lambda pid: self._send("call_by_scan", P.CallByScan(public_id=pid)))
         v.pause_requested.connect(lambda reason: self._send("pause", P.PauseWindow(reason=reason)))
         v.resume_window_requested.connect(lambda: self._send("resume_window", P.ResumeWindow()))
 
@@ -205,7 +207,11 @@ class TerminalApp(QObject):
             code = getattr(sent.command, "outcome", None) or self.model.default_outcome()
             self.model.show_message(finished_message(number, self.model.outcome_name(code)))
         else:
-            self.model.show_message(done_message(sent.action, number))
+            action = sent.action
+            if action == "call_by_scan" and result is not None and any(
+                    isinstance(e, ev.TicketResumed) for e in result.events):
+                action = "resume_ticket"  # a suspended visit whose citizen is back
+            self.model.show_message(done_message(action, number))
         self.model.command_done(cid, result.version if result else None)
 
     @Slot(str, str, str)

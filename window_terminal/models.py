@@ -1,6 +1,7 @@
 """View state of the window terminal: which actions the clerk may take now (derived from queuecore's transition tables), the current ticket's timers, and the citizen's rating flow."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ WINDOW_ACTIONS = {"pause": ("pause", True), "resume_window": ("resume", False), 
 CALL_ACTIONS = {"call_next": (TicketStatus.WAITING, "call"), "call_number": (TicketStatus.WAITING, "call"),
                 "resume_ticket": (TicketStatus.SUSPENDED, "resume")}
 
+# A ticket's QR code holds its status page, `<base>/t/<public_id>` (the id alone is accepted too).
+_SCANNED = re.compile(r"^(?:[a-z][a-z0-9+.-]*://[^/\s]+)?(?:/t/)?([A-Za-z0-9_-]{16,32})/?$")
+
 SETTLE_S = 3.0  # after a reply, wait at most this long for the change that carries it
 
 
@@ -53,6 +57,12 @@ def enabled_actions(window: WindowState | None, current: Ticket | None, *, onlin
         if (window.status, core) in WINDOW_TRANSITIONS and not (idle_only and window.current is not None):
             out.add(a)
     return frozenset(out)
+
+
+def scanned_public_id(text: str) -> str | None:
+    """The ticket id in what a barcode scanner typed (the QR's status URL), or None if it is no ticket code."""
+    m = _SCANNED.match(text.strip())
+    return m.group(1) if m else None
 
 
 def timer_level(seconds: float | None, warn_minutes: int, alert_minutes: int) -> str:

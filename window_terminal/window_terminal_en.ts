@@ -94,142 +94,157 @@ You are welcome to rate our service</translation>
 <context>
     <name>TerminalView</name>
     <message>
-        <location filename="widgets/terminal.py" line="50" />
+        <location filename="widgets/terminal.py" line="51" />
         <source>叫号器</source>
         <translation>Window terminal</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="105" />
+        <location filename="widgets/terminal.py" line="106" />
         <source>工号</source>
         <translation>Staff ID</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="108" />
+        <location filename="widgets/terminal.py" line="109" />
         <source>密码</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="110" />
+        <location filename="widgets/terminal.py" line="111" />
         <source>签到 (Enter)</source>
         <translation>Sign in (Enter)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="278" />
+        <location filename="widgets/terminal.py" line="185" />
+        <source>扫描取号单二维码叫号</source>
+        <translation>Scan a ticket's QR code to call it</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="203" />
+        <source>扫码叫号</source>
+        <translation>Scan to call</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="264" />
+        <source>扫码叫号：</source>
+        <translation>Scan to call:</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="298" />
         <source>%1 签到</source>
         <translation>%1 sign-in</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="278" />
+        <location filename="widgets/terminal.py" line="298" />
         <source>窗口签到</source>
         <translation>Window sign-in</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="287" />
+        <location filename="widgets/terminal.py" line="307" />
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="294" />
+        <location filename="widgets/terminal.py" line="314" />
         <source>挂起</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="295" />
+        <location filename="widgets/terminal.py" line="315" />
         <source>等候</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="301" />
+        <location filename="widgets/terminal.py" line="321" />
         <source>等候人数：</source>
         <translation>Waiting: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="303" />
+        <location filename="widgets/terminal.py" line="323" />
         <source>可恢复的挂起：</source>
         <translation>Suspended, can resume: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="304" />
+        <location filename="widgets/terminal.py" line="324" />
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="313" />
+        <location filename="widgets/terminal.py" line="333" />
         <source>空闲</source>
         <translation>Idle</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="314" />
+        <location filename="widgets/terminal.py" line="334" />
         <source>当前没有号，按 F1 叫号</source>
         <translation>No current ticket; press F1 to call</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="329" />
+        <location filename="widgets/terminal.py" line="349" />
         <source>（重呼 %1 次）</source>
         <translation> (recalled %1×)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="331" />
+        <location filename="widgets/terminal.py" line="351" />
         <source>等候 %1</source>
         <translation>Waited %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="333" />
+        <location filename="widgets/terminal.py" line="353" />
         <source>办理 %1</source>
         <translation>Serving %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="335" />
+        <location filename="widgets/terminal.py" line="355" />
         <source>叫号后 %1</source>
         <translation>Called %1 ago</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="355" />
+        <location filename="widgets/terminal.py" line="375" />
         <source>请输入工号和密码</source>
         <translation>Enter staff ID and PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="375" />
+        <location filename="widgets/terminal.py" line="407" />
         <source>（默认）</source>
         <translation> (default)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="377" />
+        <location filename="widgets/terminal.py" line="409" />
         <source>办理结果</source>
         <translation>Outcome of the visit</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="378" />
+        <location filename="widgets/terminal.py" line="410" />
         <source>Enter 或 F5 确认 · 数字键直接选择 · Esc 取消</source>
         <translation>Enter or F5 accepts · a number key picks · Esc cancels</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="380" />
+        <location filename="widgets/terminal.py" line="412" />
         <source>转移到</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="383" />
+        <location filename="widgets/terminal.py" line="415" />
         <source>恢复挂起的号</source>
         <translation>Resume a suspended ticket</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="385" />
+        <location filename="widgets/terminal.py" line="417" />
         <source>指呼：输入号码</source>
         <translation>Call by number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="385" />
+        <location filename="widgets/terminal.py" line="417" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="388" />
+        <location filename="widgets/terminal.py" line="420" />
         <source>暂停服务的原因</source>
         <translation>Reason for the pause</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="389" />
+        <location filename="widgets/terminal.py" line="421" />
         <source>补充说明（可不填）</source>
         <translation>Note (optional)</translation>
     </message>
@@ -238,7 +253,7 @@ You are welcome to rate our service</translation>
     <name>WindowTerminal</name>
     <message>
         <location filename="screenshots.py" line="115" />
-        <location filename="widgets/texts.py" line="81" />
+        <location filename="widgets/texts.py" line="86" />
         <source>开始办理 %1</source>
         <translation>Serving %1</translation>
     </message>
@@ -459,93 +474,118 @@ You are welcome to rate our service</translation>
         <translation>This hall has no such outcome; choose again</translation>
     </message>
     <message>
+        <location filename="widgets/texts.py" line="66" />
+        <source>这不是本大厅取号单的二维码</source>
+        <translation>That is not the QR code of this hall's ticket</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="67" />
+        <source>这是其他日期的取号单，请重新取号</source>
+        <translation>This ticket is from another day: take a new one</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="68" />
+        <source>该号已被叫到窗口或正在办理</source>
+        <translation>That ticket is already called to a window or being served</translation>
+    </message>
+    <message>
         <location filename="widgets/texts.py" line="69" />
+        <source>该号已办结、已取消或已失效</source>
+        <translation>That ticket is done, cancelled or expired</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="73" />
         <source>操作未成功（%1）</source>
         <translation>Failed (%1)</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="76" />
+        <location filename="widgets/texts.py" line="80" />
         <source>已签到</source>
         <translation>Signed in</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="77" />
+        <location filename="widgets/texts.py" line="81" />
         <source>已签退</source>
         <translation>Signed out</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="78" />
-        <location filename="widgets/texts.py" line="79" />
+        <location filename="widgets/texts.py" line="82" />
+        <location filename="widgets/texts.py" line="83" />
         <source>已呼叫 %1</source>
         <translation>Called %1</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="80" />
+        <location filename="widgets/texts.py" line="84" />
+        <source>扫码已呼叫 %1</source>
+        <translation>Scanned: called %1</translation>
+    </message>
+    <message>
+        <location filename="widgets/texts.py" line="85" />
         <source>已重呼 %1</source>
         <translation>Recalled %1</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="82" />
+        <location filename="widgets/texts.py" line="87" />
         <source>%1 已过号</source>
         <translation>%1 marked no-show</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="83" />
+        <location filename="widgets/texts.py" line="88" />
         <source>%1 已转移</source>
         <translation>%1 transferred</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="84" />
+        <location filename="widgets/texts.py" line="89" />
         <source>%1 已挂起</source>
         <translation>%1 suspended</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="85" />
+        <location filename="widgets/texts.py" line="90" />
         <source>已恢复 %1</source>
         <translation>Resumed %1</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="86" />
+        <location filename="widgets/texts.py" line="91" />
         <source>窗口已暂停</source>
         <translation>Window paused</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="87" />
+        <location filename="widgets/texts.py" line="92" />
         <source>窗口已恢复服务</source>
         <translation>Window reopened</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="94" />
+        <location filename="widgets/texts.py" line="99" />
         <source>%1 办理完毕（%2），请群众评价</source>
         <translation>%1 finished (%2); the citizen may rate</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="100" />
+        <location filename="widgets/texts.py" line="105" />
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="101" />
+        <location filename="widgets/texts.py" line="106" />
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="102" />
+        <location filename="widgets/texts.py" line="107" />
         <source>基本满意</source>
         <translation>Fairly satisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="103" />
+        <location filename="widgets/texts.py" line="108" />
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="104" />
+        <location filename="widgets/texts.py" line="109" />
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="widgets/texts.py" line="105" />
+        <location filename="widgets/texts.py" line="110" />
         <source>未评价</source>
         <translation>Not rated</translation>
     </message>

@@ -15,6 +15,7 @@ BODIES = {
                                               "end": "2026-11-23T10:30:00+08:00"}]},
     "sign_in": {"staff_id": "s1", "pin": PINS["s1"]},
     "call_ticket": {"number": "B001"},
+    "call_by_scan": {"public_id": "NoSuchTicketCode"},
     "transfer": {"service": "tax"},
     "resume": {"number": "B001"},
     "requeue": {"number": "B001"},

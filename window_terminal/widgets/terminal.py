@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEd
 from qtclient.appkit import ConnectionBadge
 from qtclient.link import HallLink
 from queuecore.model import PriorityKind, WindowStatus
-from window_terminal.models import ACTIONS, TerminalModel, mmss
+from window_terminal.models import ACTIONS, TerminalModel, mmss, scanned_public_id
 from window_terminal.widgets.pickers import ChoiceDialog
-from window_terminal.widgets.texts import action_label, status_label
+from window_terminal.widgets.texts import action_label, error_message, status_label
 
 TIMER_STYLES = {
     "normal": "color: #222;",
@@ -34,6 +34,7 @@ class TerminalView(QWidget):
     suspend_requested = Signal()
     resume_ticket_requested = Signal(str)  # number
     call_number_requested = Signal(str)  # number
+    call_by_scan_requested = Signal(str)  # the scanned ticket's public id
     pause_requested = Signal(str)  # reason
     resume_window_requested = Signal()
     sign_out_requested = Signal()
@@ -178,6 +179,11 @@ class TerminalView(QWidget):
         self.waiting_label.setObjectName("waitingCounts")
         self.suspended_label = QLabel()
         self.suspended_label.setObjectName("suspended")
+        # 扫码叫号: a USB scanner types the ticket QR's URL and Enter here (it keeps the focus; F-keys still work).
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setObjectName("scan")
+        self.scan_edit.setPlaceholderText(self.tr("扫描取号单二维码叫号"))
+        self.scan_edit.returnPressed.connect(self._on_scan)
         self.priority_label.setStyleSheet("color: #ffffff; background: #1b7f3a; border-radius: 4px; padding: 0 4px;")
         if self.compact:
             return self._build_compact(page)
@@ -193,6 +199,9 @@ class TerminalView(QWidget):
         for w in (self.badge, self.window_label, self.number_label, self.service_label, self.priority_label,
                   self.serving_label, self.waiting_label):
             row.addWidget(w)
+        self.scan_edit.setFixedWidth(90)
+        self.scan_edit.setPlaceholderText(self.tr("扫码叫号"))  # the strip has no room for the full hint
+        row.addWidget(self.scan_edit)
         self.status_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.status_line, 1)
         col.addLayout(row)
@@ -251,6 +260,13 @@ class TerminalView(QWidget):
         self.suspended_label.setStyleSheet("font-size: 13pt;")
         self.suspended_label.setWordWrap(True)
         col.addWidget(self.suspended_label)
+        scan_row = QHBoxLayout()
+        scan_title = QLabel(self.tr("扫码叫号："))
+        scan_title.setStyleSheet("font-size: 13pt;")
+        scan_row.addWidget(scan_title)
+        self.scan_edit.setStyleSheet("font-size: 13pt;")
+        scan_row.addWidget(self.scan_edit, 1)
+        col.addLayout(scan_row)
 
         grid_buttons = QGridLayout()
         grid_buttons.setSpacing(6)
@@ -270,7 +286,11 @@ class TerminalView(QWidget):
     def render(self) -> None:
         m = self.model
         signed_in = m.clerk is not None
-        self.stack.setCurrentWidget(self.work_page if signed_in else self.sign_in_page)
+        page = self.work_page if signed_in else self.sign_in_page
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+            if signed_in:
+                self.scan_edit.setFocus()  # where the scanner types
         can_sign_in = m.can_sign_in() and not m.busy
         for w in (self.sign_in_button,):
             w.setEnabled(can_sign_in)
@@ -359,6 +379,18 @@ class TerminalView(QWidget):
             return
         self.pin_edit.clear()  # a PIN never stays on screen, right or wrong
         self.sign_in_requested.emit(staff, pin)
+
+    @Slot()
+    def _on_scan(self) -> None:
+        text = self.scan_edit.text()
+        self.scan_edit.clear()  # ready for the next scan whatever this one was
+        if not text.strip():
+            return
+        public_id = scanned_public_id(text)
+        if public_id is None:
+            self.model.show_message(error_message("not_a_ticket_code"), "error")
+            return
+        self.call_by_scan_requested.emit(public_id)
 
     def _on_action(self, name: str) -> None:
         if name not in self.model.enabled():

@@ -63,6 +63,10 @@ def error_message(code: str) -> str:
         "ticket_not_at_window": QCoreApplication.translate("WindowTerminal", "该号不是在本窗口办理的"),
         "store_unavailable": QCoreApplication.translate("WindowTerminal", "服务器存储故障，操作未生效，请重试"),
         "unknown_outcome": QCoreApplication.translate("WindowTerminal", "本大厅没有这个办理结果，请重新选择"),
+        "not_a_ticket_code": QCoreApplication.translate("WindowTerminal", "这不是本大厅取号单的二维码"),
+        "ticket_of_another_day": QCoreApplication.translate("WindowTerminal", "这是其他日期的取号单，请重新取号"),
+        "ticket_at_window": QCoreApplication.translate("WindowTerminal", "该号已被叫到窗口或正在办理"),
+        "ticket_ended": QCoreApplication.translate("WindowTerminal", "该号已办结、已取消或已失效"),
     }
     text = messages.get(code)
     if text is None:
@@ -77,6 +81,7 @@ def done_message(action: str, number: str = "") -> str:
         "sign_out": QCoreApplication.translate("WindowTerminal", "已签退"),
         "call_next": QCoreApplication.translate("WindowTerminal", "已呼叫 %1"),
         "call_number": QCoreApplication.translate("WindowTerminal", "已呼叫 %1"),
+        "call_by_scan": QCoreApplication.translate("WindowTerminal", "扫码已呼叫 %1"),
         "recall": QCoreApplication.translate("WindowTerminal", "已重呼 %1"),
         "start": QCoreApplication.translate("WindowTerminal", "开始办理 %1"),
         "skip": QCoreApplication.translate("WindowTerminal", "%1 已过号"),

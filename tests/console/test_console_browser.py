@@ -1,0 +1,197 @@
+"""The console in Debian's Chromium (Playwright, headless) against a real server on 127.0.0.1: log in, a call on
+its tile within 1 s, a 差评 in the inbox within 1 s and its follow-up carried to closed, an alert acknowledged,
+a printer's paper-out in devices, a chart drawn, zh and en. Screenshots go to $HALLQ_SHOTS (default: tmp)."""
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.app import ServerConfig
+from server.console_cli import add_user_in
+from tests.hall_display.cdp import chromium_path
+from tests.qtclient.conftest import LoopThread, ServerThread
+from tests.queuecore.conftest import at, make_config
+from tests.server.conftest import PINS, Clock, provision
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
+expect = playwright.expect
+pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (Debian's chromium)")
+
+PASSWORD = "correct-horse-1"
+
+
+class Hall:
+    def __init__(self, server: ServerThread, clock: Clock) -> None:
+        self.server, self.clock = server, clock
+
+    def post(self, path: str, token: str, body: dict | None = None) -> dict:
+        req = urllib.request.Request(self.server.url + path, data=json.dumps(body or {}).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {self.server.tokens[token]}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory) -> Iterator[Hall]:
+    data = tmp_path_factory.mktemp("console") / "data"
+    tokens = provision(data)
+    add_user_in(data, "zhang", "张主任", "supervisor", PASSWORD)
+    clock = Clock(at("10:30"))
+    loop = LoopThread()
+    server = ServerThread(loop=loop, config=ServerConfig(hall=make_config(), data_dir=data, durable=False, tick_s=1),
+                          clock=clock, tokens=tokens)
+    server.start()
+    yield Hall(server, clock)
+    server.stop()
+    loop.close()
+
+
+@pytest.fixture(scope="module")
+def page(hall) -> Iterator:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+        pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+        pg.on("pageerror", lambda e: print("page error:", e))
+        pg.on("console", lambda m: m.type == "warning" and print("console:", m.text))
+        pg.on("response", lambda r: r.status >= 400 and print("http", r.status, r.url))
+        yield pg
+        browser.close()
+
+
+SHOTS = Path(os.environ.get("HALLQ_SHOTS", "/tmp/hallq-console-shots"))
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_login_wrong_then_right(hall, page):
+    page.goto(hall.server.url + "/console")
+    page.fill("#username", "zhang")
+    page.fill("#password", "wrong-password")
+    page.click("#loginForm button")
+    page.wait_for_selector("#loginError:not([hidden])")
+    assert "错误" in page.text_content("#loginError")
+    page.fill("#password", PASSWORD)
+    page.click("#loginForm button")
+    page.wait_for_selector("#tiles .tile")
+    assert "token" not in page.url
+    assert page.locator("#tiles .tile").count() == 4
+    assert "未签到" in page.text_content('#tiles .tile[data-window="1"]')
+    assert page.evaluate("document.cookie") == ""  # HttpOnly: the script cannot read the session
+
+
+def test_a_call_shows_on_its_tile_within_one_second(hall, page):
+    hall.post("/api/windows/1/sign-in", "window1", {"staff_id": "s1", "pin": PINS["s1"]})
+    expect(page.locator('#tiles .tile[data-window="1"] .clerk')).to_have_text("Clerk s1", timeout=1000)
+    number = hall.post("/api/tickets", "kiosk", {"service": "estate"})["ticket"]["number"]
+    t0 = time.monotonic()
+    hall.post("/api/windows/1/call-next", "window1")
+    expect(page.locator('#tiles .tile[data-window="1"] .num')).to_have_text(number, timeout=1000)
+    assert time.monotonic() - t0 < 1.0
+    hall.post("/api/windows/1/start", "window1")
+    page.wait_for_selector('#tiles .tile.serving[data-window="1"] .timer[data-since]', timeout=1000)
+    assert "办理中" in page.text_content('#tiles .tile[data-window="1"]')
+    shot(page, "live-zh-1920")
+
+
+def test_a_bad_rating_appears_in_the_inbox_at_once_and_is_followed_up_to_closed(hall, page):
+    page.click('#tabs button[data-tab="inbox"]')
+    beeps = page.evaluate("window.hallqBeeps || 0")
+    done = hall.post("/api/windows/1/finish", "window1")
+    number = done["ticket"]["number"]
+    t0 = time.monotonic()
+    hall.post("/api/windows/1/rate", "window1", {"number": number, "level": 1, "reason": "等候时间长",
+                                                 "comment": "排了很久"})
+    case = page.locator(f'#caseList .case[data-case="FU-{done["ticket"]["id"]}"]')
+    case.wait_for(timeout=1000)
+    assert time.monotonic() - t0 < 1.0
+    text = case.text_content()
+    for part in (number, "不动产登记", "1号窗口", "Clerk s1", "非常不满意", "等候时间长", "排了很久", "等候", "办理时长"):
+        assert part in text, part
+    assert page.evaluate("window.hallqBeeps || 0") > beeps
+    shot(page, "inbox-zh-1920")
+    for action, extra in (("contact", None), ("verify", "true"), ("rectify", None), ("close", None)):
+        row = page.locator(f'#caseList .case[data-case="FU-{done["ticket"]["id"]}"]')
+        row.locator("input").fill(f"{action} 记录")
+        if extra:
+            row.locator("select").select_option(extra)
+        row.locator(f'button[data-action="{action}"]').click()
+        expect(row).to_contain_text(f"{action} 记录", timeout=3000)
+    assert "已办结" in page.locator(f'#caseList .case[data-case="FU-{done["ticket"]["id"]}"]').text_content()
+
+
+def test_an_alert_beeps_raises_the_badge_and_is_acknowledged_with_a_note(hall, page):
+    page.click('#tabs button[data-tab="alerts"]')
+    beeps = page.evaluate("window.hallqBeeps || 0")
+    hall.post("/api/tickets", "kiosk", {"service": "tax"})  # window 4 (tax) has nobody: a queue no one serves
+    row = page.locator('#alertList .alert[data-alert^="unserved:tax"]')
+    row.wait_for(timeout=3000)
+    assert page.evaluate("window.hallqBeeps || 0") > beeps
+    assert int(page.text_content("#alertBadge")) >= 1
+    assert "队列无窗口办理" in row.text_content()
+    shot(page, "alerts-zh-1920")
+    row.locator("input").fill("已安排4号窗口上岗")
+    row.locator("button").click()
+    page.wait_for_selector('#alertList .alert.acked[data-alert^="unserved:tax"]', timeout=3000)
+    audit = hall.server.loop.run(_audit(hall))
+    assert any(a["action"] == "alert_acknowledged" and a["actor"] == "supervisor:zhang"
+               and a["detail"]["note"] == "已安排4号窗口上岗" for a in audit)
+
+
+async def _audit(hall):
+    from server.app import SERVICE
+
+    return hall.server._runner.app[SERVICE].store.audit_log()
+
+
+def test_a_printer_out_of_paper_shows_in_devices(hall, page):
+    hall.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "paper_out", "detail": "打印机缺纸"})
+    page.click('#tabs button[data-tab="devices"]')
+    row = page.locator('#deviceList tr[data-device="test-kiosk"]')
+    row.wait_for(timeout=2000)
+    assert "缺纸" in row.text_content()
+
+
+def test_reports_draw_charts(hall, page):
+    page.click('#tabs button[data-tab="reports"]')
+    page.wait_for_selector("#charts[data-ready]", timeout=15000)
+    assert page.locator("#charts canvas").count() >= 6
+    painted = page.evaluate("""() => [...document.querySelectorAll('#charts canvas')].map(c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; })""")
+    assert all(n > 500 for n in painted), painted
+    assert page.locator("#exportXlsx").get_attribute("href").endswith("format=xlsx&lang=zh") or \
+        "format=xlsx" in page.locator("#exportXlsx").get_attribute("href")
+    page.wait_for_selector("#reportTable table")
+    shot(page, "reports-zh-1920")
+
+
+def test_english_at_1366(hall, page):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.click("#langBtn")
+    page.click('#tabs button[data-tab="live"]')
+    assert page.text_content('#tabs button[data-tab="live"]') == "Live hall"
+    assert "Serving" in page.text_content('#tiles .tile[data-window="1"]') or \
+        "Idle" in page.text_content('#tiles .tile[data-window="1"]')
+    assert "Not signed in" in page.text_content('#tiles .tile[data-window="4"]')
+    shot(page, "live-en-1366")
+    page.click('#tabs button[data-tab="reports"]')
+    page.wait_for_selector("#charts[data-ready]", timeout=15000)
+    shot(page, "reports-en-1366")
+    page.click("#langBtn")
+
+
+def test_logout_returns_to_the_login(hall, page):
+    page.click("#logoutBtn")
+    page.wait_for_selector("#loginView:not([hidden])")
+    r = page.request.get(hall.server.url + "/console/api/me")
+    assert r.status == 401

@@ -301,8 +301,10 @@ class Kiosk(QObject):
                 return
         hall = self.model.hall.hall
         t = data.ticket
+        # The phone opens the page from mobile data: the hall's public URL when it has one, else this server.
+        server = hall.public_base_url if hall and hall.public_base_url else self.link.server_url
         qr = qr_text(self.config.ticket_url, number=t.number, ticket_id=t.id, day=t.day.isoformat(),
-                     server=self.link.server_url, hall_name=hall.name_zh if hall else "", status_path=data.status_path)
+                     server=server, hall_name=hall.name_zh if hall else "", status_path=data.status_path)
         ticket = TicketView.from_issued(data, hall, qr)
         if self.printer is None:
             ticket = replace(ticket, print_state=PrintState.FAILED, printer_state="unreachable")

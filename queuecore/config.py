@@ -124,6 +124,8 @@ def _check(cfg: HallConfig) -> None:
     ):
         for d in _dupes(values):
             problems.append(f"duplicate {what} {d!r}")
+    if cfg.public_base_url and not cfg.public_base_url.startswith(("https://", "http://")):
+        problems.append(f"public_base_url must start with https:// (or http://), got {cfg.public_base_url!r}")
     codes = {s.code for s in cfg.services}
     for s in cfg.services:
         if not (s.prefix.isascii() and s.prefix.isalpha() and s.prefix.isupper()):

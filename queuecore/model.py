@@ -160,6 +160,9 @@ class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
     name_en: str
     timezone: str = "Asia/Shanghai"
+    # Where phones reach this hall's server from the internet (e.g. "https://zwfw.example.gov.cn/hall1"): the
+    # printed QR code is this plus the ticket's status path. Empty: the kiosk's own server URL (the hall LAN).
+    public_base_url: str = ""
     rating_reasons: tuple[str, ...] = DEFAULT_RATING_REASONS
     services: tuple[Service, ...]
     windows: tuple[WindowConfig, ...]

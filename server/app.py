@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import html
 import logging
 import re
 import time
@@ -20,7 +19,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, followups, forwarder, logs, routes_console, routes_reports, views
+from server import auth, followups, forwarder, logs, phone, routes_console, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -128,9 +127,7 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/followups/{case_id}", "operationId": "get_followup", "summary": "One 差评 follow-up case "
      "(supervisor, admin)",
      "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
-    {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's status for the citizen's "
-     "phone (the QR code's target; no token; JSON, or HTML for browsers)", "auth": False,
-     "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
+    *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
                                   P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket, P.AdvanceFollowUp: FollowUp,
@@ -432,34 +429,6 @@ async def no_route(request: web.Request) -> web.Response:
     return _error("not_found", f"no such route: {request.method} {request.path}", status=404)
 
 
-STATUS_TEXT = {"waiting": "等候中", "called": "请到窗口办理", "serving": "办理中", "suspended": "已挂起",
-               "no_show": "已过号，请到服务台", "done": "已办结", "cancelled": "已取消", "expired": "已过期"}
-
-
-async def public_ticket(request: web.Request) -> web.StreamResponse:
-    """The page behind a ticket's QR code: no token, ticket numbers only (JSON, or a phone page for browsers)."""
-    status = request.app[SERVICE].public_status(request.match_info["ticket_id"])
-    if status is None:
-        return _error("unknown_ticket", "no such ticket today", status=404)
-    if "text/html" not in request.headers.get("Accept", ""):
-        return _json(status)
-    esc = html.escape
-    where = ""
-    if status["status"] == "waiting":
-        where = (f"<p>您前面还有 <b>{status['people_ahead']}</b> 人等候"
-                 f"（约 {status['estimated_wait_minutes']} 分钟）</p>")
-    elif status["window_name_zh"] and status["status"] in ("called", "serving"):
-        where = f"<p>请到 <b>{esc(status['window_name_zh'])}</b> 办理</p>"
-    page = (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><meta name='viewport' "
-            f"content='width=device-width,initial-scale=1'><meta http-equiv='refresh' content='20'>"
-            f"<title>{esc(status['number'])} · {esc(status['hall_name_zh'])}</title><style>body{{font-family:"
-            f"'Noto Sans CJK SC',sans-serif;text-align:center;margin:2em}}h1{{font-size:4em;margin:.2em}}</style>"
-            f"</head><body><p>{esc(status['hall_name_zh'])}</p><h1>{esc(status['number'])}</h1>"
-            f"<p>{esc(status['service_name_zh'])} · {STATUS_TEXT.get(status['status'], status['status'])}</p>"
-            f"{where}<p><small>本页每 20 秒自动刷新</small></p></body></html>")
-    return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-cache"})
-
-
 async def display_page(request: web.Request) -> web.StreamResponse:
     """The wall display for TVs that only run a browser (token and zone come in the query string)."""
     page = STATIC_DIR / "display.html"
@@ -524,7 +493,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/followups/{case_id}", get_followup)
     app.router.add_get("/ws", websocket)
     app.router.add_get("/display", display_page)
-    app.router.add_get("/t/{ticket_id}", public_ticket)
+    phone.mount(app, SERVICE)  # /t/<public id>: the page behind the QR, its live events, 扫码评价
     if STATIC_DIR.is_dir():  # shipped with the package; never created at run time (it may be read-only)
         app.router.add_static("/static/", STATIC_DIR, show_index=False)
     app.router.add_route("*", "/{tail:.*}", no_route)

@@ -178,7 +178,9 @@ def mount(app: web.Application) -> None:
         who(request)
         service = request.app[SERVICE]
         now = service.clock()
-        found = A.evaluate(service.snapshot(), service.config, now, request.app[ALERT_RULES])
+        seen = service.device_seen
+        heartbeats = {name: at for name, (at, reports) in seen.items() if reports >= 2}
+        found = A.evaluate(service.snapshot(), service.config, now, request.app[ALERT_RULES], heartbeats)
         ids = [a.id for a in found]
         acks: dict[str, dict] = {}
         if ids:
@@ -186,7 +188,8 @@ def mount(app: web.Application) -> None:
             for aid, at, actor, note in service.store.conn.execute(
                     f"SELECT alert_id, at, actor, note FROM alert_acks WHERE alert_id IN ({marks})", ids):
                 acks[aid] = {"at": at, "actor": actor, "note": note}
-        return _json({"now": now, "alerts": [{**msgspec.structs.asdict(a), "ack": acks.get(a.id)} for a in found]})
+        return _json({"now": now, "alerts": [{**msgspec.structs.asdict(a), "ack": acks.get(a.id)} for a in found],
+                      "devices_seen": {name: at for name, (at, _) in seen.items()}})
 
     @guarded
     async def ack_alert(request: web.Request) -> web.StreamResponse:

@@ -80,6 +80,9 @@ class HallService:
         self._refused: OrderedDict[tuple[str, str], tuple[str, str, P.Error]] = OrderedDict()
         self._inflight: dict[tuple[str, str], tuple[str, str, P.Result | P.Error, asyncio.Future | None]] = {}
         self._pin_failures: dict[str, list[datetime]] = {}
+        # Each device's last report and how many since start (an unchanged report is no event): the
+        # console's "device stopped reporting" alert watches the devices that repeat theirs (heartbeats).
+        self.device_seen: dict[str, tuple[datetime, int]] = {}
         self.recent_calls: deque[P.CallView] = deque(maxlen=20)
         self._pending: list[Staged] = []
         self._batch: asyncio.Future[bool] | None = None  # resolved when the staged batch is stored
@@ -328,6 +331,7 @@ class HallService:
             case P.RateVisit():
                 return h.rate(w, cmd.number, cmd.level, now, cmd.reason, cmd.comment)
             case P.ReportDevice():
+                self.device_seen[who.name] = (now, self.device_seen.get(who.name, (now, 0))[1] + 1)
                 return h.report_device(who.name, cmd.kind, cmd.state, cmd.detail, now)
             case P.CancelTicket():
                 return h.cancel(cmd.number, cmd.reason, now)

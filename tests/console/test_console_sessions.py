@@ -141,3 +141,28 @@ async def test_the_console_page_is_served_without_a_token(con):
     r = await con.client.get("/console")
     assert r.status == 200 and "text/html" in r.headers["Content-Type"]
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+
+
+async def test_a_device_that_heartbeats_then_falls_silent_raises_an_alert(con):
+    r, body = await login(con)
+    for _ in range(2):  # the same report twice: a heartbeat
+        await con.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "ready"})
+    data = await (await con.client.get("/console/api/alerts")).json()
+    assert "test-kiosk" in data["devices_seen"] and not [a for a in data["alerts"] if a["kind"] == "device_silent"]
+    con.clock.advance(seconds=95)
+    data = await (await con.client.get("/console/api/alerts")).json()
+    silent = [a for a in data["alerts"] if a["kind"] == "device_silent"]
+    assert [(a["device"], a["severity"]) for a in silent] == [("test-kiosk", "red")]
+    ack = await con.client.post(f"/console/api/alerts/{silent[0]['id']}/ack", json={"note": "已重启"},
+                                headers={"X-CSRF-Token": body["csrf"]})
+    assert ack.status == 200
+    data = await (await con.client.get("/console/api/alerts")).json()
+    assert [a["ack"]["note"] for a in data["alerts"] if a["kind"] == "device_silent"] == ["已重启"]
+
+
+async def test_a_device_reporting_only_changes_is_never_called_silent(con):
+    await login(con)
+    await con.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "ready"})
+    con.clock.advance(minutes=30)
+    data = await (await con.client.get("/console/api/alerts")).json()
+    assert not [a for a in data["alerts"] if a["kind"] == "device_silent"]

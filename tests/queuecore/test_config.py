@@ -114,3 +114,11 @@ def test_a_service_target_wait_below_one_minute_is_refused() -> None:
     with pytest.raises(ConfigError, match="service social: target_wait_minutes must be >= 1"):
         parse_config(tomllib.loads(MINIMAL.replace('name_en = "Social insurance"',
                                                    'name_en = "Social insurance"\ntarget_wait_minutes = 0')))
+
+
+def test_the_public_base_url_is_read_from_the_hall_table_and_must_be_a_web_address() -> None:
+    hall = 'name_en = "Test Hall"'
+    cfg = parse_config(tomllib.loads(MINIMAL.replace(hall, hall + '\npublic_base_url = "https://zwfw.example.gov.cn/h1"', 1)))
+    assert cfg.public_base_url == "https://zwfw.example.gov.cn/h1" and parse().public_base_url == ""
+    with pytest.raises(ConfigError, match="public_base_url must start with https://"):
+        parse_config(tomllib.loads(MINIMAL.replace(hall, hall + '\npublic_base_url = "zwfw.example.gov.cn"', 1)))

@@ -304,7 +304,7 @@ async def test_the_qr_page_shows_a_ticket_without_a_token(srv) -> None:
     await sign_in(srv, 1, "s1")
     await srv.post("/api/windows/1/call-next", "window1")
     page = await (await srv.client.get(path, headers={"Accept": "text/html"})).text()
-    assert "A001" in page and "请到 <b>1号窗口</b> 办理" in page
+    assert '"number":"A001"' in page and '"status":"called"' in page and '"window_name_zh":"1号窗口"' in page
     r = await srv.client.get("/t/20261123-Z999")
     assert (r.status, (await r.json())["code"]) == (404, "unknown_ticket")
 

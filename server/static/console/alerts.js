@@ -2,7 +2,7 @@
 // the unacknowledged in a badge and sends a supervisor's acknowledgement with its note (audited).
 import { api } from "/static/console/api.js";
 import { T, span } from "/static/console/i18n.js";
-import { S, beep, el, serviceName, toast, windowName } from "/static/console/app.js";
+import { S, beep, el, renderDevicesIfShown, serviceName, toast, windowName } from "/static/console/app.js";
 
 let list = [];
 let seen = null;  // alert ids already announced (null until the first poll: no beep for what was already there)
@@ -22,11 +22,13 @@ export function poll() {
     try {
       const data = await api("/console/api/alerts", { background: true });
       list = data.alerts;
+      S.seen = data.devices_seen || {};
       const fresh = list.filter(a => !a.ack && seen !== null && !seen.has(a.id));
       seen = new Set(list.map(a => a.id));
       if (fresh.length) beep(fresh.some(a => a.severity === "red") ? 3 : 2);
       badge();
       if (S.tab === "alerts") render();
+      renderDevicesIfShown();
     } catch (e) { /* next poll */ } finally { busy = false; }
   }, 150);
 }

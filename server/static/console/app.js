@@ -177,6 +177,7 @@ function renderAll() {
   if (S.tab === "alerts") alerts.render();
   if (S.tab === "inbox") inbox.render();
 }
+export function renderDevicesIfShown() { if (S.hall && S.tab === "devices") renderDevices(); }
 
 // Today's service level per service, from the services report (live for today).
 let levelsTimer = null;
@@ -265,16 +266,17 @@ function renderServices() {
 function renderDevices() {
   const table = $("deviceList");
   const head = el("tr");
-  for (const h of [T().device, T().kind, T().state, T().detail, T().lastReport]) head.append(el("th", null, h));
+  for (const h of [T().device, T().kind, T().state, T().detail, T().since, T().lastReport]) head.append(el("th", null, h));
+  const when = t => t ? new Date(t).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { timeZone: S.hall.timezone }) : "—";
   const rows = [head];
   for (const d of [...S.devices.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const tr = el("tr"); tr.dataset.device = d.name;
     tr.append(el("td", null, d.name), el("td", null, d.kind), el("td", d.state === "ready" ? "" : "error",
               T().deviceStates[d.state] || d.state), el("td", null, d.detail),
-              el("td", null, new Date(d.since).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { timeZone: S.hall.timezone })));
+              el("td", null, when(d.since)), el("td", null, when((S.seen || {})[d.name])));
     rows.push(tr);
   }
-  if (rows.length === 1) { const tr = el("tr"); const td = el("td", "muted", T().noDevices); td.colSpan = 5; tr.append(td); rows.push(tr); }
+  if (rows.length === 1) { const tr = el("tr"); const td = el("td", "muted", T().noDevices); td.colSpan = 6; tr.append(td); rows.push(tr); }
   table.replaceChildren(...rows);
 }
 setInterval(() => {

@@ -1,0 +1,70 @@
+// The phone screen as a pure function of the ticket's public entry, the language and the rating form's state.
+import { TEXTS } from './i18n.js';
+
+const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+export function windowName(e, lang) {
+  return (lang === 'en' ? e.window_name_en : e.window_name_zh) || e.window_name_zh || (e.window ? `#${e.window}` : '');
+}
+
+function recentCalls(e, t, lang) {
+  const rows = (e.recent_calls || []).map(c =>
+    `<li><span class="n">${esc(c.number)}</span><span class="w">${esc(lang === 'en' ? c.window_name_en : c.window_name_zh)}</span></li>`);
+  return `<section class="recent"><h2>${t.recent}</h2>${rows.length ? `<ul>${rows.join('')}</ul>` : `<p class="muted">${t.noCalls}</p>`}</section>`;
+}
+
+function materials(e, t) {
+  const items = (e.materials || []).map(m => `<li>${esc(m)}</li>`);
+  return `<section class="materials"><h2>${t.materials}</h2>${items.length ? `<ul>${items.join('')}</ul>` : `<p class="muted">${t.noMaterials}</p>`}</section>`;
+}
+
+function head(e, t, lang) {
+  const service = lang === 'en' ? e.service_name_en : e.service_name_zh;
+  return `<div class="ticket"><p class="label">${t.number}</p><p id="number" class="number">${esc(e.number)}</p>` +
+    `<p class="service">${esc(service)}</p><p id="status" class="status">${t.status[e.status] ?? esc(e.status)}</p></div>`;
+}
+
+function rating(e, t, form) {
+  if (form.sent || e.rated) return `<section class="rating"><p id="rated" class="big">${form.sent ? t.thanks : t.rated}</p></section>`;
+  if (!e.rating_levels) return '';
+  const lang = form.lang;
+  const levels = e.rating_levels.map(([k, zh, en]) =>
+    `<button type="button" class="level${form.level === k ? ' on' : ''}" data-level="${k}" aria-pressed="${form.level === k}">` +
+    `<span class="stars">${'★'.repeat(k)}${'☆'.repeat(5 - k)}</span><span>${esc(lang === 'en' ? en : zh)}</span></button>`).join('');
+  const low = form.level !== null && form.level <= 2;
+  const reasons = low ? `<h3>${t.reasonTitle}</h3><div class="reasons">` + (e.rating_reasons || []).map(r =>
+    `<button type="button" class="reason${form.reason === r ? ' on' : ''}" data-reason="${esc(r)}" aria-pressed="${form.reason === r}">${esc(r)}</button>`).join('') + '</div>' : '';
+  const ready = form.level !== null && (!low || form.reason);
+  return `<section class="rating"><h2>${t.rateTitle}</h2><div class="levels">${levels}</div>${reasons}` +
+    `<button type="button" id="send" class="send"${ready && !form.busy ? '' : ' disabled'}>${t.send}</button>` +
+    (form.error ? `<p class="error" role="alert">${t.rateFailed}</p>` : '') + '</section>';
+}
+
+/** The page for one entry: { html, tone } (tone: the body's colour scheme). */
+export function render(e, lang, form) {
+  const t = TEXTS[lang];
+  const w = esc(windowName(e, lang));
+  switch (e.status) {
+    case 'waiting': {
+      const [lo, hi] = e.wait_range || [0, 0];
+      return { tone: 'waiting', html: head(e, t, lang) +
+        `<div class="where"><p id="ahead" class="big">${t.ahead(e.people_ahead)}</p><p id="estimate">${t.estimate(lo, hi)}</p></div>` +
+        materials(e, t) + recentCalls(e, t, lang) };
+    }
+    case 'called':
+      return { tone: 'called', html: `<div class="callout"><p id="goto" class="goto">${t.goTo(`<b>${w}</b>`)}</p>` +
+        `<p id="number" class="number">${esc(e.number)}</p><p class="now">${t.goToNow}</p></div>` };
+    case 'serving':
+      return { tone: 'serving', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.servingAt(`<b>${w}</b>`)}</p></div>` };
+    case 'suspended':
+      return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.suspendedAt(w ? `<b>${w}</b>` : '')}</p></div>` + materials(e, t) };
+    case 'no_show':
+      return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.noShow}</p></div>` + recentCalls(e, t, lang) };
+    case 'done':
+      return { tone: 'done', html: head(e, t, lang) + rating(e, t, { ...form, lang }) };
+    case 'cancelled':
+      return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.cancelled}</p></div>` };
+    default:
+      return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.expired}</p></div>` };
+  }
+}

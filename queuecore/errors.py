@@ -56,4 +56,7 @@ UntilAfterDayEnd = _error("UntilAfterDayEnd", "until_after_day_end", "Extended h
 TicketOfAnotherDay = _error("TicketOfAnotherDay", "ticket_of_another_day", "The ticket was issued on another day.")
 TicketAtWindow = _error("TicketAtWindow", "ticket_at_window", "The ticket is already called or in service at a window.")
 TicketEnded = _error("TicketEnded", "ticket_ended", "The ticket's visit is over: done, cancelled or expired.")
+SuspendedElsewhere = _error("SuspendedElsewhere", "suspended_at_other_window",
+                            "A 持件/等待 suspension resumes only at the window that suspended it.")
+UnknownMaterial = _error("UnknownMaterial", "unknown_material", "The service's materials list has no such item.")
 VisitsInService = _error("VisitsInService", "visits_in_service", "Visits are still at windows: finish them or force.")

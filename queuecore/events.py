@@ -95,6 +95,8 @@ class TicketTransferred(Event, tag="ticket_transferred"):
 class TicketSuspended(Event, tag="ticket_suspended"):
     ticket_id: str
     window: int
+    kind: str = "away"  # SuspendKind: 不持件 away, 持件 hold, 等待 wait
+    bring: list[str] = []  # 不持件: what the citizen brings back
 
 
 class TicketResumed(Event, tag="ticket_resumed"):

@@ -23,6 +23,7 @@ from queuecore.model import (
     PriorityClass,
     PriorityKind,
     Service,
+    SuspendKind,
     Ticket,
     TicketStatus as T,
     WindowConfig,
@@ -62,6 +63,14 @@ WINDOW_TRANSITIONS: dict[tuple[W, str], W] = {
     (W.OPEN, "close_day"): W.CLOSED,
     (W.PAUSED, "close_day"): W.CLOSED,
 }
+
+# 挂起: where each kind of suspended visit may be resumed. True: only at the window that suspended it.
+RESUME_AT_SAME_WINDOW: dict[SuspendKind, bool] = {
+    SuspendKind.AWAY: False,  # 不持件: any window of the service
+    SuspendKind.HOLD: True,  # 持件: the window holds the papers
+    SuspendKind.WAIT: True,  # 等待: the window resumes its own visit
+}
+SUSPEND_EXPIRED = "suspend_expired"
 
 MAX_TEXT = 200
 
@@ -640,24 +649,59 @@ class Hall:
         return [ev.TicketTransferred(at=now, ticket_id=t.id, number=t.number, from_service=old, to_service=svc.code,
                                      window=wid, kept_arrival=keep)]
 
-    def suspend(self, wid: int, now: datetime) -> list[ev.Event]:
-        """挂起: the citizen fetches a document; any window of the service can resume the visit."""
+    def suspend(self, wid: int, now: datetime, kind: SuspendKind | str = SuspendKind.AWAY,
+                bring: Iterable[str] = ()) -> list[ev.Event]:
+        """挂起 of the window's visit, of one kind (see SuspendKind and RESUME_AT_SAME_WINDOW).
+
+        不持件 (away) may list what to bring, from the service's materials (the clerk's pick list)."""
         ws, t = self._current(wid)
-        t.status = self._move(t, "suspend")
-        t.suspended_at = now
+        new = self._move(t, "suspend")
+        try:
+            kind = SuspendKind(kind)
+        except ValueError:
+            raise E.InvalidArgument(f"no suspend kind {kind!r}", kind=str(kind)) from None
+        bring = [_text(b) for b in bring]
+        if bring and kind is not SuspendKind.AWAY:
+            raise E.InvalidArgument("only a 不持件 (away) suspension lists what to bring", kind=str(kind))
+        materials = self._service(t.service).materials
+        unknown = [b for b in bring if b not in materials]
+        if unknown:
+            raise E.UnknownMaterial(f"{t.service} lists no {', '.join(unknown)}", items=unknown)
+        t.status, t.suspended_at, t.suspend_kind, t.suspended_window = new, now, kind, wid
+        t.bring = "\n".join(bring)
         self._touch(t)
         self._set_window(ws, current=None)
-        return [ev.TicketSuspended(at=now, ticket_id=t.id, window=wid)]
+        return [ev.TicketSuspended(at=now, ticket_id=t.id, window=wid, kind=str(kind), bring=bring)]
 
     def resume(self, wid: int, number: str, now: datetime) -> list[ev.Event]:
         wc, ws = self._ready_to_call(wid)
         t = self.ticket(number)
         new = self._move(t, "resume")
         self._require_served(wc, t)
+        if RESUME_AT_SAME_WINDOW.get(t.suspend_kind or SuspendKind.AWAY) and t.suspended_window != wid:
+            raise E.SuspendedElsewhere(f"{t.number} ({t.suspend_kind}) resumes at window {t.suspended_window} only",
+                                       number=t.number, window=t.suspended_window)
+        if t.suspended_at is not None:
+            t.away_s += max(0.0, (now - t.suspended_at).total_seconds())
         t.status, t.window, t.clerk, t.called_at, t.recalls = new, wid, ws.clerk, now, 0
         self._touch(t)
         self._set_window(ws, current=t.id)
         return [ev.TicketResumed(at=now, ticket_id=t.id, number=t.number, window=wid)]
+
+    def expire_suspensions(self, now: datetime) -> list[ev.Event]:
+        """Suspended visits not resumed within rules.suspend_expire_minutes expire (reason suspend_expired)."""
+        limit = self.rules.suspend_expire_minutes
+        if limit is None:
+            return []
+        cutoff = now - timedelta(minutes=limit)
+        out: list[ev.Event] = []
+        for t in sorted(self.active_tickets(), key=lambda t: (t.rank, t.seq)):
+            if t.status is T.SUSPENDED and t.suspended_at is not None and t.suspended_at <= cutoff:
+                t.status = self._move(t, "expire")
+                t.away_s += max(0.0, (now - t.suspended_at).total_seconds())
+                self._touch(t)
+                out.append(ev.TicketExpired(at=now, ticket_id=t.id, reason=SUSPEND_EXPIRED))
+        return out
 
     def _check_grace(self, t: Ticket, now: datetime) -> None:
         grace = timedelta(minutes=self.rules.skip_grace_minutes)

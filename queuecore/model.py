@@ -21,6 +21,14 @@ class TicketStatus(StrEnum):
 ACTIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SUSPENDED})
 
 
+class SuspendKind(StrEnum):
+    """The three kinds of 挂起, by what the visit waits for."""
+
+    AWAY = "away"  # 不持件: the citizen fetches missing papers; back at any window of the service
+    HOLD = "hold"  # 持件: the window keeps the papers; the citizen comes back to the same window
+    WAIT = "wait"  # 等待: the window waits on another step (e.g. 刻章), serves others, then resumes
+
+
 class WindowStatus(StrEnum):
     CLOSED = "closed"  # no clerk signed in
     OPEN = "open"
@@ -102,6 +110,8 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True):
     # A skipped (过号) citizen who turns up within the grace is put back this many places.
     skip_grace_minutes: int = 30
     requeue_places: int = 3
+    # A suspended (挂起) visit not resumed within this many minutes expires (None: at 日终 only).
+    suspend_expire_minutes: int | None = 120
     # Transfer: keep the original arrival time (True) or go to the end of the new queue.
     transfer_keeps_arrival: bool = True
     # An appointment can check in from this long before its slot until this long after its start.
@@ -220,6 +230,10 @@ class Ticket(msgspec.Struct, kw_only=True):
     outcome: str | None = None
     skipped_at: datetime | None = None
     suspended_at: datetime | None = None
+    suspend_kind: SuspendKind | None = None  # of the last suspension
+    suspended_window: int | None = None  # the window that suspended it (持件/等待 resume only there)
+    bring: str = ""  # 不持件: what to bring back, one item a line (from the service's materials)
+    away_s: float = 0.0  # time spent suspended, all suspensions: not the clerk's service time
     transfers: int = 0
     origin_service: str | None = None
     appointment_start: datetime | None = None

@@ -105,8 +105,11 @@ class Transfer(WindowCommand, tag="transfer", kw_only=True):
     keep_arrival: bool | None = None
 
 
-class Suspend(WindowCommand, tag="suspend"):
-    pass
+class Suspend(WindowCommand, tag="suspend", kw_only=True):
+    """挂起, of a kind: away 不持件 (any window of the service resumes), hold 持件 / wait 等待 (this window)."""
+
+    kind: Annotated[str, Meta(pattern=r"^(away|hold|wait)$")] = "away"
+    bring: Annotated[list[Text], Meta(max_length=20)] = []  # away: items of the service's materials
 
 
 class Resume(WindowCommand, tag="resume", kw_only=True):

@@ -217,6 +217,10 @@ class HallService:
         hours open or close (kiosks grey its button) — changes that no command causes."""
         now = self.clock()
         self._roll(now)
+        expired = self.hall.expire_suspensions(now)  # 挂起 past rules.suspend_expire_minutes
+        if expired:
+            log.info("%d suspended visits expired (not resumed in time)", len(expired))
+            self._stage(expired)
         refusals = {code: self.hall.issuable(code, now) for code in self.hall.services}
         if self._refusals is not None:
             changed = [c for c, r in refusals.items() if self._refusals.get(c) != r]
@@ -319,7 +323,7 @@ class HallService:
             case P.Transfer():
                 return h.transfer(w, cmd.service, now, cmd.keep_arrival)
             case P.Suspend():
-                return h.suspend(w, now)
+                return h.suspend(w, now, cmd.kind, cmd.bring)
             case P.Resume():
                 return h.resume(w, cmd.number, now)
             case P.Requeue():

@@ -119,10 +119,16 @@ def _m7_console_users(db: sqlite_utils.Database) -> None:
     db["alert_acks"].create({"alert_id": str, "at": str, "actor": str, "note": str}, pk="alert_id")
 
 
+def _m8_suspend_kinds(db: sqlite_utils.Database) -> None:
+    # The three kinds of 挂起: which, where (持件/等待 resume at that window), what to bring, time away.
+    for name, kind in (("suspend_kind", str), ("suspended_window", int), ("bring", str), ("away_s", float)):
+        db["tickets"].add_column(name, kind)
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
-                                                             _m6_report_index, _m7_console_users]
+                                                             _m6_report_index, _m7_console_users, _m8_suspend_kinds]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from qtclient.link import ONLINE
 from qtclient.state import HallState
-from queuecore.hall import TICKET_TRANSITIONS, WINDOW_TRANSITIONS, ready_to_call
+from queuecore.hall import RESUME_AT_SAME_WINDOW, TICKET_TRANSITIONS, WINDOW_TRANSITIONS, ready_to_call
 from queuecore.model import (DEFAULT_OUTCOMES, LOW_RATINGS, PriorityKind, Ticket, TicketStatus, WindowConfig,
                              WindowState, WindowStatus)
 from queuecore.protocol import Change, Snapshot
@@ -253,12 +253,15 @@ class TerminalModel(QObject):
         return out
 
     def resumable(self) -> list[Ticket]:
-        """Suspended tickets of a service this window serves, oldest suspension first."""
+        """Suspended tickets this window may resume, oldest suspension first: of a service it serves, and a
+        持件/等待 one only if this window suspended it."""
         wc = self.window_config()
         if wc is None:
             return []
         return sorted((t for t in self.state.tickets.values()
-                       if t.status is TicketStatus.SUSPENDED and t.service in wc.services),
+                       if t.status is TicketStatus.SUSPENDED and t.service in wc.services
+                       and not (t.suspend_kind and RESUME_AT_SAME_WINDOW.get(t.suspend_kind)
+                                and t.suspended_window != self.window_id)),
                       key=lambda t: (t.suspended_at or t.issued_at, t.seq))
 
     def transfer_targets(self) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""`python -m window_terminal.screenshots OUTDIR [--lang en]`: PNGs of both layouts, the timers' amber/red states, F5's outcome picker and the rating view, from a demo hall (no server needed)."""
+"""`python -m window_terminal.screenshots OUTDIR [--lang en]`: PNGs of both layouts, the timers' amber/red states, F5's outcome picker, F7's suspend kinds and the rating view, from a demo hall (no server needed)."""
 from __future__ import annotations
 
 import argparse
@@ -131,6 +131,11 @@ def take(outdir: Path, lang: str = "zh") -> list[Path]:
         view.actions_by_name["finish"].trigger()
         QApplication.processEvents()
         out.append(_save_over(view, view.dialog, outdir / f"finish_outcome{suffix}.png"))
+        view.dialog.reject()
+        QApplication.processEvents()
+        view.actions_by_name["suspend"].trigger()  # F7 asks for the kind of 挂起
+        QApplication.processEvents()
+        out.append(_save_over(view, view.dialog, outdir / f"suspend_kind{suffix}.png"))
         view.dialog.reject()
         view.close()
         view.deleteLater()

@@ -3,17 +3,17 @@
 <context>
     <name>ChoiceDialog</name>
     <message>
-        <location filename="widgets/pickers.py" line="72" />
+        <location filename="widgets/pickers.py" line="75" />
         <source>确定 (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="73" />
+        <location filename="widgets/pickers.py" line="76" />
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="122" />
+        <location filename="widgets/pickers.py" line="125" />
         <source>请输入正确的号码，例如 A012</source>
         <translation>Enter a valid number, e.g. A012</translation>
     </message>
@@ -219,32 +219,60 @@ You are welcome to rate our service</translation>
         <translation>Enter or F5 accepts · a number key picks · Esc cancels</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="412" />
+        <location filename="widgets/terminal.py" line="413" />
+        <source>不持件：回去补材料，任一窗口续办</source>
+        <oldsource>不持件：群众回去补材料，可到本业务任一窗口续办</oldsource>
+        <translation>Away: fetching papers; any window resumes</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="414" />
+        <source>持件：材料留本窗口，回本窗口续办</source>
+        <oldsource>持件：材料留在本窗口，群众回本窗口续办</oldsource>
+        <translation>Hold: papers stay; resumes at this window</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="415" />
+        <source>等待：等其他环节，本窗口先办别人</source>
+        <oldsource>等待：等其他环节（如刻章），本窗口先办理其他群众</oldsource>
+        <translation>Wait: on another step; serve others meanwhile</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="416" />
+        <source>挂起方式</source>
+        <translation>Suspend how?</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="417" />
+        <source>Enter 或 F7 确认 · 数字键直接选择 · Esc 取消</source>
+        <translation>Enter or F7 accepts · a number key picks · Esc cancels</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="419" />
         <source>转移到</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="415" />
+        <location filename="widgets/terminal.py" line="422" />
         <source>恢复挂起的号</source>
         <translation>Resume a suspended ticket</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="417" />
+        <location filename="widgets/terminal.py" line="424" />
         <source>指呼：输入号码</source>
         <translation>Call by number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="417" />
+        <location filename="widgets/terminal.py" line="424" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="420" />
+        <location filename="widgets/terminal.py" line="427" />
         <source>暂停服务的原因</source>
         <translation>Reason for the pause</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="421" />
+        <location filename="widgets/terminal.py" line="428" />
         <source>补充说明（可不填）</source>
         <translation>Note (optional)</translation>
     </message>

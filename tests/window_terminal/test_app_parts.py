@@ -90,7 +90,7 @@ def test_screenshots_module_writes_every_view(qtbot, tmp_path) -> None:
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == sorted(["full_amber.png", "full_red.png", "full_sign_in.png", "compact_amber.png",
                             "compact_red.png", "compact_sign_in.png", "finish_outcome.png", "rating.png",
-                            "rating_low.png"])
+                            "rating_low.png", "suspend_kind.png"])
     strip = QImage(str(tmp_path / "compact_amber.png"))
     assert (strip.width(), strip.height()) == (900, 80)
     # The timers really are amber and red: the label backgrounds' colours are in the pictures.

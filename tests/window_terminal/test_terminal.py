@@ -91,7 +91,10 @@ def test_every_action_by_button_and_by_hotkey(qtbot, server, make_terminal, by) 
     assert model.current().recalls == 1
     do("start")
     assert current(app) == ("A001", TicketStatus.SERVING)
-    do("suspend")
+    press(qtbot, app, "suspend", by)
+    assert [app.view.dialog.list.item(i).text().split("：")[0] for i in range(3)] == ["1  不持件", "2  持件", "3  等待"]
+    choose(qtbot, app, 0, by)  # 不持件
+    settle(qtbot, app)
     assert current(app) is None and [t.number for t in model.resumable()] == ["A001"]
     press(qtbot, app, "resume_ticket", by)
     choose(qtbot, app, 0, by)
@@ -259,6 +262,8 @@ def test_transfer_offers_other_services_and_resume_only_this_windows_services(qt
     for key in (Qt.Key.Key_F1, Qt.Key.Key_F3, Qt.Key.Key_F7):  # window 2: call B001, start, suspend
         qtbot.keyClick(w2.view, key)
         settle(qtbot, w2)
+    qtbot.keyClick(w2.view.dialog, Qt.Key.Key_F7)  # F7 again: 不持件, the preselected kind
+    settle(qtbot, w2)
     assert [t.number for t in w2.model.resumable()] == ["B001"]
     qtbot.waitUntil(lambda: w1.model.state.ticket("B001").status is TicketStatus.SUSPENDED, timeout=3000)
     assert w1.model.resumable() == [] and "resume_ticket" not in w1.model.enabled()  # window 1 serves estate only

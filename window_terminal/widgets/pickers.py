@@ -48,6 +48,9 @@ class ChoiceDialog(QDialog):
             self.list.setCurrentRow(values.index(current) if current in values else 0)
             if numbered:  # a short fixed list: all of it, and no empty space under it
                 self.list.setFixedHeight(self.list.sizeHintForRow(0) * self.list.count() + 2 * self.list.frameWidth() + 4)
+                # ... and every label whole (a cut-off choice is a guess; a scroll bar would hide the last row).
+                self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+                self.list.setMinimumWidth(self.list.sizeHintForColumn(0) + 2 * self.list.frameWidth() + 12)
             self.list.itemDoubleClicked.connect(lambda _item: self.accept())
             # Before the list's own key handling, which would use a digit for a type-ahead search.
             self.list.installEventFilter(self)

@@ -31,7 +31,7 @@ class TerminalView(QWidget):
     skip_requested = Signal()
     finish_requested = Signal(str)  # outcome code
     transfer_requested = Signal(str)  # service code
-    suspend_requested = Signal()
+    suspend_requested = Signal(str)  # kind: away (不持件), hold (持件), wait (等待)
     resume_ticket_requested = Signal(str)  # number
     call_number_requested = Signal(str)  # number
     call_by_scan_requested = Signal(str)  # the scanned ticket's public id
@@ -397,7 +397,7 @@ class TerminalView(QWidget):
             return
         simple = {"call_next": self.call_next_requested, "recall": self.recall_requested,
                   "start": self.start_requested, "skip": self.skip_requested,
-                  "suspend": self.suspend_requested, "resume_window": self.resume_window_requested,
+                  "resume_window": self.resume_window_requested,
                   "sign_out": self.sign_out_requested}
         if name in simple:
             simple[name].emit()
@@ -408,6 +408,13 @@ class TerminalView(QWidget):
                        for code, label in self.model.outcome_choices()]
             self._pick(self.tr("办理结果"), choices, self.finish_requested, current=default, numbered=True,
                        accept_key=Qt.Key.Key_F5, hint=self.tr("Enter 或 F5 确认 · 数字键直接选择 · Esc 取消"))
+        elif name == "suspend":
+            # 不持件 is preselected: F7 (or Enter) once more accepts it.
+            choices = [("away", self.tr("不持件：回去补材料，任一窗口续办")),
+                       ("hold", self.tr("持件：材料留本窗口，回本窗口续办")),
+                       ("wait", self.tr("等待：等其他环节，本窗口先办别人"))]
+            self._pick(self.tr("挂起方式"), choices, self.suspend_requested, current="away", numbered=True,
+                       accept_key=Qt.Key.Key_F7, hint=self.tr("Enter 或 F7 确认 · 数字键直接选择 · Esc 取消"))
         elif name == "transfer":
             self._pick(self.tr("转移到"), self.model.transfer_targets(), self.transfer_requested)
         elif name == "resume_ticket":

@@ -4,6 +4,8 @@
 // the newest call's number is 12% of the screen's height, the lists page, no text is ever cut; every time
 // shown is the hall's (its timezone, the server's clock); windows are named and spoken as their signs read.
 "use strict";
+import { HallLink, wsUrl } from "/static/link.js";
+
 (function () {
   const params = new URLSearchParams(location.search);
   const TOKEN = params.get("token") || "";
@@ -110,11 +112,7 @@
     tick();
   }
 
-  function applyChange(ch) {
-    if (S.version === null || S.resyncId) return;  // the coming snapshot covers it
-    if (ch.version <= S.version) return;
-    for (const a of ch.announcements || []) announce(a);  // spoken even around a gap
-    if (ch.version !== S.version + 1) { resync(); return; }
+  function applyChange(ch) {  // in order: the link checked its version (and announced it already)
     S.version = ch.version;
     for (const e of ch.events || []) if (e.type === "day_started") S.recent = [];
     for (const s of ch.services || []) S.services.set(s.code, s);
@@ -382,51 +380,21 @@
     if (resized) layout();
   }
 
-  // ------------------------------------------------------------ link: WebSocket, liveness, reconnect
-  let ws = null, attempts = 0, ids = 0, liveTimer = null, liveDeadline = null;
-  function setLink(state) { S.link = state; if (state === "online") S.everOnline = true; renderLink(); }
-  function send(obj) { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(obj)); }
-  function resync() {
-    if (S.resyncId) return;
-    S.resyncId = "resync-" + (++ids);
-    send({ type: "get_snapshot", id: S.resyncId });
+  // ------------------------------------------------------------ link: the browser apps' one HallLink (link.js)
+  let link = null;
+  function setLink(state) {
+    S.link = state;
+    if (link) S.lastContact = link.lastContact;
+    if (state === "online") S.everOnline = true;
+    renderLink();
   }
   function connect() {
     if (!TOKEN) { renderLink(); return; }
-    setLink("connecting");
-    const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const sock = new WebSocket(`${proto}//${location.host}/ws?token=${encodeURIComponent(TOKEN)}`);
-    ws = sock;
-    sock.onmessage = ev => {
-      if (sock !== ws) return;
-      S.lastContact = new Date();
-      clearTimeout(liveDeadline);
-      let msg;
-      try { msg = JSON.parse(ev.data); } catch (e) { return; }
-      if (msg.type === "snapshot") {
-        attempts = 0; S.resyncId = null; applySnapshot(msg); setLink("online");
-        clearInterval(liveTimer);
-        liveTimer = setInterval(checkLive, LIVE_EVERY_MS);
-      } else if (msg.type === "change") applyChange(msg);
-      else if (msg.type === "result" && msg.id && msg.id === S.resyncId) { S.resyncId = null; applySnapshot(msg.data); }
-      else if (msg.type === "result" && msg.id && msg.id.startsWith("live-")) {
-        if (msg.data && S.version !== null && msg.data.version > S.version) resync();
-      } else if (msg.type === "error" && msg.id === S.resyncId) { S.resyncId = null; sock.close(); }
-    };
-    sock.onclose = () => {
-      if (sock !== ws) return;
-      ws = null; S.resyncId = null;
-      clearInterval(liveTimer); clearTimeout(liveDeadline);
-      setLink("offline");
-      const base = Math.min(10000, 500 * 2 ** Math.min(attempts++, 10));
-      setTimeout(connect, base * (0.75 + Math.random() * 0.5));
-    };
-  }
-  // Browsers cannot send WebSocket pings: a cheap request whose reply must come back in time.
-  function checkLive() {
-    send({ type: "ping", id: "live-" + (++ids) });
-    clearTimeout(liveDeadline);
-    liveDeadline = setTimeout(() => { if (ws) ws.close(); }, LIVE_TIMEOUT_MS);
+    link = new HallLink(wsUrl(`/ws?token=${encodeURIComponent(TOKEN)}`), {
+      snapshot: applySnapshot, change: applyChange, state: setLink,
+      preview: ch => { for (const a of ch.announcements || []) announce(a); },  // spoken even around a gap
+    }, { liveEveryMs: LIVE_EVERY_MS, liveTimeoutMs: LIVE_TIMEOUT_MS });
+    link.start();
   }
 
   // ------------------------------------------------------------ sound: the same WAV clips, one call at a time

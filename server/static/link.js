@@ -10,9 +10,13 @@ export const LIVE_TIMEOUT_MS = 4000;
 export class HallLink {
   // url: the /ws URL (the console's cookie authenticates it; the display adds ?token=).
   // on: {snapshot(snap), change(ch), state(state), ended(code)}; state: connecting | online | offline.
-  constructor(url, on) {
+  // on.preview(ch): every newer change before its version is checked (the display speaks a call even
+  // around a gap). opts: {liveEveryMs, liveTimeoutMs}.
+  constructor(url, on, opts = {}) {
     this.url = url;
     this.on = on;
+    this.liveEveryMs = opts.liveEveryMs || LIVE_EVERY_MS;
+    this.liveTimeoutMs = opts.liveTimeoutMs || LIVE_TIMEOUT_MS;
     this.version = null;
     this.state = "connecting";
     this.lastContact = null;
@@ -64,6 +68,7 @@ export class HallLink {
   _applyChange(ch) {
     if (this.version === null || this.resyncId) return;  // the coming snapshot covers it
     if (ch.version <= this.version) return;
+    if (this.on.preview) this.on.preview(ch);
     if (ch.version !== this.version + 1) { this.resync(); return; }
     this.version = ch.version;
     this.on.change(ch);
@@ -83,7 +88,7 @@ export class HallLink {
       if (msg.type === "snapshot") {
         this.attempts = 0; this.resyncId = null; this._applySnapshot(msg); this._setState("online");
         clearInterval(this.liveTimer);
-        this.liveTimer = setInterval(() => this._checkLive(), LIVE_EVERY_MS);
+        this.liveTimer = setInterval(() => this._checkLive(), this.liveEveryMs);
       } else if (msg.type === "change") this._applyChange(msg);
       else if (msg.id && msg.id === this.resyncId) {
         this.resyncId = null;
@@ -112,7 +117,7 @@ export class HallLink {
   _checkLive() {
     this.send({ type: "ping", id: "live-" + (++this.ids) });
     clearTimeout(this.liveDeadline);
-    this.liveDeadline = setTimeout(() => { if (this.ws) this.ws.close(); }, LIVE_TIMEOUT_MS);
+    this.liveDeadline = setTimeout(() => { if (this.ws) this.ws.close(); }, this.liveTimeoutMs);
   }
 }
 

@@ -19,7 +19,7 @@ DEVICE_RED = frozenset({"paper_out", "cover_open", "offline", "unreachable", "er
 DEVICE_LEAD = frozenset({"paper_near_end"})
 
 
-class AlertRules(msgspec.Struct, frozen=True, kw_only=True):
+class AlertRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     lead_minutes: float = 5  # how early an alert shows before its limit
     pause_max_minutes: float = 15  # a clerk paused longer than this
     opening: time = time(9, 0)  # windows should be staffed from here ...
@@ -138,4 +138,7 @@ def evaluate(snapshot, config: HallConfig, now: datetime, rules: AlertRules = Al
 
 def rules_from(raw: Mapping | None) -> AlertRules:
     """AlertRules from a config table (e.g. [console.alerts] in the server's TOML); unknown keys are refused."""
-    return msgspec.convert(dict(raw or {}), AlertRules, strict=False)
+    table = dict(raw or {})
+    if isinstance(table.get("opening"), str) and len(table["opening"]) == 5:
+        table["opening"] += ":00"  # "09:00" as people write it
+    return msgspec.convert(table, AlertRules, strict=False)

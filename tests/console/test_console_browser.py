@@ -175,6 +175,24 @@ def test_reports_draw_charts(hall, page):
     shot(page, "reports-zh-1920")
 
 
+def test_an_export_downloads_and_opens(hall, page, tmp_path):
+    import openpyxl
+
+    with page.expect_download() as info:
+        page.click("#exportXlsx")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    book = openpyxl.load_workbook(path)
+    assert len(book.sheetnames) >= 2 and any("合计" in str(c.value) for ws in book for row in ws.iter_rows()
+                                              for c in row if c.value)
+    page.click('#tabs button[data-tab="inbox"]')
+    with page.expect_download() as info:
+        page.click("#inboxFilter a:nth-of-type(2)")  # CSV
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert "不动产登记" in text
+
+
 def test_english_at_1366(hall, page):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.click("#langBtn")
@@ -186,6 +204,8 @@ def test_english_at_1366(hall, page):
     shot(page, "live-en-1366")
     page.click('#tabs button[data-tab="reports"]')
     page.wait_for_selector("#charts[data-ready]", timeout=15000)
+    assert page.text_content("#exportXlsx") == "Export Excel"
+    expect(page.locator("#reportTable h3").first).to_have_text("All", timeout=5000)  # zh: 总计
     shot(page, "reports-en-1366")
     page.click("#langBtn")
 

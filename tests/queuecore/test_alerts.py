@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+import msgspec
 import pytest
 
 from queuecore.alerts import LEAD, RED, AlertRules, evaluate, rules_from
@@ -121,3 +122,6 @@ def test_ids_are_stable_and_name_the_severity_red_first():
 def test_rules_from_a_config_table():
     assert rules_from({"lead_minutes": 3, "pause_max_minutes": 20}).pause_max_minutes == 20
     assert rules_from(None) == AlertRules()
+    assert rules_from({"opening": "08:30"}).opening.hour == 8
+    with pytest.raises(msgspec.ValidationError):
+        rules_from({"lead_minute": 3})  # a typo is refused, not ignored

@@ -99,7 +99,13 @@ $("logoutBtn").addEventListener("click", async () => {
   S.me = null; if (link) link.stop(); alerts.stop(); inbox.stop();
   showLogin();
 });
-$("langBtn").addEventListener("click", () => { setLang(lang === "en" ? "zh" : "en"); applyTexts(); renderAll(); });
+$("langBtn").addEventListener("click", () => {
+  setLang(lang === "en" ? "zh" : "en");
+  applyTexts();
+  if (S.started) { reports.init(); inbox.relabel(); users.init(); }
+  renderAll();
+  if (S.tab === "reports") reports.show();
+});
 
 async function enter(me) {
   S.me = me; setCsrf(me.csrf);

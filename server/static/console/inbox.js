@@ -19,6 +19,8 @@ export function start() {
 }
 export function stop() { clearInterval(timer); }
 
+export function relabel() { if (filter.from) buildFilter(); }
+
 function buildFilter() {
   const f = $("inboxFilter");
   const from = el("input"); from.type = "date"; from.value = filter.from || "";

@@ -13,7 +13,7 @@ let shown = false;
 
 export function init() {
   const today = S.day || new Date().toISOString().slice(0, 10);
-  form.to = today; form.from = today.slice(0, 8) + "01";
+  if (!form.to) { form.to = today; form.from = today.slice(0, 8) + "01"; }  // this month so far
   const f = $("reportForm");
   const from = el("input"); from.type = "date"; from.value = form.from; from.name = "from";
   const to = el("input"); to.type = "date"; to.value = form.to; to.name = "to";
@@ -91,12 +91,12 @@ async function renderCharts() {
     ["chArrivals", "hours", "", t => ({
       legend: { top: 6, right: 8 }, tooltip: { trigger: "axis" }, xAxis: { type: "category", data: labels(t) },
       yAxis: [{ type: "value" }, { type: "value" }],
-      series: [{ name: T().arrivals, type: "bar", data: col(t, "issued", "called") },
+      series: [{ name: T().arrivals, type: "bar", barMaxWidth: 64, data: col(t, "issued", "called") },
                { name: T().avgWait, type: "line", yAxisIndex: 1, data: col(t, "wait_avg") }] })],
     ["chLevel", "services", "", t => ({
       tooltip: {}, xAxis: { type: "category", data: labels(t), axisLabel: { interval: 0, rotate: 20 } },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      series: [{ type: "bar", data: col(t, "service_level").map(v => +(v * 100).toFixed(1)) }] })],
+      series: [{ type: "bar", barMaxWidth: 64, data: col(t, "service_level").map(v => +(v * 100).toFixed(1)) }] })],
     ["chWindows", "windows", "", t => bar(t)],
     ["chClerks", "clerks", "", t => bar(t)],
     ["chSatisfaction", "ratings", "day", t => ({
@@ -125,7 +125,7 @@ async function renderCharts() {
 }
 function bar(t) {
   return { tooltip: {}, xAxis: { type: "category", data: labels(t), axisLabel: { interval: 0, rotate: 20 } },
-           yAxis: { type: "value" }, series: [{ name: T().served, type: "bar", data: col(t, "served", "called") }] };
+           yAxis: { type: "value" }, series: [{ name: T().served, type: "bar", barMaxWidth: 64, data: col(t, "served", "called") }] };
 }
 window.addEventListener("resize", () => { for (const c of charts) c.resize(); });
 export const isShown = () => shown;

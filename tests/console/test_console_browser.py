@@ -43,6 +43,7 @@ def hall(tmp_path_factory) -> Iterator[Hall]:
     data = tmp_path_factory.mktemp("console") / "data"
     tokens = provision(data)
     add_user_in(data, "zhang", "张主任", "supervisor", PASSWORD)
+    add_user_in(data, "root", "李管理", "admin", PASSWORD)
     clock = Clock(at("10:30"))
     loop = LoopThread()
     server = ServerThread(loop=loop, config=ServerConfig(hall=make_config(), data_dir=data, durable=False, tick_s=1),
@@ -215,3 +216,23 @@ def test_logout_returns_to_the_login(hall, page):
     page.wait_for_selector("#loginView:not([hidden])")
     r = page.request.get(hall.server.url + "/console/api/me")
     assert r.status == 401
+
+
+def test_an_admin_closes_a_service_with_a_reason_and_sees_it_in_the_audit(hall, page):
+    page.fill("#username", "root")
+    page.fill("#password", PASSWORD)
+    page.click("#loginForm button")
+    page.click('#tabs button[data-tab="actions"]')
+    row = page.locator('#serviceActions tr[data-service="social"]')
+    row.locator('input[type="text"]').fill("系统维护")
+    row.locator("button").first.click()
+    expect(row).to_contain_text("已停止取号（系统维护）", timeout=2000)
+    row.locator('input[type="time"]').fill("20:00")
+    page.locator('#serviceActions tr[data-service="estate"] input[type="time"]').fill("20:00")
+    page.locator('#serviceActions tr[data-service="estate"] button', has_text="延时至").click()
+    expect(page.locator('#serviceActions tr[data-service="estate"]')).to_contain_text("延时服务至 20:00", timeout=2000)
+    shot(page, "actions-zh-1920")
+    page.click('#tabs button[data-tab="audit"]')
+    expect(page.locator("#auditList")).to_contain_text("admin:root", timeout=2000)
+    assert "系统维护" in page.text_content("#auditList")
+    shot(page, "audit-zh-1920")

@@ -7,6 +7,7 @@ import * as alerts from "/static/console/alerts.js";
 import * as inbox from "/static/console/inbox.js";
 import * as reports from "/static/console/reports.js";
 import * as users from "/static/console/users.js";
+import * as actions from "/static/console/actions.js";
 
 const $ = id => document.getElementById(id);
 export const S = {
@@ -102,7 +103,7 @@ $("logoutBtn").addEventListener("click", async () => {
 $("langBtn").addEventListener("click", () => {
   setLang(lang === "en" ? "zh" : "en");
   applyTexts();
-  if (S.started) { reports.init(); inbox.relabel(); users.init(); }
+  if (S.started) { reports.init(); inbox.relabel(); users.init(); actions.init(); }
   renderAll();
   if (S.tab === "reports") reports.show();
 });
@@ -126,12 +127,14 @@ async function loadClerks() {
 
 // ------------------------------------------------------------ tabs
 function showTab(tab) {
-  if (!document.getElementById("tab-" + tab) || (tab === "users" && S.me.role !== "admin")) tab = "live";
+  if (!document.getElementById("tab-" + tab) || (["users", "actions", "audit"].includes(tab) && S.me.role !== "admin")) tab = "live";
   S.tab = tab;
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + tab;
   if (tab === "reports") reports.show();
   if (tab === "users") users.show();
+  if (tab === "actions") actions.render();
+  if (tab === "audit") actions.audit();
   if (tab === "alerts") alerts.render();
   if (tab === "inbox") inbox.render();
 }
@@ -142,7 +145,7 @@ $("tabs").addEventListener("click", ev => {
 
 // ------------------------------------------------------------ live state
 function applySnapshot(snap) {
-  S.hall = snap.hall; S.day = snap.day; S.skew = Date.parse(snap.now) - Date.now();
+  S.hall = snap.hall; S.day = snap.day; S.skew = Date.parse(snap.now) - Date.now(); S.nowText = snap.now;
   S.windows = new Map(snap.windows.map(w => [w.id, w]));
   S.tickets = new Map(snap.tickets.map(t => [t.id, t]));
   S.services = new Map(snap.services.map(s => [s.code, s]));
@@ -151,7 +154,7 @@ function applySnapshot(snap) {
   loadLevels();
   if (!S.started) {
     S.started = true;
-    alerts.start(); inbox.start(); reports.init(); users.init();
+    alerts.start(); inbox.start(); reports.init(); users.init(); actions.init();
     showTab(location.hash.slice(1) || S.tab);
   }
   renderAll();
@@ -182,6 +185,7 @@ function renderAll() {
   renderTiles(); renderServices(); renderDevices();
   if (S.tab === "alerts") alerts.render();
   if (S.tab === "inbox") inbox.render();
+  if (S.tab === "actions") actions.render();
 }
 export function renderDevicesIfShown() { if (S.hall && S.tab === "devices") renderDevices(); }
 

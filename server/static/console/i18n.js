@@ -29,7 +29,9 @@ const ZH = {
   deviceStates: { ready: "正常", paper_out: "缺纸", paper_near_end: "纸将尽", cover_open: "开盖", offline: "离线",
                   unreachable: "离线", unknown: "未知" },
   name: "姓名", role: "角色", roles: { supervisor: "值班长", admin: "管理员" }, addUser: "添加账户", saved: "已保存",
-  created: "创建时间",
+  created: "创建时间", tabActions: "操作", tabAudit: "审计", done: "已执行", serviceOpen: "开放取号", serviceClosed: "已停止取号",
+  extendedTo: t => `延时服务至 ${t}`, openService: "开放", closeService: "停止取号", extend: "延时至", endExtension: "结束延时",
+  cancelTicket: "取消号码", unlockClerk: "解除 PIN 锁定", staffId: "工号", time: "时间", actor: "操作人", action: "事项",
 };
 const EN = {
   title: "Hall console", login: "Log in", username: "Username", password: "Password", logout: "Log out",
@@ -66,7 +68,10 @@ const EN = {
   deviceStates: { ready: "OK", paper_out: "Out of paper", paper_near_end: "Paper low", cover_open: "Cover open",
                   offline: "Offline", unreachable: "Offline", unknown: "Unknown" },
   name: "Name", role: "Role", roles: { supervisor: "Supervisor", admin: "Admin" }, addUser: "Add account",
-  saved: "Saved", created: "Created",
+  saved: "Saved", created: "Created", tabActions: "Actions", tabAudit: "Audit", done: "Done", serviceOpen: "Issuing",
+  serviceClosed: "Closed", extendedTo: t => `Extended to ${t}`, openService: "Open", closeService: "Close",
+  extend: "Extend to", endExtension: "End extension", cancelTicket: "Cancel ticket", unlockClerk: "Lift PIN lockout",
+  staffId: "Staff ID", time: "Time", actor: "Who", action: "Action",
 };
 
 const params = new URLSearchParams(location.search);

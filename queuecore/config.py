@@ -46,7 +46,9 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
     if "services" in data:
         data["services"] = services
     # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
-    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation"}
+    # [console] is the hall server's own (server.console_cli.console_table): alert rules, session limits.
+    unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation",
+                          "console"}
     if unknown:
         raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
     # A misspelt key here would silently drop every holiday and move every follow-up deadline.

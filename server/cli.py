@@ -218,6 +218,17 @@ def run_server(args: argparse.Namespace) -> int:
 
     cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync,
                        kiosk_issue_limit=args.kiosk_limit)
+    from server.console_cli import console_table
+
+    try:
+        console = console_table(args.config)  # [console]: 超时预警 rules and session limits
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if console:
+        import dataclasses
+
+        cfg = dataclasses.replace(cfg, extra={**cfg.extra, "console": console})
     return serve(cfg, args.host, args.port)
 
 

@@ -23,6 +23,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     ul.set_defaults(func=list_users)
 
 
+def console_table(path: str | Path) -> dict:
+    """The hall TOML's [console] table, checked now (a typo fails at start, not at the first alert):
+    idle_s, failures_allowed, lockout_s, and [console.alerts] (queuecore.alerts.AlertRules)."""
+    import tomllib
+
+    import msgspec
+
+    from queuecore.alerts import rules_from
+    from queuecore.config import ConfigError
+    from server.sessions import Settings
+
+    with open(path, "rb") as f:
+        table = tomllib.load(f).get("console") or {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [console] is not a table")
+    unknown = set(table) - {"idle_s", "failures_allowed", "lockout_s", "alerts"}
+    if unknown:
+        raise ConfigError(f"{path}: [console]: unknown keys: {', '.join(sorted(unknown))}")
+    try:
+        Settings.from_extra({"console": table})
+        rules_from(table.get("alerts"))
+    except (msgspec.ValidationError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: [console]: {exc}") from None
+    return table
+
+
 def add_user_in(data: Path, username: str, name: str, role: str, password: str) -> None:
     from server import sessions
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from tests.console.conftest import login
 
@@ -166,3 +167,23 @@ async def test_a_device_reporting_only_changes_is_never_called_silent(con):
     con.clock.advance(minutes=30)
     data = await (await con.client.get("/console/api/alerts")).json()
     assert not [a for a in data["alerts"] if a["kind"] == "device_silent"]
+
+
+def test_the_console_table_of_the_hall_toml(tmp_path):
+    import pytest
+
+    from queuecore.alerts import rules_from
+    from queuecore.config import ConfigError, load_config
+    from server.console_cli import console_table
+
+    base = Path(__file__).parents[2] / "examples" / "county-hall.toml"
+    good = tmp_path / "hall.toml"
+    good.write_text(base.read_text(encoding="utf-8") + "\n[console]\nidle_s = 600\n\n[console.alerts]\n"
+                    "lead_minutes = 3\nopening = 08:30:00\n", encoding="utf-8")
+    load_config(str(good))  # the hall's parser leaves [console] to the server
+    table = console_table(good)
+    assert table["idle_s"] == 600 and rules_from(table["alerts"]).lead_minutes == 3
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.read_text(encoding="utf-8") + "\n[console.alerts]\nleed_minutes = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="leed_minutes"):
+        console_table(bad)

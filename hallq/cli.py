@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "hall_display.cli",
     "hallq.demo",
     "hallq.simulation",
+    "hallq.whatif",
 )
 
 

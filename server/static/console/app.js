@@ -144,6 +144,9 @@ $("tabs").addEventListener("click", ev => {
 });
 
 // ------------------------------------------------------------ live state
+// Timings for the benchmark (tests/console/test_console_speed.py): ms to apply a change and draw it.
+window.hallqPerf = { changes: [], firstRender: null };
+let changeMs = 0;
 function applySnapshot(snap) {
   S.hall = snap.hall; S.day = snap.day; S.skew = Date.parse(snap.now) - Date.now(); S.nowText = snap.now;
   S.windows = new Map(snap.windows.map(w => [w.id, w]));
@@ -158,9 +161,11 @@ function applySnapshot(snap) {
     showTab(location.hash.slice(1) || S.tab);
   }
   renderAll();
+  if (window.hallqPerf.firstRender === null) window.hallqPerf.firstRender = performance.now();
   alerts.poll();
 }
 function applyChange(ch) {
+  const t0 = performance.now();
   for (const w of ch.windows) {
     S.windows.set(w.id, w);
     if (w.clerk && !(w.clerk in S.clerks)) loadClerks().then(scheduleRender);
@@ -173,12 +178,19 @@ function applyChange(ch) {
   if (ch.events.some(e => e.type === "ticket_called" || e.type === "ticket_finished")) loadLevelsSoon();
   scheduleRender();
   alerts.poll();
+  changeMs += performance.now() - t0;
 }
 let renderQueued = false;
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => { renderQueued = false; renderAll(); });
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    const t0 = performance.now();
+    renderAll();
+    window.hallqPerf.changes.push(changeMs + performance.now() - t0);
+    changeMs = 0;
+  });
 }
 function renderAll() {
   if (!S.hall) return;

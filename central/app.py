@@ -1,6 +1,7 @@
 """The city server's HTTP side: halls post batches (their own token each), city readers get reports and a page."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class CentralConfig:
     dsn: str
     pool_size: int = 4
+    refresh_s: float = 5.0  # how often touched days are rolled up for reports
     node_modules: Path = ROOT / "node_modules"  # ECharts comes from npm (package-lock.json), never from the repo
 
 
@@ -63,6 +65,8 @@ async def post_ingest(request: web.Request) -> web.Response:
             return _error("invalid_json", str(exc), 400)
         async with request.app[POOL].connection(timeout=5) as conn:
             ack = await I.ingest(conn, hall, batch)
+    except I.BadBatch as exc:
+        return _error("invalid_batch", str(exc), 400)
     except I.Gap as gap:
         return _error("gap", str(gap), 409, seq=gap.seq)
     except (psycopg.OperationalError, psycopg.InterfaceError, TimeoutError) as exc:
@@ -167,7 +171,19 @@ def create_app(config: CentralConfig) -> web.Application:
                                    kwargs={"autocommit": True})
         await pool.open(wait=False)
         app[POOL] = pool
+
+        async def roll_up() -> None:  # keeps the daily rows fresh between reports (a report refreshes too)
+            while True:
+                await asyncio.sleep(config.refresh_s)
+                try:
+                    async with pool.connection(timeout=5) as conn:
+                        await R.refresh(conn)
+                except Exception as exc:  # the database away: the next round tries again
+                    log.info("roll-up skipped: %s", exc)
+
+        rolling = asyncio.create_task(roll_up())
         yield
+        rolling.cancel()
         await pool.close()
 
     app.cleanup_ctx.append(pool_ctx)

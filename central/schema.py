@@ -72,6 +72,18 @@ CREATE TABLE IF NOT EXISTS hall_outcomes (
     hall text NOT NULL, code text NOT NULL, name_zh text, name_en text, cls text NOT NULL,
     PRIMARY KEY (hall, code)
 );
+-- Per hall, business day, service and clerk: the visits' counts, sums and sorted waits and service times.
+-- Rebuilt from tickets for the (hall, day)s a batch touched (dirty_days), before a report reads them.
+CREATE TABLE IF NOT EXISTS daily (
+    hall text NOT NULL, day date NOT NULL, service text NOT NULL, clerk text NOT NULL,
+    issued integer, called integer, served integer, completed integer, enquiry integer, no_shows integer,
+    cancelled integer, unserved integer, transfers integer, recalls integer, within integer, late_uncalled integer,
+    rated integer, unrated integer, r5 integer, r4 integer, r3 integer, r2 integer, r1 integer,
+    wait_sum double precision, wait_max double precision, service_sum double precision, service_n integer,
+    service_max double precision, waits double precision[], services double precision[]
+);
+CREATE INDEX IF NOT EXISTS daily_day ON daily (day, hall);
+CREATE TABLE IF NOT EXISTS dirty_days (hall text NOT NULL, day date NOT NULL, PRIMARY KEY (hall, day));
 CREATE TABLE IF NOT EXISTS clerks (
     hall text NOT NULL, staff_id text NOT NULL, name text, PRIMARY KEY (hall, staff_id)
 );

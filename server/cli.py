@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-fsync", action="store_true", help="faster, but a power cut may lose the last tickets")
     p.add_argument("--kiosk-limit", type=int, default=60, metavar="N",
                    help="tickets one kiosk may issue per minute (default 60)")
+    p.add_argument("--central-url", metavar="URL", help="forward the event log to this city server (hallq central)")
+    p.add_argument("--central-token", default=None, help="this hall's token there (default: $HALLQ_CENTRAL_TOKEN)")
     p.set_defaults(func=run_server)
 
     t = sub.add_parser("token", help="device tokens")
@@ -216,8 +218,12 @@ def run_server(args: argparse.Namespace) -> int:
         return 2
     from server.app import ServerConfig
 
+    extra = {}
+    if args.central_url:
+        extra["central"] = {"url": args.central_url,
+                            "token": args.central_token or os.environ.get("HALLQ_CENTRAL_TOKEN", "")}
     cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync,
-                       kiosk_issue_limit=args.kiosk_limit)
+                       kiosk_issue_limit=args.kiosk_limit, extra=extra)
     from server.console_cli import console_table
 
     try:

@@ -111,6 +111,8 @@ def test_a_batch_sent_twice_counts_once_and_tokens_are_per_hall(central, dsn, ha
     # The other hall's token files the same rows under that hall, never under h2.
     assert post(central.url, other, body)[1]["hall"] == "h3"
     assert post(central.url, "not-a-token", body)[0] == 401
+    twice = msgspec.structs.replace(batch, tickets=batch.tickets + batch.tickets[:1])
+    assert post(central.url, token, msgspec.json.encode(twice))[1]["error"]["code"] == "invalid_batch"
     # A batch that starts past what the centre holds is refused with the centre's seq (the forwarder rewinds).
     later = Forwarder(data, central.url, token, batch=100)._read(conn, epoch, 600, 0)
     status, reply = post(central.url, token, msgspec.json.encode(later))

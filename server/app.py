@@ -19,7 +19,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, followups, forwarder, logs, phone, routes_console, routes_reports, views
+from server import auth, estimates, followups, forwarder, logs, phone, routes_console, routes_reports, views
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -127,6 +127,12 @@ READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/followups/{case_id}", "operationId": "get_followup", "summary": "One 差评 follow-up case "
      "(supervisor, admin)",
      "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
+    {"path": "/api/estimates/accuracy", "operationId": "estimate_accuracy", "summary": "Wait estimates against "
+     "the actual waits, per day from..to (default today): the called tickets, the median absolute error of the "
+     "learned estimate and of people ahead × average ÷ open windows, in minutes (supervisor, admin)",
+     "schema": list[dict[str, Any]],
+     "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+                    for n in ("from", "to")]},
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
@@ -370,6 +376,13 @@ async def get_followup(request: web.Request, who: auth.Principal) -> web.Respons
     return _json(followups.view(case, service.clock(), service.config))
 
 
+@_reader({"supervisor", "admin"})
+async def estimate_accuracy(request: web.Request, who: auth.Principal) -> web.Response:
+    start, end = _period(request)
+    rows = request.app[SERVICE].store.wait_estimates(start, end, called=True)
+    return _json(estimates.accuracy([(r[1], r[4], r[5], r[6]) for r in rows]))
+
+
 @_reader({"admin"})
 async def get_day_report(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(day_report(request.app[SERVICE].store.conn, _day(request)))
@@ -486,6 +499,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/tickets/{number}", ticket_status)
     app.router.add_get("/api/appointments", list_appointments)
     app.router.add_get("/api/reports/day", get_day_report)
+    app.router.add_get("/api/estimates/accuracy", estimate_accuracy)
     routes_reports.mount(app)  # /api/reports/{kind}
     routes_console.mount(app)  # /console, its login and alerts
     app.router.add_get("/api/audit", audit_log)

@@ -139,7 +139,9 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
         svc = hall.services.get(t.service)
         ahead = order.get(t.service, {}).get(t.id, 0) if t.status == "waiting" else 0
         wc = hall.window_configs.get(t.window) if t.window else None
-        estimate = hall.estimated_wait_minutes(t.service, ahead) if svc and t.status == "waiting" else None
+        # The learned estimate (server.estimates): recent service times, the windows open now, 绿色通道.
+        estimate = round(service.estimates.minutes(hall, t.service, ahead, now)) if svc and t.status == "waiting" \
+            else None
         out[t.id] = {
             "number": t.number, "recalls": t.recalls, "service": t.service,
             "service_name_zh": svc.name_zh if svc else t.service, "service_name_en": svc.name_en if svc else t.service,

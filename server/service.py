@@ -25,7 +25,7 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.hall import Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
-from server import auth, views
+from server import auth, estimates, views
 from server.followups import FollowUps
 from server.auth import Principal
 from server.store import REPLY_DAYS, Rows, Store, StoreError
@@ -117,6 +117,7 @@ class HallService:
                 e = msgspec.json.decode(data, type=ev.AnyEvent)
                 if isinstance(e, ev.ANNOUNCED):
                     self.recent_calls.append(self._call_view(e))
+        self.estimates = estimates.load(self.config, self.store, state.day)  # learned wait estimates
         log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
                  state.day, state.version, len(state.tickets), len(hall.active_tickets()))
 
@@ -390,6 +391,7 @@ class HallService:
                         new_day=any(isinstance(e, ev.DayStarted) for e in events),
                         reload=any(isinstance(e, ev.DayClosed) for e in events))
         staged.rows.followups.extend(self.followups.opened_by(events))  # a 差评 opens its case in the same commit
+        staged.rows.estimates.extend(self.estimates.rows_for(self.hall, events))  # estimate vs actual wait, logged
         self._pending.append(staged)
         return staged
 

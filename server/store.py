@@ -125,10 +125,18 @@ def _m8_suspend_kinds(db: sqlite_utils.Database) -> None:
         db["tickets"].add_column(name, kind)
 
 
+def _m9_wait_estimates(db: sqlite_utils.Database) -> None:
+    # Each ticket's wait estimate at issue (learned, and today's formula) against its actual wait (server.estimates).
+    db["wait_estimates"].create({"ticket_id": str, "day": str, "service": str, "issued_at": str,
+                                 "estimated_min": float, "baseline_min": int, "waited_min": float}, pk="ticket_id")
+    db["wait_estimates"].create_index(["day"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
-                                                             _m6_report_index, _m7_console_users, _m8_suspend_kinds]
+                                                             _m6_report_index, _m7_console_users, _m8_suspend_kinds,
+                                                             _m9_wait_estimates]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -150,6 +158,8 @@ _AUDIT_INSERT = "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, 
 _FOLLOWUP_FIELDS = ["id", "ticket_id", "day", "service", "window", "clerk", "level", "status", "valid", "rated_at",
                     "opened_at", "contact_due", "rectify_due", "contacted_at", "rectified_at", "closed_at", "data"]
 _FOLLOWUP_UPSERT = _upsert_sql("followups", _FOLLOWUP_FIELDS, "id")
+_ESTIMATE_UPSERT = _upsert_sql("wait_estimates", ["ticket_id", "day", "service", "issued_at", "estimated_min",
+                                                  "baseline_min", "waited_min"], "ticket_id")
 REPLY_DAYS = 2  # a repeated id is answered from the store for today and yesterday (at least a business day)
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
@@ -181,6 +191,7 @@ class Rows(msgspec.Struct):
     devices: list[tuple] = []
     audit: list[tuple] = []
     followups: list[tuple] = []
+    estimates: list[tuple] = []  # server.estimates.Row
 
 
 class LoadedState(msgspec.Struct):
@@ -278,6 +289,7 @@ class Store:
                                   (_AUDIT_INSERT, [r for b in batch for r in b.audit]),
                                   (_FOLLOWUP_UPSERT, [r for b in batch for r in b.followups]),
                                   (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
+                                  (_ESTIMATE_UPSERT, [r for b in batch for r in b.estimates]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
                         ex(sql, rows)
@@ -286,6 +298,19 @@ class Store:
             self._meta_written.clear()
             log.error("store: write failed, command not applied: %s", exc)
             raise StoreError(f"the hall store could not write: {exc}") from exc
+
+    def finished_visits(self, since: date) -> list[tuple[str, str, str, float | None]]:
+        """(service, called_at, finished_at, away_s) of the visits finished on `since` or later (wait estimates)."""
+        return self.conn.execute("SELECT service, called_at, finished_at, away_s FROM tickets WHERE day >= ? AND "
+                                 "status = 'done' AND called_at IS NOT NULL AND finished_at IS NOT NULL",
+                                 (since.isoformat(),)).fetchall()
+
+    def wait_estimates(self, start: date, end: date, *, called: bool) -> list[tuple]:
+        """The logged wait estimates of days start..end: the called tickets' or the still uncalled ones'."""
+        return self.conn.execute("SELECT ticket_id, day, service, issued_at, estimated_min, baseline_min, waited_min "
+                                 f"FROM wait_estimates WHERE day BETWEEN ? AND ? AND waited_min IS "
+                                 f"{'NOT NULL' if called else 'NULL'} ORDER BY day, issued_at",
+                                 (start.isoformat(), end.isoformat())).fetchall()
 
     def meta(self, key: str, default: str = "") -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -236,3 +236,22 @@ def test_an_admin_closes_a_service_with_a_reason_and_sees_it_in_the_audit(hall, 
     expect(page.locator("#auditList")).to_contain_text("admin:root", timeout=2000)
     assert "系统维护" in page.text_content("#auditList")
     shot(page, "audit-zh-1920")
+
+
+def test_an_admin_prints_the_monthly_appraisal_sheet_and_signs_a_clerk_out(hall, page):
+    page.click('#tabs button[data-tab="reports"]')
+    page.evaluate("() => { window.print = () => { window.hallqPrinted = (window.hallqPrinted || 0) + 1; }; }")
+    page.click("#sheetBtn")
+    expect(page.locator("#sheet h2")).to_contain_text("2026年11月 窗口工作人员月度考核表", timeout=5000)
+    assert "Clerk s1" in page.text_content("#sheet table")
+    assert page.evaluate("window.hallqPrinted") == 1
+    page.evaluate("document.body.classList.add('printing')")
+    page.emulate_media(media="print")
+    page.pdf(path=str(SHOTS / "appraisal-sheet.pdf"), format="A4", landscape=True)
+    shot(page, "appraisal-sheet-print")
+    page.emulate_media(media="screen")
+    page.evaluate("document.body.classList.remove('printing')")
+    page.click('#tabs button[data-tab="live"]')
+    page.once("dialog", lambda d: d.accept())
+    page.locator('#tiles .tile[data-window="1"] button.signout').click()
+    expect(page.locator('#tiles .tile[data-window="1"] .state')).to_have_text("未签到", timeout=2000)

@@ -237,6 +237,15 @@ function renderTiles() {
     const timer = el("span", "timer");
     if (t && t.serving_at) { timer.dataset.since = t.serving_at; timer.dataset.service = t.service; }
     tile.append(timer, el("div", "num", t ? t.number : " "));
+    if (S.me && S.me.role === "admin" && w.status !== "closed") {  // remote 签退 (audited by the server)
+      const out = el("button", "signout", T().signOut);
+      out.addEventListener("click", async () => {
+        if (!confirm(T().signOutConfirm(nameOf(wc), clerkName(w.clerk)))) return;
+        try { await api(`/api/windows/${wc.id}/sign-out`, { method: "POST", body: {} }); }
+        catch (e) { toast(`${e.code || ""} ${e.message}`); }
+      });
+      tile.append(out);
+    }
     frag.append(tile);
   }
   box.replaceChildren(frag);

@@ -25,7 +25,9 @@ export function init() {
   const go = el("button", null, T().show); go.type = "submit";
   const xlsx = el("a", "button", T().exportXlsx), csv = el("a", "button", T().exportCsv);
   xlsx.id = "exportXlsx"; csv.id = "exportCsv";
-  f.replaceChildren(el("span", null, T().period), from, el("span", null, "—"), to, kind, cut, go, xlsx, csv);
+  const sheet = el("button", null, T().sheet); sheet.type = "button"; sheet.id = "sheetBtn";
+  sheet.addEventListener("click", () => printSheet(from.value || form.from));
+  f.replaceChildren(el("span", null, T().period), from, el("span", null, "—"), to, kind, cut, go, xlsx, csv, sheet);
   f.onsubmit = ev => {
     ev.preventDefault();
     Object.assign(form, { from: from.value || form.from, to: to.value || form.to, kind: kind.value, cut: cut.value });
@@ -126,6 +128,31 @@ async function renderCharts() {
 function bar(t) {
   return { tooltip: {}, xAxis: { type: "category", data: labels(t), axisLabel: { interval: 0, rotate: 20 } },
            yAxis: { type: "value" }, series: [{ name: T().served, type: "bar", barMaxWidth: 64, data: col(t, "served", "called") }] };
+}
+// 月度考核表: the clerks' figures of the month that holds `day`, on one printable A4 landscape page.
+export async function printSheet(day) {
+  const first = day.slice(0, 8) + "01";
+  const d = new Date(first + "T00:00:00Z"); d.setUTCMonth(d.getUTCMonth() + 1); d.setUTCDate(0);
+  const last = d.toISOString().slice(0, 10);
+  const end = S.day && S.day < last ? S.day : last;
+  const rep = await api(`/api/reports/clerks?from=${first}&to=${end}&lang=${lang}`);
+  const t = rep.tables[0];
+  const month = lang === "en" ? first.slice(0, 7) : `${+first.slice(0, 4)}年${+first.slice(5, 7)}月`;
+  const box = document.getElementById("sheet");
+  const table = el("table");
+  const head = el("tr"); for (const c of t.columns) head.append(el("th", null, c.label));
+  table.append(head);
+  for (const r of [...t.rows, ...(t.total ? [t.total] : [])]) {
+    const tr = el("tr");
+    for (const c of t.columns) tr.append(el("td", null, fmt(r[c.key], c.format)));
+    table.append(tr);
+  }
+  const signs = el("div", "signs");
+  for (const s of T().sheetSign) signs.append(el("span", null, `${s}：__________`));
+  box.replaceChildren(el("h2", null, T().sheetTitle(rep.hall, month)), el("div", "period", `${first} — ${end}`), table, signs);
+  document.body.classList.add("printing");
+  window.print();
+  setTimeout(() => document.body.classList.remove("printing"), 500);
 }
 window.addEventListener("resize", () => { for (const c of charts) c.resize(); });
 export const isShown = () => shown;

@@ -62,20 +62,19 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 def _cell(v) -> str:
     if v is None:
         return "\\N"
-    if isinstance(v, str):
-        return v.translate(_ESCAPES)
+    if type(v) is str:
+        if "\\" in v or "\t" in v or "\n" in v or "\r" in v:
+            return v.translate(_ESCAPES)
+        return v
     return str(v)
 
 
 def copy_text(rows: list, before: tuple = (), after: tuple = ()) -> str:
     """Rows in COPY's text format (one string: far faster than a write per row)."""
-    head = "\t".join(_cell(v) for v in before)
-    tail = "\t".join(_cell(v) for v in after)
-    lines = []
-    for row in rows:
-        line = "\t".join(_cell(v) for v in row)
-        lines.append(f"{head}\t{line}\t{tail}" if tail else f"{head}\t{line}")
-    return "\n".join(lines) + "\n"
+    head = "".join(_cell(v) + "\t" for v in before)
+    tail = "".join("\t" + _cell(v) for v in after)
+    join = "\t".join
+    return "".join(f"{head}{join(map(_cell, row))}{tail}\n" for row in rows)
 
 
 async def cursor(conn, hall: str, epoch: str) -> int:

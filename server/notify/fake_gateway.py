@@ -1,0 +1,42 @@
+"""A local SMS gateway and webhook receiver for the demo and the tests: on 127.0.0.1, it can fail, time out and
+rate-limit on command, and it counts what it received by out-id (so a test sees a double send)."""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+
+@dataclass
+class FakeGateway:
+    mode: list[str] = field(default_factory=list)  # the next answers: "fail", "slow", "limit", "refuse"; then ok
+    slow_s: float = 10.0
+    received: Counter = field(default_factory=Counter)  # out-id -> times accepted
+    bodies: list[dict] = field(default_factory=list)
+    headers: list[dict] = field(default_factory=list)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        mode = self.mode.pop(0) if self.mode else "ok"
+        if mode == "fail":
+            return web.Response(status=500, text="gateway error")
+        if mode == "limit":
+            return web.Response(status=429, text="rate limited")
+        if mode == "refuse":
+            return web.Response(status=400, text="bad template")
+        if mode == "slow":
+            await asyncio.sleep(self.slow_s)
+        data = json.loads(body)
+        key = data.get("OutId") or data.get("id")
+        self.received[key] += 1
+        self.bodies.append(data)
+        self.headers.append(dict(request.headers))
+        return web.json_response({"Code": "OK", "OutId": key})

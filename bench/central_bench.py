@@ -205,12 +205,16 @@ async def _report_times(dsn: str) -> dict[str, tuple[float, float]]:
 
     out = {}
     end = MONTH + timedelta(days=DAYS - 1)
-    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+    from psycopg_pool import AsyncConnectionPool
+
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, \
+            AsyncConnectionPool(dsn, min_size=2, max_size=2, kwargs={"autocommit": True}) as pool:
+        await pool.wait()
         for by in (["hall"], ["hall", "service"], ["day"], ["hall", "clerk"]):
             times = []
             for _ in range(3):
                 t = time.perf_counter()
-                report = await city_report(conn, MONTH, end, by)
+                report = await city_report(conn, MONTH, end, by, pool=pool)
                 times.append(time.perf_counter() - t)
             assert report["total"]["issued"] == HALLS * DAYS * TICKETS_PER_DAY
             out[",".join(by)] = (statistics.median(times), max(times))

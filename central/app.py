@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class CentralConfig:
     dsn: str
-    pool_size: int = 4
+    pool_size: int = 6  # a report takes three at once
     refresh_s: float = 5.0  # how often touched days are rolled up for reports
     node_modules: Path = ROOT / "node_modules"  # ECharts comes from npm (package-lock.json), never from the repo
 
@@ -126,7 +126,7 @@ async def get_report(request: web.Request) -> web.Response:
         if fmt not in ("json", "xlsx"):
             raise R.CityReportError("unknown_format", "format is json or xlsx")
         async with request.app[POOL].connection(timeout=10) as conn:
-            report = await R.city_report(conn, start, end, by, halls, lang)
+            report = await R.city_report(conn, start, end, by, halls, lang, pool=request.app[POOL])
     except R.CityReportError as exc:
         return _error(exc.code, exc.message, 400)
     if fmt == "xlsx":

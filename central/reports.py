@@ -15,6 +15,7 @@ Days are the halls' business days; a month is YYYY-MM of those days.
 """
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import date
 from typing import Any
@@ -140,32 +141,50 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
 
 
 async def city_report(conn, start: date, end: date, by: list[str], halls: list[str] | None = None,
-                      lang: str = "zh") -> dict[str, Any]:
+                      lang: str = "zh", pool=None) -> dict[str, Any]:
     """One table: a row per value of the cuts (sorted) and the totals row. Counts and sums add up the daily
-    rows; the percentiles sort the waits and service times of the period (nearest rank: percentile_disc)."""
+    rows; the percentiles sort the waits and service times of the period (nearest rank: percentile_disc).
+    With a pool, the groups' and the total's percentiles are sorted at once on two more connections."""
     check(start, end, by)
     await refresh(conn)
     where = "day BETWEEN %(start)s AND %(end)s" + (" AND hall = ANY(%(halls)s)" if halls else "")
     keys = "".join(f"{_DIM_SQL[d]} AS {d}, " for d in by)
     dims = ", ".join(_DIM_SQL[d] for d in by)
-    group = f"GROUP BY GROUPING SETS (({dims}), ())" if by else ""
     args = {"start": start, "end": end, "halls": halls}
+    # Both lists of a daily row in one pass (zipped, the shorter padded with NULLs, which percentiles skip).
+    ps = ("percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY w) AS wait_ps, "
+          "percentile_disc(0.9) WITHIN GROUP (ORDER BY s) AS service_p90_s "
+          f"FROM daily, unnest(waits, services) AS x(w, s) WHERE {where}")
+    queries = [f"SELECT {keys}{_SUMS} FROM daily WHERE {where} " + (f"GROUP BY GROUPING SETS (({dims}), ())"
+                                                                     if by else "")]
+    if by:
+        nulls = "".join(f"NULL AS {d}, " for d in by)
+        queries += [f"SELECT {keys}{ps} GROUP BY {dims}", f"SELECT {nulls}{ps}"]
+    else:
+        queries.append(f"SELECT {ps}")
     found: dict[tuple, dict] = {}
-    async with conn.transaction():
-        # The period's waits are sorted in memory (the default 4 MB spills a month to disk); no JIT for
-        # queries this short.
-        await conn.execute("SET LOCAL work_mem = '192MB'")
-        await conn.execute("SET LOCAL jit = off")
-        # Both lists of a daily row in one pass (zipped, the shorter padded with NULLs, which percentiles skip).
-        for sql in (f"SELECT {keys}{_SUMS} FROM daily WHERE {where} {group}",
-                    f"SELECT {keys}percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY w) AS wait_ps, "
-                    f"percentile_disc(0.9) WITHIN GROUP (ORDER BY s) AS service_p90_s "
-                    f"FROM daily, unnest(waits, services) AS x(w, s) WHERE {where} {group}"):
-            cur = await conn.execute(sql, args)
-            names = [c.name for c in cur.description]
+
+    async def run(c, sql: str) -> None:
+        async with c.transaction():
+            # The period's waits are sorted in memory (the default 4 MB spills a month to disk); no JIT.
+            await c.execute("SET LOCAL work_mem = '192MB'")
+            await c.execute("SET LOCAL jit = off")
+            cur = await c.execute(sql, args)
+            names = [col.name for col in cur.description]
             for raw in await cur.fetchall():
                 r = dict(zip(names, raw))
                 found.setdefault(tuple(r[d] for d in by), {}).update(r)
+
+    async def pooled(sql: str) -> None:
+        async with pool.connection(timeout=10) as c:
+            await run(c, sql)
+
+    await run(conn, queries[0])
+    if pool is not None and len(queries) > 2:
+        await asyncio.gather(*(pooled(q) for q in queries[1:]))
+    else:
+        for q in queries[1:]:
+            await run(conn, q)
     total_key = tuple(None for _ in by)
     rows, total = [], None
     for key, r in found.items():

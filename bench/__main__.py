@@ -11,7 +11,8 @@ from bench.harness import print_rows
 # Each module has run() -> list[(name, figure)]. Bounded in time and count; 127.0.0.1 only.
 BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes", "bench.simulate_day",
               "bench.store_year", "bench.kiosk_tap_to_print", "bench.gui_startup", "bench.pin_flood",
-              "bench.reports_bench", "bench.central_bench", "bench.estimate_bench")
+              "bench.reports_bench", "bench.central_bench", "bench.estimate_bench",
+              "bench.console_bench")
 
 
 def main(argv: list[str]) -> int:

@@ -152,6 +152,12 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             "hall_name_zh": config.name_zh, "hall_name_en": config.name_en,
             "rated": bool(t.rating), "rating": t.rating or None,
         }
+        if t.status == "suspended":  # 挂起: which kind says where to come back; 不持件 lists what to bring
+            kind = getattr(t, "suspend_kind", None)
+            back = hall.window_configs.get(getattr(t, "suspended_window", None) or t.window)
+            out[t.id].update(suspend_kind=str(kind) if kind else "away",
+                             bring=[b for b in (getattr(t, "bring", "") or "").splitlines() if b.strip()],
+                             window_name_zh=back.name_zh if back else None, window_name_en=back.name_en if back else None)
         if t.status == "done" and not t.rating:  # 扫码评价: the window's levels and reasons
             out[t.id]["rating_levels"] = [[k, zh, en] for k, (zh, en) in sorted(RATING_LEVELS.items(), reverse=True)
                                           if k > 0]

@@ -128,3 +128,20 @@ def test_the_range_spreads_a_quarter_and_at_least_two_minutes() -> None:
     assert wait_range(10, 1) == [7, 13]
     assert wait_range(40, 4) == [30, 50]
     assert wait_range(1, 1) == [0, 3]
+
+
+async def test_a_suspended_visit_says_where_to_come_back_by_its_kind(srv) -> None:
+    path = await issue(srv)
+    await sign_in(srv, 1, "s1")
+    for step in ("call-next", "start"):
+        await srv.post(f"/api/windows/1/{step}", "window1")
+    r = await srv.post("/api/windows/1/suspend", "window1", {"kind": "away", "bring": ["身份证"]})
+    assert r.status == 200, await r.text()
+    e = await (await srv.client.get(path)).json()
+    assert (e["status"], e["suspend_kind"], e["bring"], e["window_name_zh"]) == ("suspended", "away", ["身份证"],
+                                                                                   "1号窗口")
+    await srv.post("/api/windows/1/resume-ticket", "window1", {"number": "A001"})
+    await srv.post("/api/windows/1/start", "window1")
+    await srv.post("/api/windows/1/suspend", "window1", {"kind": "hold"})
+    e = await (await srv.client.get(path)).json()
+    assert (e["suspend_kind"], e["bring"], e["window_name_en"]) == ("hold", [], "Window 1")

@@ -56,8 +56,14 @@ export function render(e, lang, form) {
         `<p id="number" class="number">${esc(e.number)}</p><p class="now">${t.goToNow}</p></div>` };
     case 'serving':
       return { tone: 'serving', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.servingAt(`<b>${w}</b>`)}</p></div>` };
-    case 'suspended':
-      return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.suspendedAt(w ? `<b>${w}</b>` : '')}</p></div>` + materials(e, t) };
+    case 'suspended': {
+      const bw = w ? `<b>${w}</b>` : '';
+      const line = e.suspend_kind === 'hold' && w ? t.suspendedHold(bw) : e.suspend_kind === 'wait' && w ? t.suspendedWait(bw) : t.suspendedAt(bw);
+      const bring = (e.bring || []).length
+        ? `<section class="materials"><h2>${t.bring}</h2><ul>${e.bring.map(b => `<li>${esc(b)}</li>`).join('')}</ul></section>`
+        : e.suspend_kind === 'away' || !e.suspend_kind ? materials(e, t) : '';
+      return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${line}</p></div>` + bring };
+    }
     case 'no_show':
       return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.noShow}</p></div>` + recentCalls(e, t, lang) };
     case 'done':

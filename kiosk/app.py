@@ -28,6 +28,7 @@ from kiosk.models import (
     PrintState,
     Screen,
     TicketView,
+    bundle_code,
     hall_zone,
     priority_code,
     qr_text,
@@ -142,7 +143,7 @@ class Kiosk(QObject):
         if config.language == "en":
             self._install_translation("en")  # before the window, so its first texts are English too
         self.window = KioskWindow(link)
-        self._pending: P.IssueTicket | P.CheckIn | None = None  # sent, no final outcome yet
+        self._pending: P.IssueTicket | P.IssueBundle | P.CheckIn | None = None  # sent, no final outcome yet
         self._admin_taps: list[float] = []
         self._admin_fails = 0
         self._reported: tuple[str, str] | None = None
@@ -270,6 +271,10 @@ class Kiosk(QObject):
     def request_service(self, service: str) -> None:
         """A service tile was tapped: one IssueTicket, unless one is already in flight."""
         priority = priority_code(self.model.hall.hall, PriorityKind.PRIORITY) if self.view.green else None
+        bundle = bundle_code(service)
+        if bundle is not None:  # 一票到底: one ticket for every step
+            self._send(P.IssueBundle(id=self._new_id(), bundle=bundle, priority=priority))
+            return
         self._send(P.IssueTicket(id=self._new_id(), service=service, priority=priority))
 
     def check_in(self, code: str) -> None:
@@ -278,7 +283,7 @@ class Kiosk(QObject):
     def _new_id(self) -> str:
         return f"kiosk-{secrets.token_hex(8)}"
 
-    def _send(self, cmd: P.IssueTicket | P.CheckIn) -> None:
+    def _send(self, cmd: P.IssueTicket | P.IssueBundle | P.CheckIn) -> None:
         if self._pending is not None or not self.model.online:
             log.info("tap ignored: %s", "a request is in flight" if self._pending else "offline")
             return

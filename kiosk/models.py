@@ -108,11 +108,32 @@ class ServiceButton:
         return text_of(REASONS.get(self.refusal, QT_TRANSLATE_NOOP("KioskText", "暂不可取号")))
 
 
+BUNDLE_PREFIX = "bundle:"  # a tile's code for a 一票到底 bundle, e.g. "bundle:startup"
+
+
+def bundle_code(tile_code: str) -> str | None:
+    """The bundle a tile stands for, or None for a service tile."""
+    return tile_code[len(BUNDLE_PREFIX):] if tile_code.startswith(BUNDLE_PREFIX) else None
+
+
 def service_buttons(state: HallState) -> list[ServiceButton]:
-    """One button per configured service, in configuration order, with its live counts and refusal."""
+    """One button per configured service, in configuration order, with its live counts and refusal; then one per
+    一票到底 bundle (its first step's queue and refusal; greyed when any of its steps is closed)."""
     if state.hall is None:
         return []
     out = []
+    bundles = []
+    for b in state.hall.bundles:
+        first = state.services.get(b.steps[0])
+        closed = next((state.services[c] for c in b.steps if c in state.services
+                       and state.services[c].refusal == "service_closed"), None)
+        refusal = "service_closed" if closed else (first.refusal if first else "day_not_started")
+        first_svc = state.hall.service(b.steps[0])
+        bundles.append(ServiceButton(
+            code=BUNDLE_PREFIX + b.code, name_zh=b.name_zh, name_en=b.name_en,
+            category=first_svc.category if first_svc else "", waiting=first.waiting if first else 0,
+            wait_minutes=first.estimated_wait_minutes if first else 0, refusal=refusal,
+            closed_reason=closed.closed_reason if closed else ""))
     for svc in state.hall.services:
         s = state.services.get(svc.code)
         extended = s.extended_until if s else None
@@ -121,7 +142,7 @@ def service_buttons(state: HallState) -> list[ServiceButton]:
             waiting=s.waiting if s else 0, wait_minutes=s.estimated_wait_minutes if s else 0,
             refusal=(s.refusal if s else "day_not_started"), closed_reason=s.closed_reason if s else "",
             extended_until=hall_time(extended, state.hall.timezone) if extended else None))
-    return out
+    return out + bundles
 
 
 def categories(buttons: list[ServiceButton]) -> list[str]:
@@ -169,6 +190,8 @@ class TicketView:
     print_state: PrintState = PrintState.PRINTING
     printer_state: str = ""  # why it did not print (a device state), when FAILED
     appointment_at: datetime | None = None  # the start of the appointment slot (hall time)
+    steps_zh: tuple[str, ...] = ()  # 一票到底: the bundle's services, in order
+    steps_en: tuple[str, ...] = ()
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh
@@ -188,7 +211,8 @@ class TicketView:
                    wait_minutes=issued.estimated_wait_minutes, materials=tuple(issued.materials),
                    qr_data=qr_data, issued_at=hall_time(t.issued_at, tz), priority_label_zh=label_zh,
                    priority_label_en=label_en,
-                   appointment_at=hall_time(t.appointment_start, tz) if t.appointment_start else None)
+                   appointment_at=hall_time(t.appointment_start, tz) if t.appointment_start else None,
+                   steps_zh=tuple(issued.steps_zh), steps_en=tuple(issued.steps_en))
 
 
 def qr_text(template: str, *, number: str, ticket_id: str, day: str, server: str, hall_name: str,

@@ -20,7 +20,8 @@ def printable(ticket: TicketView, hall_name: str, lang: str) -> PrintableTicket:
         service_name_en=ticket.service_name_en or None, people_ahead=ticket.people_ahead,
         issued_at=ticket.issued_at, estimated_wait_minutes=ticket.wait_minutes,
         priority_label=ticket.priority_label_zh, status_url=ticket.qr_data or None,
-        materials=ticket.materials, language="en" if lang == "en" else "zh")
+        materials=ticket.materials, steps=ticket.steps_en if lang == "en" and ticket.steps_en else ticket.steps_zh,
+        language="en" if lang == "en" else "zh")
 
 
 class PrintWorker(QObject):

@@ -24,6 +24,7 @@ LABELS = {
         "issued": "取号时间：{t}",
         "scan": "扫码查看排队进度",
         "materials": "请携带以下材料：",
+        "steps": "一票到底，依次办理：",
     },
     "en": {
         "ahead": "{n} people ahead of you",
@@ -31,6 +32,7 @@ LABELS = {
         "issued": "Issued: {t}",
         "scan": "Scan to follow your place in the queue",
         "materials": "Please bring:",
+        "steps": "One ticket for every step, in order:",
     },
 }
 
@@ -178,6 +180,12 @@ def ticket_layout(ticket: PrintableTicket, width_mm: int = 80) -> TicketLayout:
         # inside 58 mm paper too. Even, so an image QR can be sent at half size (GS v 0 m=3).
         blocks.append(QrCode(clean(ticket.status_url), module_dots=QR_MODULE_DOTS))
         add(_lines(labels["scan"], cols, align="center"))
+    if ticket.steps:
+        blocks.append(Feed(1))
+        add(_lines(labels["steps"], cols, bold=True))
+        for i, step in enumerate(ticket.steps, 1):
+            prefix = f"{i}. "
+            add(_lines(prefix + step, cols, indent=" " * len(prefix)))
     if ticket.materials:
         blocks.append(Feed(1))
         add(_lines(labels["materials"], cols, bold=True))

@@ -20,6 +20,7 @@ class PrintableTicket:
     priority_label: str | None = None  # e.g. "绿色通道", "预约"
     status_url: str | None = None  # goes into the QR code
     materials: tuple[str, ...] = ()  # 一次性告知: what to bring
+    steps: tuple[str, ...] = ()  # 一票到底: the bundle's services, in order (this ticket goes through all)
     footer: str = DEFAULT_FOOTER
     language: Literal["zh", "en"] = "zh"
 
@@ -32,6 +33,7 @@ class PrintableTicket:
             raise ValueError("a ticket needs a number")
         # A list passed by mistake would make the dataclass unhashable and mutable.
         object.__setattr__(self, "materials", tuple(self.materials))
+        object.__setattr__(self, "steps", tuple(self.steps))
 
 
 def sample_ticket(**changes) -> PrintableTicket:

@@ -30,9 +30,9 @@ def _parse_range(text: str) -> TimeRange:
 
 def parse_config(doc: dict[str, Any]) -> HallConfig:
     """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]],
-    [[outcomes]], [calendar])."""
+    [[outcomes]], [calendar], [[bundles]])."""
     data = dict(doc.get("hall", {}))
-    for key in ("services", "windows", "priorities", "rules", "outcomes", "calendar"):
+    for key in ("services", "windows", "priorities", "rules", "outcomes", "calendar", "bundles"):
         if key in doc:
             data[key] = doc[key]
     services = []
@@ -48,7 +48,7 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
     # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
     # [console] is the hall server's own (server.console_cli.console_table): alert rules, session limits.
     unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation",
-                          "console"}
+                          "console", "bundles"}
     if unknown:
         raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
     # A misspelt key here would silently drop every holiday and move every follow-up deadline.
@@ -123,12 +123,17 @@ def _check(cfg: HallConfig) -> None:
         ("window id", [w.id for w in cfg.windows]),
         ("priority code", [p.code for p in cfg.priorities]),
         ("outcome code", [o.code for o in cfg.outcomes]),
+        ("bundle code", [b.code for b in cfg.bundles]),
     ):
         for d in _dupes(values):
             problems.append(f"duplicate {what} {d!r}")
     if cfg.public_base_url and not cfg.public_base_url.startswith(("https://", "http://")):
         problems.append(f"public_base_url must start with https:// (or http://), got {cfg.public_base_url!r}")
     codes = {s.code for s in cfg.services}
+    for b in cfg.bundles:  # 一票到底
+        if len(b.steps) < 2 or len(set(b.steps)) != len(b.steps):
+            problems.append(f"bundle {b.code}: needs at least two steps, each service once")
+        problems.extend(f"bundle {b.code}: unknown service {code!r}" for code in b.steps if code not in codes)
     for s in cfg.services:
         if not (s.prefix.isascii() and s.prefix.isalpha() and s.prefix.isupper()):
             problems.append(f"service {s.code}: prefix must be capital letters, got {s.prefix!r}")

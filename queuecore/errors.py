@@ -59,4 +59,5 @@ TicketEnded = _error("TicketEnded", "ticket_ended", "The ticket's visit is over:
 SuspendedElsewhere = _error("SuspendedElsewhere", "suspended_at_other_window",
                             "A 持件/等待 suspension resumes only at the window that suspended it.")
 UnknownMaterial = _error("UnknownMaterial", "unknown_material", "The service's materials list has no such item.")
+UnknownBundle = _error("UnknownBundle", "unknown_bundle", "The hall defines no bundle with this code.")
 VisitsInService = _error("VisitsInService", "visits_in_service", "Visits are still at windows: finish them or force.")

@@ -30,6 +30,7 @@ class TicketIssued(Event, tag="ticket_issued"):
     service: str
     priority: str
     ahead: int
+    bundle: str = ""  # 一票到底: issued for this bundle (service is its first step)
 
 
 class AppointmentCheckedIn(Event, tag="appointment_checked_in"):
@@ -81,6 +82,18 @@ class TicketFinished(Event, tag="ticket_finished"):
     window: int
     clerk: str | None
     outcome: str
+
+
+class BundleStepReached(Event, tag="bundle_step_reached"):
+    """一票到底: a step's visit finished (its own TicketFinished comes first); the ticket waits for the next step."""
+
+    ticket_id: str
+    number: str
+    bundle: str
+    step: int  # the index of the step it now waits for
+    from_service: str
+    to_service: str
+    window: int
 
 
 class TicketTransferred(Event, tag="ticket_transferred"):
@@ -177,7 +190,7 @@ class ServiceExtensionEnded(Event, tag="service_extension_ended"):
 AnyEvent = (
     DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
-    | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
+    | BundleStepReached | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
     | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded
 )

@@ -15,6 +15,8 @@ from queuecore import errors as E
 from queuecore import events as ev
 from queuecore.model import (
     ACTIVE_STATUSES,
+    Bundle,
+    OutcomeClass,
     LOW_RATINGS,
     RATING_LEVELS,
     Appointment,
@@ -49,6 +51,7 @@ TICKET_TRANSITIONS: dict[tuple[T, str], T] = {
     (T.SUSPENDED, "cancel"): T.CANCELLED,
     (T.NO_SHOW, "cancel"): T.CANCELLED,
     (T.DONE, "rate"): T.DONE,  # once: a rated visit refuses another rating
+    (T.DONE, "next_step"): T.WAITING,  # 一票到底: a finished step's ticket waits for the bundle's next step
     **{(s, "expire"): T.EXPIRED for s in ACTIVE_STATUSES},
 }
 
@@ -71,6 +74,9 @@ RESUME_AT_SAME_WINDOW: dict[SuspendKind, bool] = {
     SuspendKind.WAIT: True,  # 等待: the window resumes its own visit
 }
 SUSPEND_EXPIRED = "suspend_expired"
+
+# 一票到底: a step ending with one of these classes moves the ticket on; any other (补正, 不予受理, 咨询) ends it.
+STEP_DONE = frozenset({OutcomeClass.COMPLETED, OutcomeClass.ACCEPTED})
 
 MAX_TEXT = 200
 
@@ -114,6 +120,7 @@ class Hall:
         self.services: dict[str, Service] = {s.code: s for s in config.services}
         self.window_configs: dict[int, WindowConfig] = {w.id: w for w in config.windows}
         self.priorities: dict[str, PriorityClass] = {p.code: p for p in config.priorities}
+        self.bundles: dict[str, Bundle] = {b.code: b for b in config.bundles}
         self.rules = config.rules
         self.day = day
         self.version = version
@@ -429,6 +436,29 @@ class Hall:
         return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=service, priority=priority,
                                 ahead=t.ahead_at_issue)]
 
+    def issue_bundle(self, code: str, now: datetime, priority: str | None = None, *,
+                     public_id: str = "") -> list[ev.Event]:
+        """一票到底: one ticket for a bundle of services, queued first for its first step (issued by that
+        step's rules: hours, cap). Every step's service must be open today."""
+        self._require_day(now)
+        bundle = self.bundles.get(code)
+        if bundle is None:
+            raise E.UnknownBundle(f"no bundle {code!r}", bundle=code)
+        for step in bundle.steps:
+            self._require_open(self._service(step))
+        svc = self._service(bundle.steps[0])
+        priority = priority or self.default_priority()
+        cls = self.priorities.get(priority)
+        if cls is None:
+            raise E.UnknownPriority(f"unknown priority class {priority!r}", priority=priority)
+        if cls.kind is PriorityKind.APPOINTMENT:
+            raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
+        self._check_issuable(svc, now)
+        t = self._new_ticket(svc, priority, now, None, public_id)
+        t.bundle = bundle.code
+        return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=svc.code, priority=priority,
+                                ahead=t.ahead_at_issue, bundle=bundle.code)]
+
     def create_appointment(self, appt: Appointment, now: datetime) -> list[ev.Event]:
         return self.create_appointments([appt], now)
 
@@ -620,11 +650,31 @@ class Hall:
             raise E.UnknownOutcome(f"no outcome {code!r}", outcome=code)
         t.status = self._move(t, "finish")
         t.finished_at, t.outcome = now, code
+        if t.bundle:  # a step's visit is rated on its own: an earlier step's rating is in the event log
+            t.rating = t.rating_reason = t.rating_comment = t.rated_at = None
         if t.serving_at is None:
             t.serving_at = t.called_at
         self._touch(t)
         self._set_window(ws, current=None)
-        return [ev.TicketFinished(at=now, ticket_id=t.id, window=wid, clerk=t.clerk, outcome=t.outcome)]
+        out: list[ev.Event] = [ev.TicketFinished(at=now, ticket_id=t.id, window=wid, clerk=t.clerk, outcome=t.outcome)]
+        bundle = self.bundles.get(t.bundle) if t.bundle else None
+        if (bundle is not None and t.step + 1 < len(bundle.steps)
+                and self.config.outcome(code).cls in STEP_DONE):
+            out.append(self._next_step(t, bundle, wid, now))
+        return out
+
+    def _next_step(self, t: Ticket, bundle: Bundle, wid: int, now: datetime) -> ev.BundleStepReached:
+        """The finished step's ticket queues for the next one, keeping its number and its place by arrival (rank).
+        Its rating of the step just finished may still come from that window."""
+        old, new = t.service, bundle.steps[t.step + 1]
+        self._dirty_services.add(old)
+        t.status, t.service, t.step, t.step_window = self._move(t, "next_step"), new, t.step + 1, wid
+        t.window = t.clerk = t.called_at = t.serving_at = t.finished_at = t.outcome = None
+        t.rating = t.rating_reason = t.rating_comment = t.rated_at = None
+        t.recalls = 0
+        self._touch(t)
+        return ev.BundleStepReached(at=now, ticket_id=t.id, number=t.number, bundle=bundle.code, step=t.step,
+                                    from_service=old, to_service=new, window=wid)
 
     def transfer(self, wid: int, service: str, now: datetime, keep_arrival: bool | None = None) -> list[ev.Event]:
         """Send the window's current ticket to another service's queue; the number stays."""
@@ -796,6 +846,10 @@ class Hall:
         """好差评 for a finished visit at this window: once; levels 1-2 need a reason; 0 = 未评价."""
         self._window(wid)
         t = self.ticket(number)
+        if t.bundle and t.step > 0 and t.status is T.WAITING:  # between two steps of a bundle
+            if t.step_window != wid:
+                raise E.NotAtWindow(f"{t.number}'s last step was at window {t.step_window}, not {wid}", number=t.number)
+            return self._rate_step(t, wid, level, now, reason, comment)
         self._move(t, "rate")
         if t.window != wid:
             raise E.NotAtWindow(f"{t.number} was served at window {t.window}, not {wid}", number=t.number)
@@ -810,6 +864,22 @@ class Hall:
         self._touch(t)
         return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=t.service, window=t.window,
                               clerk=t.clerk, level=level, reason=reason, comment=comment)]
+
+    def _rate_step(self, t: Ticket, wid: int, level: int, now: datetime, reason: str, comment: str) -> list[ev.Event]:
+        """好差评 of a bundle's step just finished at `wid` while the ticket waits for its next step (once)."""
+        if t.rating is not None:
+            raise E.AlreadyRated(f"{t.number} already rated this step", number=t.number)
+        if level not in RATING_LEVELS:
+            raise E.InvalidArgument(f"rating level must be one of {sorted(RATING_LEVELS)}", level=level)
+        reason, comment = _text(reason), _text(comment)
+        if level in LOW_RATINGS and not reason:
+            raise E.ReasonRequired(f"{RATING_LEVELS[level][0]} needs a reason", level=level)
+        t.rating, t.rating_reason, t.rating_comment, t.rated_at = level, reason or None, comment or None, now
+        self._touch(t)
+        done = self.bundles[t.bundle].steps[t.step - 1]
+        return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=done, window=wid,
+                              clerk=self.windows[wid].clerk,
+                              level=level, reason=reason, comment=comment)]
 
     def report_device(self, name: str, kind: str, state: str, detail: str, now: datetime) -> list[ev.Event]:
         """A device's health; only a change of state or detail is an event."""

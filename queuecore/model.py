@@ -166,6 +166,15 @@ LOW_RATINGS = frozenset({1, 2})  # 差评: a reason is required, and supervisors
 DEFAULT_RATING_REASONS = ("办事效率低", "服务态度差", "政策解释不清", "材料要求不明确", "多次跑动", "等候时间长", "其他")
 
 
+class Bundle(msgspec.Struct, frozen=True, kw_only=True):
+    """一票到底: one ticket goes through these services in order, keeping its number and its place by arrival."""
+
+    code: str
+    name_zh: str
+    name_en: str = ""
+    steps: tuple[str, ...]  # service codes, e.g. 营业执照 -> 刻章 -> 税务发票 -> 社保登记
+
+
 class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
     name_en: str
@@ -183,6 +192,7 @@ class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     outcomes: tuple[Outcome, ...] = DEFAULT_OUTCOMES
     default_outcome: str = "completed"  # what a finish without an outcome records
     calendar: WorkCalendar = WorkCalendar()
+    bundles: tuple[Bundle, ...] = ()  # 一票到底
 
     def service(self, code: str) -> Service | None:
         return _index(self.services, "code").get(code)
@@ -230,6 +240,9 @@ class Ticket(msgspec.Struct, kw_only=True):
     outcome: str | None = None
     skipped_at: datetime | None = None
     suspended_at: datetime | None = None
+    bundle: str | None = None  # 一票到底: the bundle's code; `service` is its current step's
+    step: int = 0  # index into the bundle's steps
+    step_window: int | None = None  # the window that finished the previous step (its rating is given there)
     suspend_kind: SuspendKind | None = None  # of the last suspension
     suspended_window: int | None = None  # the window that suspended it (持件/等待 resume only there)
     bring: str = ""  # 不持件: what to bring back, one item a line (from the service's materials)

@@ -55,6 +55,14 @@ class IssueTicket(Command, tag="issue_ticket", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "admin"})
 
 
+class IssueBundle(Command, tag="issue_bundle", kw_only=True):
+    """一票到底: one ticket for a bundle of services (the hall's `bundles`), queued for its first step."""
+
+    bundle: Code
+    priority: Code | None = None
+    roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "admin"})
+
+
 class CheckIn(Command, tag="check_in", kw_only=True):
     code: Annotated[str, Meta(min_length=1, max_length=32)]
     roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "admin"})
@@ -241,7 +249,7 @@ class Ping(Command, tag="ping"):
 
 
 COMMANDS: tuple[type[Command], ...] = (
-    IssueTicket, CheckIn, SignIn, SignOut, CallNext, CallTicket, CallByScan, Recall, StartServing, Skip, Finish,
+    IssueTicket, IssueBundle, CheckIn, SignIn, SignOut, CallNext, CallTicket, CallByScan, Recall, StartServing, Skip, Finish,
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
     GetSnapshot, Ping,
@@ -368,6 +376,8 @@ class IssuedTicket(msgspec.Struct, kw_only=True):
     estimated_wait_minutes: int
     materials: tuple[str, ...]
     status_path: str = ""  # e.g. "/t/Xq3k9vT2mB7wLp0a": the public status page (an unguessable id, never the number)
+    steps_zh: tuple[str, ...] = ()  # 一票到底: the bundle's steps (service names), printed on the ticket
+    steps_en: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- encode / decode

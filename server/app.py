@@ -62,6 +62,8 @@ W = "/api/windows/{window}"
 ROUTES: list[Route] = [
     Route("/api/tickets", P.IssueTicket, "Issue a walk-in ticket (取号)"),
     Route("/api/appointments/check-in", P.CheckIn, "Check in an appointment by its code (预约取号)"),
+    Route("/api/bundles/{bundle}/tickets", P.IssueBundle, "Issue one ticket for a bundle of services (一票到底): "
+          "it goes step to step keeping its number"),
     Route("/api/appointments", P.CreateAppointments, "Create or import appointments"),
     Route(f"{W}/sign-in", P.SignIn, "Clerk signs in at the window (签到)"),
     Route(f"{W}/sign-out", P.SignOut, "Clerk signs out (签退)"),
@@ -136,7 +138,8 @@ READ_ROUTES: list[dict[str, Any]] = [
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
-                                  P.IssueTicket: P.IssuedTicket, P.CheckIn: P.IssuedTicket, P.AdvanceFollowUp: FollowUp,
+                                  P.IssueTicket: P.IssuedTicket, P.IssueBundle: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
+                                  P.AdvanceFollowUp: FollowUp,
                                   P.CloseDay: P.DayCloseResult}
 
 WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
@@ -148,7 +151,7 @@ STATUS = {
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
     "rate_limited": 429,
     "unknown_service": 404, "unknown_window": 404, "unknown_ticket": 404, "unknown_appointment": 404,
-    "unknown_priority": 404, "unknown_followup": 404,
+    "unknown_priority": 404, "unknown_followup": 404, "unknown_bundle": 404,
     "store_unavailable": 503,
 }
 

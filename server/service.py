@@ -235,7 +235,7 @@ class HallService:
     def _check_rate(self, cmd: P.Command, who: Principal, now: datetime) -> None:
         """A kiosk issues at most `kiosk_issue_limit` tickets a minute: a stuck button or a prank
         must not empty a service's daily cap."""
-        if who.role != "kiosk" or not isinstance(cmd, P.IssueTicket | P.CheckIn):
+        if who.role != "kiosk" or not isinstance(cmd, P.IssueTicket | P.IssueBundle | P.CheckIn):
             return
         recent = self._issue_times.setdefault(who.key, deque())
         while recent and now - recent[0] > timedelta(minutes=1):
@@ -298,6 +298,8 @@ class HallService:
         match cmd:
             case P.IssueTicket():
                 return h.issue(cmd.service, now, cmd.priority, public_id=new_public_id())
+            case P.IssueBundle():
+                return h.issue_bundle(cmd.bundle, now, cmd.priority, public_id=new_public_id())
             case P.CheckIn():
                 return h.check_in(cmd.code, now, public_id=new_public_id())
             case P.SignIn():
@@ -685,9 +687,12 @@ class HallService:
             if tid:
                 ticket = self.hall.tickets.get(tid)
                 break
-        if isinstance(cmd, P.IssueTicket | P.CheckIn) and ticket is not None:
+        if isinstance(cmd, P.IssueTicket | P.IssueBundle | P.CheckIn) and ticket is not None:
             svc = self.hall.services[ticket.service]
+            bundle = self.hall.bundles.get(ticket.bundle) if ticket.bundle else None
+            steps = [self.hall.services[code] for code in bundle.steps] if bundle else []
             return P.IssuedTicket(
+                steps_zh=tuple(s.name_zh for s in steps), steps_en=tuple(s.name_en for s in steps),
                 ticket=ticket, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
                 people_ahead=ticket.ahead_at_issue,
                 estimated_wait_minutes=self.hall.estimated_wait_minutes(ticket.service, ticket.ahead_at_issue),

@@ -132,11 +132,18 @@ def _m9_wait_estimates(db: sqlite_utils.Database) -> None:
     db["wait_estimates"].create_index(["day"])
 
 
+def _m10_bundles(db: sqlite_utils.Database) -> None:
+    # 一票到底: a ticket's bundle, the step it is at, and the window that finished the step before.
+    for name, kind in (("bundle", str), ("step", int), ("step_window", int)):
+        db["tickets"].add_column(name, kind)
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
                                                              _m6_report_index, _m7_console_users, _m8_suspend_kinds,
-                                                             _m9_wait_estimates]
+                                                             _m9_wait_estimates,
+                                                             _m10_bundles]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:

@@ -9,6 +9,7 @@ from tests.server.conftest import PINS
 
 BODIES = {
     "issue_ticket": {"service": "social"},
+    "issue_bundle": {},
     "check_in": {"code": "NOPE"},
     "create_appointments": {"appointments": [{"code": "R0LE", "service": "estate",
                                               "start": "2026-11-23T10:00:00+08:00",
@@ -29,7 +30,7 @@ BODIES = {
 
 
 def url(route) -> str:
-    values = {"window": "1", "number": "B001", "service": "social", "staff_id": "s1", "case_id": "FU-x",
+    values = {"window": "1", "number": "B001", "bundle": "startup", "service": "social", "staff_id": "s1", "case_id": "FU-x",
               "action": "contact"}
     return route.path.format(**values)
 

@@ -85,7 +85,8 @@ class TerminalApp(QObject):
         v.skip_requested.connect(lambda: self._send("skip", P.Skip()))
         v.finish_requested.connect(lambda outcome: self._send("finish", P.Finish(outcome=outcome)))
         v.transfer_requested.connect(lambda service: self._send("transfer", P.Transfer(service=service)))
-        v.suspend_requested.connect(lambda kind: self._send("suspend", P.Suspend(kind=kind)))
+        v.suspend_requested.connect(lambda kind, bring: self._send(
+            "suspend", P.Suspend(kind=kind, bring=[b for b in bring.split("\n") if b])))
         v.resume_ticket_requested.connect(lambda number: self._send("resume_ticket", P.Resume(number=number)))
         v.call_number_requested.connect(lambda number: self._send("call_number", P.CallTicket(number=number)))
         v.call_by_scan_requested.connect(lambda pid: self._send("call_by_scan", P.CallByScan(public_id=pid)))

@@ -3,17 +3,17 @@
 <context>
     <name>ChoiceDialog</name>
     <message>
-        <location filename="widgets/pickers.py" line="75" />
+        <location filename="widgets/pickers.py" line="82" />
         <source>确定 (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="76" />
+        <location filename="widgets/pickers.py" line="83" />
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="widgets/pickers.py" line="125" />
+        <location filename="widgets/pickers.py" line="146" />
         <source>请输入正确的号码，例如 A012</source>
         <translation>Enter a valid number, e.g. A012</translation>
     </message>
@@ -94,187 +94,197 @@ You are welcome to rate our service</translation>
 <context>
     <name>TerminalView</name>
     <message>
-        <location filename="widgets/terminal.py" line="51" />
+        <location filename="widgets/terminal.py" line="53" />
         <source>叫号器</source>
         <translation>Window terminal</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="106" />
+        <location filename="widgets/terminal.py" line="110" />
         <source>工号</source>
         <translation>Staff ID</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="109" />
+        <location filename="widgets/terminal.py" line="113" />
         <source>密码</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="111" />
+        <location filename="widgets/terminal.py" line="115" />
         <source>签到 (Enter)</source>
         <translation>Sign in (Enter)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="185" />
+        <location filename="widgets/terminal.py" line="189" />
         <source>扫描取号单二维码叫号</source>
         <translation>Scan a ticket's QR code to call it</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="203" />
+        <location filename="widgets/terminal.py" line="207" />
         <source>扫码叫号</source>
         <translation>Scan to call</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="264" />
+        <location filename="widgets/terminal.py" line="268" />
         <source>扫码叫号：</source>
         <translation>Scan to call:</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="298" />
+        <location filename="widgets/terminal.py" line="302" />
         <source>%1 签到</source>
         <translation>%1 sign-in</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="298" />
+        <location filename="widgets/terminal.py" line="302" />
         <source>窗口签到</source>
         <translation>Window sign-in</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="307" />
+        <location filename="widgets/terminal.py" line="311" />
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="314" />
+        <location filename="widgets/terminal.py" line="318" />
         <source>挂起</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="315" />
+        <location filename="widgets/terminal.py" line="319" />
         <source>等候</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="321" />
+        <location filename="widgets/terminal.py" line="325" />
         <source>等候人数：</source>
         <translation>Waiting: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="323" />
+        <location filename="widgets/terminal.py" line="327" />
         <source>可恢复的挂起：</source>
         <translation>Suspended, can resume: </translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="324" />
+        <location filename="widgets/terminal.py" line="328" />
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="333" />
+        <location filename="widgets/terminal.py" line="337" />
         <source>空闲</source>
         <translation>Idle</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="334" />
+        <location filename="widgets/terminal.py" line="338" />
         <source>当前没有号，按 F1 叫号</source>
         <translation>No current ticket; press F1 to call</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="349" />
+        <location filename="widgets/terminal.py" line="353" />
         <source>（重呼 %1 次）</source>
         <translation> (recalled %1×)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="351" />
+        <location filename="widgets/terminal.py" line="355" />
         <source>等候 %1</source>
         <translation>Waited %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="353" />
+        <location filename="widgets/terminal.py" line="357" />
         <source>办理 %1</source>
         <translation>Serving %1</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="355" />
+        <location filename="widgets/terminal.py" line="359" />
         <source>叫号后 %1</source>
         <translation>Called %1 ago</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="375" />
+        <location filename="widgets/terminal.py" line="379" />
         <source>请输入工号和密码</source>
         <translation>Enter staff ID and PIN</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="407" />
+        <location filename="widgets/terminal.py" line="411" />
         <source>（默认）</source>
         <translation> (default)</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="409" />
+        <location filename="widgets/terminal.py" line="413" />
         <source>办理结果</source>
         <translation>Outcome of the visit</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="410" />
+        <location filename="widgets/terminal.py" line="414" />
         <source>Enter 或 F5 确认 · 数字键直接选择 · Esc 取消</source>
         <translation>Enter or F5 accepts · a number key picks · Esc cancels</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="413" />
+        <location filename="widgets/terminal.py" line="417" />
         <source>不持件：回去补材料，任一窗口续办</source>
         <oldsource>不持件：群众回去补材料，可到本业务任一窗口续办</oldsource>
         <translation>Away: fetching papers; any window resumes</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="414" />
+        <location filename="widgets/terminal.py" line="418" />
         <source>持件：材料留本窗口，回本窗口续办</source>
         <oldsource>持件：材料留在本窗口，群众回本窗口续办</oldsource>
         <translation>Hold: papers stay; resumes at this window</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="415" />
+        <location filename="widgets/terminal.py" line="419" />
         <source>等待：等其他环节，本窗口先办别人</source>
         <oldsource>等待：等其他环节（如刻章），本窗口先办理其他群众</oldsource>
         <translation>Wait: on another step; serve others meanwhile</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="416" />
+        <location filename="widgets/terminal.py" line="420" />
         <source>挂起方式</source>
         <translation>Suspend how?</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="417" />
+        <location filename="widgets/terminal.py" line="421" />
         <source>Enter 或 F7 确认 · 数字键直接选择 · Esc 取消</source>
         <translation>Enter or F7 accepts · a number key picks · Esc cancels</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="419" />
+        <location filename="widgets/terminal.py" line="423" />
         <source>转移到</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="422" />
+        <location filename="widgets/terminal.py" line="426" />
         <source>恢复挂起的号</source>
         <translation>Resume a suspended ticket</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="424" />
+        <location filename="widgets/terminal.py" line="428" />
         <source>指呼：输入号码</source>
         <translation>Call by number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="424" />
+        <location filename="widgets/terminal.py" line="428" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="427" />
+        <location filename="widgets/terminal.py" line="431" />
         <source>暂停服务的原因</source>
         <translation>Reason for the pause</translation>
     </message>
     <message>
-        <location filename="widgets/terminal.py" line="428" />
+        <location filename="widgets/terminal.py" line="432" />
         <source>补充说明（可不填）</source>
         <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="441" />
+        <source>请群众补充的材料（可多选）</source>
+        <translation>Papers the citizen must bring (tick any)</translation>
+    </message>
+    <message>
+        <location filename="widgets/terminal.py" line="443" />
+        <source>数字键或空格勾选 · Enter 或 F7 确认 · Esc 取消</source>
+        <translation>A number key or Space ticks · Enter or F7 accepts · Esc cancels</translation>
     </message>
 </context>
 <context>

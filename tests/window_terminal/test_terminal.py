@@ -92,10 +92,18 @@ def test_every_action_by_button_and_by_hotkey(qtbot, server, make_terminal, by) 
     do("start")
     assert current(app) == ("A001", TicketStatus.SERVING)
     press(qtbot, app, "suspend", by)
-    assert [app.view.dialog.list.item(i).text().split("：")[0] for i in range(3)] == ["1  不持件", "2  持件", "3  等待"]
-    choose(qtbot, app, 0, by)  # 不持件
+    kinds = app.view.dialog
+    assert [kinds.list.item(i).text().split("：")[0] for i in range(3)] == ["1  不持件", "2  持件", "3  等待"]
+    qtbot.keyClick(kinds.list, Qt.Key.Key_Return)  # 不持件, preselected: then what to bring, from 不动产登记's list
+    qtbot.waitUntil(lambda: app.view.dialog not in (None, kinds) and app.view.dialog.isVisible(), timeout=2000)
+    picks = app.view.dialog
+    assert [picks.list.item(i).text() for i in range(picks.list.count())] == ["1  身份证"]
+    qtbot.keyClick(picks.list, Qt.Key.Key_1)  # ticks it
+    qtbot.keyClick(picks.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: app.view.dialog is None, timeout=2000)
     settle(qtbot, app)
     assert current(app) is None and [t.number for t in model.resumable()] == ["A001"]
+    assert model.state.ticket("A001").bring == "身份证"
     press(qtbot, app, "resume_ticket", by)
     choose(qtbot, app, 0, by)
     settle(qtbot, app)

@@ -16,13 +16,16 @@ class ChoiceDialog(QDialog):
     value when there is no list; with a list it is appended to the chosen item (e.g. 其他：外出取件).
     `current` preselects the item with that value. `numbered` puts 1..9 before the items and a
     number key chooses its item at once; `accept_key` accepts like Enter (F5 for the outcome, so
-    the key that opened the picker accepts its preselected default; a held key never does)."""
+    the key that opened the picker accepts its preselected default; a held key never does).
+    `checkable`: a pick list (e.g. what a 不持件 citizen must bring): number keys and Space tick
+    items, Enter accepts the ticked ones (maybe none), joined by newlines."""
 
     chosen = Signal(str)
 
     def __init__(self, parent: QWidget, title: str, choices: list[tuple[str, str]] = (), *,
                  text_label: str = "", pattern: str = "", uppercase: bool = False, current: str | None = None,
-                 numbered: bool = False, accept_key: Qt.Key | None = None, hint: str = "") -> None:
+                 numbered: bool = False, accept_key: Qt.Key | None = None, hint: str = "",
+                 checkable: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("choiceDialog")
@@ -31,6 +34,7 @@ class ChoiceDialog(QDialog):
         self._done = False
         self._numbered = numbered
         self._accept_key = accept_key
+        self._checkable = checkable
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -44,6 +48,9 @@ class ChoiceDialog(QDialog):
             for i, (value, label) in enumerate(choices):
                 item = QListWidgetItem(f"{i + 1}  {label}" if numbered and i < 9 else label)
                 item.setData(Qt.ItemDataRole.UserRole, value)
+                if checkable:
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
                 self.list.addItem(item)
             self.list.setCurrentRow(values.index(current) if current in values else 0)
             if numbered:  # a short fixed list: all of it, and no empty space under it
@@ -98,13 +105,24 @@ class ChoiceDialog(QDialog):
                 self.accept()
             return True
         plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        if self._checkable and self.list is not None and key == Qt.Key.Key_Space and self.list.currentItem():
+            self._toggle(self.list.currentItem())
+            return True
         if self._numbered and self.list is not None and plain and not event.isAutoRepeat():
             row = int(key) - int(Qt.Key.Key_1)
             if 0 <= row < min(9, self.list.count()):
                 self.list.setCurrentRow(row)
-                self.accept()
+                if self._checkable:
+                    self._toggle(self.list.item(row))
+                else:
+                    self.accept()
                 return True
         return False
+
+    @staticmethod
+    def _toggle(item: QListWidgetItem) -> None:
+        checked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 
     def value(self) -> str:
         typed = self.text.text().strip() if self.text is not None else ""
@@ -112,6 +130,9 @@ class ChoiceDialog(QDialog):
             typed = typed.upper()
         if self.list is None:
             return typed
+        if self._checkable:
+            return "\n".join(str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())
+                             if self.list.item(i).checkState() == Qt.CheckState.Checked)
         item = self.list.currentItem()
         picked = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
         return f"{picked}：{typed}" if picked and typed else picked or typed
@@ -121,7 +142,7 @@ class ChoiceDialog(QDialog):
         if self._done:
             return
         value = self.value()
-        if not value or (self._pattern is not None and not self._pattern.fullmatch(value)):
+        if (not value and not self._checkable) or (self._pattern is not None and not self._pattern.fullmatch(value)):
             self.error.setText(self.tr("请输入正确的号码，例如 A012"))
             return
         self._done = True

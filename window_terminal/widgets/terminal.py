@@ -31,13 +31,15 @@ class TerminalView(QWidget):
     skip_requested = Signal()
     finish_requested = Signal(str)  # outcome code
     transfer_requested = Signal(str)  # service code
-    suspend_requested = Signal(str)  # kind: away (不持件), hold (持件), wait (等待)
+    suspend_requested = Signal(str, str)  # kind: away (不持件), hold (持件), wait (等待); what to bring, a line each
     resume_ticket_requested = Signal(str)  # number
     call_number_requested = Signal(str)  # number
     call_by_scan_requested = Signal(str)  # the scanned ticket's public id
     pause_requested = Signal(str)  # reason
     resume_window_requested = Signal()
     sign_out_requested = Signal()
+    suspend_kind_chosen = Signal(str)  # internal: the F7 picker's kind, before the pick list
+    bring_chosen = Signal(str)  # internal: the ticked materials, a line each
 
     def __init__(self, model: TerminalModel, link: HallLink, *, compact: bool = False,
                  pause_reasons: tuple[str, ...] = ("休息", "会议", "业务咨询", "其他"),
@@ -88,6 +90,8 @@ class TerminalView(QWidget):
         outer.addWidget(self.stack)
 
         model.changed.connect(self.render)
+        self.suspend_kind_chosen.connect(self._on_suspend_kind)
+        self.bring_chosen.connect(lambda bring: self.suspend_requested.emit("away", bring))
         model.message_changed.connect(self.render_message)
         # Waited and serving times tick every second without any push.
         self._tick = QTimer(self)
@@ -413,7 +417,7 @@ class TerminalView(QWidget):
             choices = [("away", self.tr("不持件：回去补材料，任一窗口续办")),
                        ("hold", self.tr("持件：材料留本窗口，回本窗口续办")),
                        ("wait", self.tr("等待：等其他环节，本窗口先办别人"))]
-            self._pick(self.tr("挂起方式"), choices, self.suspend_requested, current="away", numbered=True,
+            self._pick(self.tr("挂起方式"), choices, self.suspend_kind_chosen, current="away", numbered=True,
                        accept_key=Qt.Key.Key_F7, hint=self.tr("Enter 或 F7 确认 · 数字键直接选择 · Esc 取消"))
         elif name == "transfer":
             self._pick(self.tr("转移到"), self.model.transfer_targets(), self.transfer_requested)
@@ -426,6 +430,17 @@ class TerminalView(QWidget):
         elif name == "pause":
             self._pick(self.tr("暂停服务的原因"), [(r, r) for r in self.pause_reasons], self.pause_requested,
                        text_label=self.tr("补充说明（可不填）"))
+
+    @Slot(str)
+    def _on_suspend_kind(self, kind: str) -> None:
+        """不持件 of a service with a materials list: the clerk ticks what the citizen must bring back."""
+        materials = self.model.materials_of_current() if kind == "away" else ()
+        if not materials:
+            self.suspend_requested.emit(kind, "")
+            return
+        self._pick(self.tr("请群众补充的材料（可多选）"), [(m, m) for m in materials], self.bring_chosen,
+                   numbered=True, checkable=True, accept_key=Qt.Key.Key_F7,
+                   hint=self.tr("数字键或空格勾选 · Enter 或 F7 确认 · Esc 取消"))
 
     def _pick(self, title: str, choices: list[tuple[str, str]], signal, **kw) -> None:
         if self.dialog is not None:

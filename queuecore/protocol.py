@@ -37,7 +37,7 @@ SLOT_YEARS = (2000, 2199)
 
 class Command(msgspec.Struct, kw_only=True, tag_field="type", forbid_unknown_fields=True):
     id: CommandId | None = None
-    # Who may send it: "kiosk", "window" (its own window, clerk signed in), "admin", "any".
+    # Who may send it: "kiosk", "window" (its own window, clerk signed in), "display", "supervisor", "admin".
     roles: ClassVar[frozenset[str]] = frozenset()
     # True: a window token needs a signed-in clerk for it (sign-in itself does not).
     needs_clerk: ClassVar[bool] = True
@@ -75,7 +75,8 @@ class SignIn(WindowCommand, tag="sign_in", kw_only=True):
 
 
 class SignOut(WindowCommand, tag="sign_out"):
-    pass
+    # A supervisor signs a clerk out remotely (naming the window, like an admin): the one window act they have.
+    roles: ClassVar[frozenset[str]] = frozenset({"window", "supervisor", "admin"})
 
 
 class CallNext(WindowCommand, tag="call_next"):
@@ -159,7 +160,7 @@ class ReportDevice(Command, tag="report_device", kw_only=True):
 class CancelTicket(Command, tag="cancel_ticket", kw_only=True):
     number: Number
     reason: Text = ""
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class StartDay(Command, tag="start_day", kw_only=True):
@@ -177,13 +178,13 @@ class CloseDay(Command, tag="close_day", kw_only=True):
 
 class OpenService(Command, tag="open_service", kw_only=True):
     service: Code
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class CloseService(Command, tag="close_service", kw_only=True):
     service: Code
     reason: Text = ""
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class ExtendService(Command, tag="extend_service", kw_only=True):
@@ -191,21 +192,21 @@ class ExtendService(Command, tag="extend_service", kw_only=True):
 
     service: Code
     until: Annotated[datetime, Meta(tz=True)]
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class EndServiceExtension(Command, tag="end_service_extension", kw_only=True):
     """End a service's extended hours now: its own hours apply again."""
 
     service: Code
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class UnlockClerk(Command, tag="unlock_clerk", kw_only=True):
-    """Lift a clerk's wrong-PIN lockout before it runs out (admin; audited)."""
+    """Lift a clerk's wrong-PIN lockout before it runs out (supervisor, admin; audited)."""
 
     staff_id: Code
-    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
 class AdvanceFollowUp(Command, tag="advance_followup", kw_only=True):

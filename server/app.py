@@ -66,7 +66,7 @@ ROUTES: list[Route] = [
           "it goes step to step keeping its number"),
     Route("/api/appointments", P.CreateAppointments, "Create or import appointments"),
     Route(f"{W}/sign-in", P.SignIn, "Clerk signs in at the window (签到)"),
-    Route(f"{W}/sign-out", P.SignOut, "Clerk signs out (签退)"),
+    Route(f"{W}/sign-out", P.SignOut, "Clerk signs out (签退); a supervisor or admin signs a window's clerk out remotely (audited)"),
     Route(f"{W}/call-next", P.CallNext, "Call the next ticket by the call order (叫号)"),
     Route(f"{W}/call", P.CallTicket, "Call a specific ticket by number (指呼)"),
     Route(f"{W}/call-by-scan", P.CallByScan, "Call (or resume) the ticket whose QR code was scanned (扫码叫号); "
@@ -83,18 +83,18 @@ ROUTES: list[Route] = [
     Route(f"{W}/resume", P.ResumeWindow, "Resume the paused window"),
     Route(f"{W}/rate", P.RateVisit, "Record the citizen's rating of a finished visit (好差评)"),
     Route("/api/devices/report", P.ReportDevice, "Report this device's health (e.g. the kiosk printer)"),
-    Route("/api/tickets/{number}/cancel", P.CancelTicket, "Cancel a ticket (admin)"),
+    Route("/api/tickets/{number}/cancel", P.CancelTicket, "Cancel a ticket (supervisor, admin; audited)"),
     Route("/api/day/start", P.StartDay, "Start today's business day (admin; also automatic)"),
     Route("/api/day/close", P.CloseDay, "日终: expire open tickets with a reason, sign clerks out, make every "
           "device reload, back the store up (admin; refused with visits at windows unless force)"),
-    Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (admin)"),
-    Route("/api/services/{service}/close", P.CloseService, "Close a service for issuing (admin)"),
+    Route("/api/services/{service}/open", P.OpenService, "Open a service for issuing (supervisor, admin; audited)"),
+    Route("/api/services/{service}/close", P.CloseService, "Close a service for issuing with a reason (supervisor, admin; audited)"),
     Route("/api/services/{service}/extend", P.ExtendService, "Keep a service issuing until a time later today "
-          "(延时服务; admin)"),
-    Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (admin)"),
+          "(延时服务; supervisor, admin; audited)"),
+    Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (supervisor, admin; audited)"),
     Route("/api/followups/{case_id}/{action}", P.AdvanceFollowUp, "One step of a 差评 follow-up case: contact, "
           "verify (with valid: true/false), rectify or close, with a note (supervisor, admin; audited)"),
-    Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (admin; audited)"),
+    Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (supervisor, admin; audited)"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/health", "operationId": "health", "summary": "Liveness and basic figures", "auth": False},

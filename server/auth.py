@@ -7,7 +7,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-# supervisor: reads reports and the live hall, follows up 差评; cannot configure or act at windows.
+# supervisor: reads reports and the live hall, follows up 差评, and acts on the hall's day (opens and closes
+# services, extends hours, cancels tickets, lifts PIN lockouts: each audited); does not change configuration or act
+# at windows, except a remote sign-out.
 ROLES = ("kiosk", "window", "display", "supervisor", "admin")
 
 

@@ -211,6 +211,32 @@ def test_english_at_1366(hall, page):
     page.click("#langBtn")
 
 
+def test_a_supervisor_cancels_a_ticket_and_lifts_a_lockout_audited_with_their_name(hall, page):
+    assert page.locator('#tabs button[data-tab="audit"]').is_hidden()  # the audit viewer stays admin-only
+    page.click('#tabs button[data-tab="live"]')
+    expect(page.locator('#tiles .tile[data-window="1"] button.signout')).to_be_visible()  # remote 签退
+    number = hall.post("/api/tickets", "kiosk", {"service": "social"})["ticket"]["number"]
+    page.click('#tabs button[data-tab="actions"]')
+    expect(page.locator('#serviceActions tr[data-service="social"]')).to_be_visible()
+    form = page.locator("#cancelForm")
+    form.locator("input").nth(0).fill(number)
+    form.locator("input").nth(1).fill("群众放弃办理")
+    form.locator("button").click()
+    expect(page.locator("#toast")).to_be_visible(timeout=2000)
+    page.locator("#unlockForm input").fill("s2")
+    page.locator("#unlockForm button").click()
+    shot(page, "actions-supervisor-zh-1920")
+    deadline = time.monotonic() + 3
+    while True:
+        audit = hall.server.loop.run(_audit(hall))
+        mine = {a["action"]: a["detail"] for a in audit if a["actor"] == "supervisor:zhang"}
+        if {"cancel_ticket", "clerk_unlocked"} <= set(mine) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert mine["cancel_ticket"] == {"number": number, "reason": "群众放弃办理"}
+    assert mine["clerk_unlocked"]["staff_id"] == "s2"
+
+
 def test_logout_returns_to_the_login(hall, page):
     page.click("#logoutBtn")
     page.wait_for_selector("#loginView:not([hidden])")

@@ -210,7 +210,7 @@ async def test_every_admin_action_is_audited_with_its_actor_and_only_admins_read
         assert (r.status, (await r.json())["code"]) == (400, code)
 
 
-async def test_a_supervisor_reads_the_hall_but_cannot_act_or_configure(make_server) -> None:
+async def test_a_supervisor_acts_on_the_day_audited_but_cannot_issue_call_or_configure(make_server) -> None:
     from server.cli import create_token_in
 
     srv = await make_server()
@@ -220,6 +220,26 @@ async def test_a_supervisor_reads_the_hall_but_cannot_act_or_configure(make_serv
     text = await r.text()
     assert r.status == 200 and '"clerk":"s1"' in text and "CODE7788" not in text
     for path, body in (("/api/tickets", {"service": "social"}), ("/api/windows/1/call-next", {}),
-                       ("/api/services/tax/close", {}), ("/api/clerks/s1/unlock", {})):
+                       ("/api/windows/1/pause", {"reason": "x"}), ("/api/day/close", {}),
+                       ("/api/appointments", {"appointments": [{"code": "ZZZZ9", "service": "estate",
+                                                                "start": "2026-11-23T11:00:00+08:00",
+                                                                "end": "2026-11-23T11:30:00+08:00"}]})):
         r = await srv.post(path, "supervisor", body)
         assert (r.status, (await r.json())["code"]) == (403, "forbidden"), path
+    await srv.post("/api/tickets", "kiosk", {"service": "social"})
+    number = srv.service.hall.active_tickets()[-1].number
+    allowed = (("/api/services/tax/close", {"reason": "系统维护"}), ("/api/services/tax/open", {}),
+               ("/api/services/estate/extend", {"until": "2026-11-23T19:00:00+08:00"}),
+               ("/api/services/estate/end-extension", {}), (f"/api/tickets/{number}/cancel", {"reason": "重复取号"}),
+               ("/api/clerks/s1/unlock", {}), ("/api/windows/1/sign-out", {}))
+    for path, body in allowed:
+        r = await srv.post(path, "supervisor", body)
+        assert r.status == 200, (path, await r.text())
+    assert srv.service.hall.windows[1].clerk is None
+    r = await srv.client.get("/api/audit", headers=srv.auth("admin"))
+    mine = [(a["action"], a["detail"]) for a in await r.json() if a["actor"] == "supervisor:test-supervisor"]
+    actions = [a for a, _ in mine]
+    for action in ("close_service", "open_service", "extend_service", "end_service_extension", "cancel_ticket",
+                   "clerk_unlocked", "sign_out"):
+        assert action in actions, (action, actions)
+    assert {"service": "tax", "reason": "系统维护"} in [d for a, d in mine if a == "close_service"]

@@ -1,5 +1,5 @@
-// Admin actions (each audited by the server): open or close a service with a reason, extend its issuing
-// hours today (延时服务), cancel a ticket, lift a clerk's PIN lockout; and the audit viewer.
+// Supervisor and admin actions (each audited by the server): open or close a service with a reason, extend its
+// issuing hours today (延时服务), cancel a ticket, lift a clerk's PIN lockout; and the audit viewer (admin).
 import { api } from "/static/console/api.js";
 import { T, nameOf } from "/static/console/i18n.js";
 import { S, el, toast } from "/static/console/app.js";
@@ -14,7 +14,7 @@ async function run(path, body) {
 }
 
 export function render() {
-  if (!S.hall || !S.me || S.me.role !== "admin") return;
+  if (!S.hall || !S.me) return;
   const typing = document.activeElement && document.activeElement.tagName === "INPUT"
     && document.activeElement.closest("#serviceActions");
   if (typing && typing.dataset.keep !== "0") { typing.dataset.stale = "1"; return; }  // not while typing

@@ -127,7 +127,7 @@ async function loadClerks() {
 
 // ------------------------------------------------------------ tabs
 function showTab(tab) {
-  if (!document.getElementById("tab-" + tab) || (["users", "actions", "audit"].includes(tab) && S.me.role !== "admin")) tab = "live";
+  if (!document.getElementById("tab-" + tab) || (["users", "audit"].includes(tab) && S.me.role !== "admin")) tab = "live";
   S.tab = tab;
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + tab;
@@ -237,7 +237,7 @@ function renderTiles() {
     const timer = el("span", "timer");
     if (t && t.serving_at) { timer.dataset.since = t.serving_at; timer.dataset.service = t.service; }
     tile.append(timer, el("div", "num", t ? t.number : " "));
-    if (S.me && S.me.role === "admin" && w.status !== "closed") {  // remote 签退 (audited by the server)
+    if (S.me && w.status !== "closed") {  // remote 签退, supervisor or admin (audited by the server)
       const out = el("button", "signout", T().signOut);
       out.addEventListener("click", async () => {
         if (!confirm(T().signOutConfirm(nameOf(wc), clerkName(w.clerk)))) return;

@@ -84,12 +84,12 @@ async def get_cursor(request: web.Request) -> web.Response:
         if hall is None:
             return _error("unauthorized", "a hall's own token is required", 401)
         async with request.app[POOL].connection(timeout=5) as conn:
-            seq = await I.cursor(conn, hall, request.query.get("epoch", ""))
+            held = await I.cursor(conn, hall, request.query.get("epoch", ""))
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             return _db_down(exc)
         raise
-    return web.json_response({"hall": hall, "seq": seq})
+    return web.json_response({"hall": hall, **held})
 
 
 async def get_halls(request: web.Request) -> web.Response:

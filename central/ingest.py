@@ -77,10 +77,16 @@ def copy_text(rows: list, before: tuple = (), after: tuple = ()) -> str:
     return "".join(f"{head}{join(map(_cell, row))}{tail}\n" for row in rows)
 
 
-async def cursor(conn, hall: str, epoch: str) -> int:
-    cur = await conn.execute("SELECT last_seq FROM hall_epochs WHERE hall = %s AND epoch = %s", (hall, epoch))
+async def cursor(conn, hall: str, epoch: str) -> dict:
+    """What the centre holds of (hall, epoch): the last seq, and that event's type and time (a forwarder
+    compares them with its own store's event of that seq: a store restored from an older copy differs)."""
+    cur = await conn.execute("SELECT e.last_seq, ev.type, ev.at FROM hall_epochs e LEFT JOIN events ev "
+                             "ON ev.hall = e.hall AND ev.epoch = e.epoch AND ev.seq = e.last_seq "
+                             "WHERE e.hall = %s AND e.epoch = %s", (hall, epoch))
     row = await cur.fetchone()
-    return row[0] if row else 0
+    if not row:
+        return {"seq": 0, "type": None, "at": None}
+    return {"seq": row[0], "type": row[1], "at": row[2].isoformat() if row[2] else None}
 
 
 async def ingest(conn, hall: str, batch: Batch) -> Ack:

@@ -44,7 +44,9 @@ MAX_DAYS = 366
 
 _DIM_SQL = {"hall": "hall", "service": "service", "clerk": "clerk", "day": "day::text",
             "month": "to_char(day, 'YYYY-MM')"}
-# One row per visit of the (hall, day)s to roll up, with the definitions' inputs.
+# One row per visit of the (hall, day)s to roll up, with the definitions' inputs. A visit counts once per hall:
+# when epochs overlap (a store restored from an older copy sends its history again under a new epoch), the
+# newest epoch's row (epochs begin with their UTC start time) is the one counted.
 _VISITS = """
 SELECT t.hall, t.day, COALESCE(t.origin_service, t.service, '') AS service, COALESCE(t.clerk, '') AS clerk, t.status,
        CASE WHEN t.status = 'done' THEN COALESCE(o.cls, CASE WHEN t.outcome = 'done' THEN 'completed' END) END AS cls,
@@ -53,8 +55,8 @@ SELECT t.hall, t.day, COALESCE(t.origin_service, t.service, '') AS service, COAL
        CASE WHEN t.status = 'done' THEN EXTRACT(epoch FROM t.finished_at - t.serving_at)::float8 END AS service_s,
        COALESCE(s.target_wait_s, 1800.0) AS target, COALESCE(t.transfers, 0) AS transfers,
        COALESCE(t.recalls, 0) AS recalls, CASE WHEN t.status = 'done' THEN t.rating END AS rating
-FROM tickets t
-JOIN todo ON todo.hall = t.hall AND todo.day = t.day
+FROM (SELECT DISTINCT ON (t.hall, t.id) t.* FROM tickets t JOIN todo ON todo.hall = t.hall AND todo.day = t.day
+      ORDER BY t.hall, t.id, t.epoch DESC) t
 LEFT JOIN hall_outcomes o ON o.hall = t.hall AND o.code = t.outcome
 LEFT JOIN hall_services s ON s.hall = t.hall AND s.code = COALESCE(t.origin_service, t.service)
 """

@@ -93,6 +93,14 @@ class Forwarder:
     def _loop(self, conn: sqlite3.Connection) -> None:
         epoch = ensure_epoch(conn)
         cursor = self._load_cursor(epoch)
+        head = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+        held = self._centre_holds(epoch)
+        if cursor > head or (held is not None and not _same_event(conn, held)):
+            # The store went back in time (restored from an older copy): seq the centre holds were used again
+            # for other events. A new epoch keeps both histories apart at the centre.
+            log.warning("store %s differs from what was forwarded (cursor %d, head %d, centre %s): new epoch",
+                        self.data_dir, cursor, head, held)
+            epoch, cursor = ensure_epoch(conn, renew=True), 0
         self._set(epoch=epoch)
         send_config, clerks_seen, delay = True, None, 0.2
         while not self.stop.is_set():
@@ -131,6 +139,18 @@ class Forwarder:
                 self._status.update(state="sending", error=None, last_ok_at=_now())
                 self._status["sent"] += len(batch.events)
             self._behind(conn, cursor, head)
+
+    def _centre_holds(self, epoch: str) -> dict | None:
+        """What the centre holds of this epoch (seq, type, at of its last event); None when it cannot say now
+        (checked again at the next start)."""
+        try:
+            status, data = self._request("GET", f"{CURSOR_PATH}?epoch={epoch}")
+        except (OSError, http.client.HTTPException):
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+            return None
+        return json.loads(data) if status == 200 else None
 
     def _behind(self, conn: sqlite3.Connection, cursor: int, head: int) -> None:
         row = conn.execute("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", (cursor,)).fetchone()
@@ -198,6 +218,16 @@ class Forwarder:
         os.replace(tmp, path)
 
 
+def _same_event(conn: sqlite3.Connection, held: dict) -> bool:
+    """Whether this store's event at the centre's last seq is the one the centre holds (nothing held: yes)."""
+    if not held.get("seq"):
+        return True
+    row = conn.execute("SELECT type, at FROM events WHERE seq = ?", (held["seq"],)).fetchone()
+    if row is None or held.get("at") is None:
+        return False
+    return row[0] == held["type"] and datetime.fromisoformat(row[1]) == datetime.fromisoformat(held["at"])
+
+
 class _Gap(Exception):
     def __init__(self, seq: int) -> None:
         super().__init__(f"central holds up to {seq}")
@@ -208,13 +238,16 @@ class _Refused(Exception):
     pass
 
 
-def ensure_epoch(conn: sqlite3.Connection) -> str:
-    """This store's epoch, created the first time (a short write of its own; the hall's next write waits at most that)."""
+def ensure_epoch(conn: sqlite3.Connection, *, renew: bool = False) -> str:
+    """This store's epoch, created the first time (a short write of its own; the hall's next write waits at most
+    that); `renew`: a new one (the store was restored from an older copy)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
-    if row and row[0]:
+    if row and row[0] and not renew:
         return row[0]
-    conn.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING",
-                 (datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4),))
+    new = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+    if renew:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new,))
+    conn.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING", (new,))
     return conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()[0]
 
 

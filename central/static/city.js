@@ -21,7 +21,7 @@ function query(by, format = "json") {
 
 function bars(id, names, series, percent = false) {
   chart(id).setOption({
-    tooltip: { trigger: "axis" }, legend: {}, grid: { left: 50, right: 20, bottom: 70 },
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 70 },
     xAxis: { type: "category", data: names, axisLabel: { rotate: 30, interval: 0 } },
     yAxis: percent ? { type: "value", max: 1, axisLabel: { formatter: (v) => v * 100 + "%" } } : { type: "value" },
     series: series.map(([name, data, type]) => ({ name, data, type: type || "bar" })),
@@ -39,7 +39,7 @@ async function load() {
     const names = rows.map((r) => r.hall_name);
     bars("volume", names, [["取号数", rows.map((r) => r.issued)], ["办理数", rows.map((r) => r.served)]]);
     chart("waits").setOption({
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 50, right: 50, bottom: 70 },
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 50, top: 40, bottom: 70 },
       xAxis: { type: "category", data: names, axisLabel: { rotate: 30, interval: 0 } },
       yAxis: [{ type: "value", name: "分钟" }, { type: "value", max: 1, axisLabel: { formatter: (v) => v * 100 + "%" } }],
       series: [{ name: "平均等候(分)", type: "bar", data: rows.map((r) => r.wait_avg) },

@@ -145,6 +145,32 @@ def test_a_rebuilt_store_is_a_new_epoch_and_collides_with_nothing(central, dsn, 
                                                                       (new["epoch"], new["head"])])
 
 
+def test_a_store_restored_from_an_older_copy_starts_a_new_epoch(central, dsn, hall_copy):
+    import sqlite3
+
+    data = hall_copy("h6")
+    token = add_hall(dsn, "h6")
+    forward_all(data, central.url, token)
+    before = hall_counts(data)
+    # Restored from a copy taken mid-day: the last 300 events are gone, and the day goes on differently.
+    conn = sqlite3.connect(data / "hallq.db", isolation_level=None)
+    conn.execute("DELETE FROM events WHERE seq > ?", (before["head"] - 300,))
+    conn.close()
+    (data / "central-cursor.json").unlink()  # the cursor file went with the old disk too
+    shift_day(data, hall_copy("day-source"), date(2026, 11, 24))
+    forward_all(data, central.url, token)
+    after = hall_counts(data)
+    assert after["epoch"] != before["epoch"]
+    assert central_counts(dsn, "h6", before["epoch"])["events"] == before["events"]  # nothing overwritten
+    assert central_counts(dsn, "h6", after["epoch"])["events"] == after["events"]
+    # Each visit is counted once, though the history before the restore point came twice.
+    conn = sqlite3.connect(data / "hallq.db")
+    visits = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    conn.close()
+    report = json.loads(get(f"{central.url}/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"))
+    assert report["total"]["issued"] == visits
+
+
 async def test_the_hall_serves_while_the_centre_is_away_and_shows_how_far_behind(dsn, hall_copy):
     import aiohttp
 

@@ -20,6 +20,7 @@ from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
 from server import auth, estimates, followups, forwarder, logs, phone, routes_console, routes_reports, views
+from server.notify import outbox as notify_outbox
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -492,6 +493,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.cleanup_ctx.append(hall_ctx)
     if forwarder.central_settings(config):  # ships the event log to the city server, off the hot path
         app.cleanup_ctx.append(forwarder.ctx(config))
+    if notify_outbox.settings(config):  # SMS from the durable outbox (server.notify.outbox)
+        app.cleanup_ctx.append(notify_outbox.ctx(SERVICE, notify_outbox.settings(config)))
     app.on_shutdown.append(close_sockets)
     for r in ROUTES:
         app.router.add_post(r.path, _command_handler(r))

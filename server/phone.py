@@ -12,6 +12,7 @@ import asyncio
 import functools
 import logging
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from queuecore.model import RATING_LEVELS, Ticket
 from queuecore.policy import call_key
 from server import views
 from server.auth import Principal
+from server.notify.outbox import CONSENT_ZH, PHONE_RE
 from server.service import PUBLIC_ID_MIN_LENGTH, HallService
 
 log = logging.getLogger("hallq.phone")
@@ -38,8 +40,18 @@ class RatingBody(msgspec.Struct, forbid_unknown_fields=True):
     reason: str = ""
 
 
+OUTBOX_BYTES = 64 << 10  # unsent bytes a page may have queued before it is cut off as too slow
+
+
+def sse_chunk(entry: bytes) -> bytes:
+    """One SSE event as one HTTP/1.1 chunk (the stream is chunked): written to the transport in one go."""
+    body = b"data: " + entry + b"\n\n"
+    return b"%x\r\n%b\r\n" % (len(body), body)
+
+
 class Phone:
-    """One open page: the newest entry waiting to be written (older ones are superseded, never queued)."""
+    """One open page. Once its stream is set up a push is written straight into its transport, synchronously
+    (no task wakes per page); before that, the newest entry waits (older ones are superseded, never queued)."""
 
     def __init__(self, ticket_id: str) -> None:
         self.ticket_id = ticket_id
@@ -47,11 +59,21 @@ class Phone:
         self.pending: bytes | None = None
         self.wake = asyncio.Event()
         self.closed = False
+        self.transport: asyncio.Transport | None = None
 
-    def push(self, entry: bytes) -> None:
-        if entry != self.sent and entry != self.pending:
+    def push(self, entry: bytes, chunk: bytes | None = None) -> None:
+        if entry == self.sent or entry == self.pending:
+            return
+        t = self.transport
+        if t is None:
             self.pending = entry
             self.wake.set()
+        elif t.is_closing() or t.get_write_buffer_size() > OUTBOX_BYTES:
+            self.closed = True  # gone, or too far behind: the page reconnects and starts afresh
+            self.wake.set()
+        else:
+            t.write(chunk or sse_chunk(entry))
+            self.sent = entry
 
 
 class PhoneHub:
@@ -87,6 +109,14 @@ class PhoneHub:
         phone.push(entry)
         return phone
 
+    def refresh(self, ticket: Ticket) -> None:
+        """A change outside the hall's versions (an SMS opt-in): this ticket's entry afresh, to its pages."""
+        entry = P.encode(self.view_of([ticket])[ticket.id])
+        if ticket.id in self.phones:
+            self.entries[ticket.id] = entry
+            for phone in self.phones[ticket.id]:
+                phone.push(entry)
+
     def detach(self, phone: Phone) -> None:
         pages = self.phones.get(phone.ticket_id)
         if pages is not None:
@@ -105,6 +135,7 @@ class PhoneHub:
                 phone.wake.set()
 
     def rebuild(self) -> None:
+        started = time.perf_counter()
         hall = self.service.hall
         self.version = hall.version
         self.builds += 1
@@ -115,8 +146,13 @@ class PhoneHub:
             entry = self.entries.get(tid)
             if entry is None:  # the ticket left memory (a new business day)
                 entry = self.entries[tid] = P.encode({"status": "expired", "number": ""})
+            chunk = sse_chunk(entry)  # framed once per ticket, written to each of its pages
             for phone in pages:
-                phone.push(entry)
+                phone.push(entry, chunk)
+        took = (time.perf_counter() - started) * 1000
+        if took > 50:
+            log.info("phone view v%d: %d tickets to %d pages in %.0f ms", hall.version, len(self.phones),
+                     sum(len(p) for p in self.phones.values()), took)
 
     def view_of(self, tickets: list[Ticket]) -> dict[str, dict[str, Any]]:
         """The public entries of these tickets: the shared parts (queue order, estimates, last calls) once."""
@@ -150,7 +186,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             "window": t.window, "window_name_zh": wc.name_zh if wc else None, "window_name_en": wc.name_en if wc else None,
             "materials": list(svc.materials) if svc else [], "recent_calls": calls,
             "hall_name_zh": config.name_zh, "hall_name_en": config.name_en,
-            "rated": bool(t.rating), "rating": t.rating or None,
+            "rated": bool(t.rating), "rating": t.rating or None, "sms": service.outbox.masked.get(t.id),
         }
         if t.status == "suspended":  # 挂起: which kind says where to come back; 不持件 lists what to bring
             kind = getattr(t, "suspend_kind", None)
@@ -216,6 +252,13 @@ async def ticket_events(request: web.Request) -> web.StreamResponse:
     phone = hub.attach(t)
     try:
         await resp.write(f"retry: {RETRY_MS}\n\n".encode())
+        if resp.headers.get("Transfer-Encoding", "").lower() == "chunked" and request.transport is not None:
+            # From here on pushes go straight to the socket (see Phone.push); what waited goes first.
+            if phone.pending is not None:
+                entry, phone.pending = phone.pending, None
+                phone.sent = entry
+                await resp.write(b"data: " + entry + b"\n\n")
+            phone.transport = request.transport
         while True:
             try:
                 await asyncio.wait_for(phone.wake.wait(), HEARTBEAT_S)
@@ -260,6 +303,35 @@ async def rate_by_phone(request: web.Request) -> web.Response:
     return web.Response(body=P.encode({"rated": True, "level": body.level}), content_type="application/json")
 
 
+class NotifyBody(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str
+    consent: bool = False
+
+
+async def notify_by_sms(request: web.Request) -> web.Response:
+    """Opt in to SMS for this visit (前面还有 N 人, 请到 X 号窗口, suspended, done): consent required; the number
+    is stored sealed, shown masked, and deleted when the day is over."""
+    t = _ticket(request)
+    if t is None:
+        return _refusal("unknown_ticket", "no such ticket today", 404)
+    try:
+        body = msgspec.json.decode(await request.read(), type=NotifyBody)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        return _refusal("invalid_format", str(exc), 400)
+    phone_number = body.phone.replace(" ", "").replace("-", "")
+    if not body.consent:
+        return _refusal("consent_required", "tick the consent line to get messages", 400)
+    if not PHONE_RE.fullmatch(phone_number):
+        return _refusal("invalid_argument", "a mobile number has 11 digits and starts with 1", 400)
+    if t.status not in ("waiting", "called", "serving", "suspended"):
+        return _refusal("ticket_ended", f"{t.number} is {t.status}", 409)
+    service = request.app[HUB].service
+    masked = service.outbox.subscribe(t.id, t.number, t.day, phone_number, service.clock())
+    request.app[HUB].refresh(t)
+    log.info("sms opt-in for %s: %s", t.number, masked)
+    return web.Response(body=P.encode({"masked": masked, "consent": CONSENT_ZH}), content_type="application/json")
+
+
 HUB = web.AppKey("phone_hub", PhoneHub)
 
 READ_ROUTES: list[dict[str, Any]] = [
@@ -275,6 +347,13 @@ READ_ROUTES: list[dict[str, Any]] = [
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}],
      "body": {"type": "object", "required": ["level"], "additionalProperties": False, "properties": {
          "level": {"type": "integer", "minimum": 1, "maximum": 5}, "reason": {"type": "string"}}},
+     "refusals": (400, 409)},
+    {"path": "/t/{ticket_id}/notify", "method": "post", "operationId": "notify_by_sms", "summary": "Opt in to SMS "
+     "for this visit (前面还有 N 人, 请到 X 号窗口, suspended, done) with consent; the number is stored sealed, shown "
+     "masked, deleted after the day", "auth": False,
+     "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+     "body": {"type": "object", "required": ["phone", "consent"], "additionalProperties": False, "properties": {
+         "phone": {"type": "string"}, "consent": {"type": "boolean"}}},
      "refusals": (400, 409)},
 ]
 
@@ -295,3 +374,4 @@ def mount(app: web.Application, service_key: web.AppKey) -> None:
     app.router.add_get("/t/{ticket_id}", public_ticket)
     app.router.add_get("/t/{ticket_id}/events", ticket_events)
     app.router.add_post("/t/{ticket_id}/rate", rate_by_phone)
+    app.router.add_post("/t/{ticket_id}/notify", notify_by_sms)

@@ -27,6 +27,7 @@ from queuecore.hall import Hall
 from queuecore.model import Appointment, HallConfig, Ticket, WindowState
 from server import auth, estimates, views
 from server.followups import FollowUps
+from server.notify.outbox import Cipher, Outbox
 from server.auth import Principal
 from server.store import REPLY_DAYS, Rows, Store, StoreError
 
@@ -118,6 +119,7 @@ class HallService:
                 if isinstance(e, ev.ANNOUNCED):
                     self.recent_calls.append(self._call_view(e))
         self.estimates = estimates.load(self.config, self.store, state.day)  # learned wait estimates
+        self.outbox = Outbox(self.store.conn, Cipher.from_dir(self.store.path.parent), state.day)  # SMS opt-ins
         log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
                  state.day, state.version, len(state.tickets), len(hall.active_tickets()))
 
@@ -394,6 +396,7 @@ class HallService:
                         reload=any(isinstance(e, ev.DayClosed) for e in events))
         staged.rows.followups.extend(self.followups.opened_by(events))  # a 差评 opens its case in the same commit
         staged.rows.estimates.extend(self.estimates.rows_for(self.hall, events))  # estimate vs actual wait, logged
+        staged.rows.outbox.extend(self.outbox.rows_for(self.hall, events, self.clock()))  # SMS, in the same commit
         self._pending.append(staged)
         return staged
 

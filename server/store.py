@@ -138,12 +138,23 @@ def _m10_bundles(db: sqlite_utils.Database) -> None:
         db["tickets"].add_column(name, kind)
 
 
+def _m11_notify_outbox(db: sqlite_utils.Database) -> None:
+    # Opt-ins (the number sealed, its masked form, the consent) and the durable outbox (server.notify.outbox).
+    db["notify_subscriptions"].create({"ticket_id": str, "day": str, "number": str, "channel": str, "address": str,
+                                       "masked": str, "consent_at": str, "consent_text": str}, pk="ticket_id")
+    db["notify_subscriptions"].create_index(["day"])
+    db["outbox"].create({"key": str, "day": str, "ticket_id": str, "channel": str, "address": str, "template": str,
+                         "params": str, "status": str, "attempts": int, "next_at": str, "last_error": str,
+                         "created_at": str, "sent_at": str}, pk="key")
+    db["outbox"].create_index(["status", "next_at"])
+    db["outbox"].create_index(["day"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
                                                              _m6_report_index, _m7_console_users, _m8_suspend_kinds,
-                                                             _m9_wait_estimates,
-                                                             _m10_bundles]
+                                                             _m9_wait_estimates, _m10_bundles, _m11_notify_outbox]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -167,6 +178,10 @@ _FOLLOWUP_FIELDS = ["id", "ticket_id", "day", "service", "window", "clerk", "lev
 _FOLLOWUP_UPSERT = _upsert_sql("followups", _FOLLOWUP_FIELDS, "id")
 _ESTIMATE_UPSERT = _upsert_sql("wait_estimates", ["ticket_id", "day", "service", "issued_at", "estimated_min",
                                                   "baseline_min", "waited_min"], "ticket_id")
+# A message is queued once under its key (our out-id), however often its change is replayed.
+_OUTBOX_INSERT = ("INSERT INTO outbox (key, day, ticket_id, channel, address, template, params, status, attempts, "
+                  "next_at, last_error, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT(key) DO NOTHING")
 REPLY_DAYS = 2  # a repeated id is answered from the store for today and yesterday (at least a business day)
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
@@ -199,6 +214,7 @@ class Rows(msgspec.Struct):
     audit: list[tuple] = []
     followups: list[tuple] = []
     estimates: list[tuple] = []  # server.estimates.Row
+    outbox: list[tuple] = []  # server.notify.outbox: messages caused by this change
 
 
 class LoadedState(msgspec.Struct):
@@ -297,6 +313,7 @@ class Store:
                                   (_FOLLOWUP_UPSERT, [r for b in batch for r in b.followups]),
                                   (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
                                   (_ESTIMATE_UPSERT, [r for b in batch for r in b.estimates]),
+                                  (_OUTBOX_INSERT, [r for b in batch for r in b.outbox]),
                                   (_META_UPSERT, meta_rows)):
                     if rows:
                         ex(sql, rows)

@@ -14,7 +14,9 @@ from aiohttp import web
 class FakeGateway:
     mode: list[str] = field(default_factory=list)  # the next answers: "fail", "slow", "limit", "refuse"; then ok
     slow_s: float = 10.0
-    received: Counter = field(default_factory=Counter)  # out-id -> times accepted
+    received: Counter = field(default_factory=Counter)  # out-id -> times accepted as a new message
+    repeats: Counter = field(default_factory=Counter)  # out-id -> resends recognised by it (answered OK, not sent)
+    delay_s: float = 0.0  # every answer takes this long
     bodies: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
 
@@ -34,8 +36,13 @@ class FakeGateway:
             return web.Response(status=400, text="bad template")
         if mode == "slow":
             await asyncio.sleep(self.slow_s)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         data = json.loads(body)
         key = data.get("OutId") or data.get("id")
+        if key in self.received:  # as the clouds do with a repeated out-id: accepted, not sent again
+            self.repeats[key] += 1
+            return web.json_response({"Code": "OK", "OutId": key, "Repeat": True})
         self.received[key] += 1
         self.bodies.append(data)
         self.headers.append(dict(request.headers))

@@ -6,18 +6,9 @@ import time
 
 import pytest
 
-from server.notify.fake_gateway import FakeGateway
 from server.notify.providers import Delivery, TemplateSms, Webhook, verify_signature
 
 SECRET = b"s3cret"
-
-
-@pytest.fixture
-async def gateway(aiohttp_server):
-    fake = FakeGateway(slow_s=2.0)
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("/sms"))
-    return fake
 
 
 def sms(url: str, timeout_s: float = 5.0) -> TemplateSms:

@@ -57,6 +57,8 @@ async def test_a_call_reaches_the_open_pages_from_one_view_per_change(srv) -> No
     firsts = [await next_event(s) for s in streams]
     assert [f["people_ahead"] for f in firsts] == [0, 0, 1, 1, 2, 2]
     hub = srv.client.app[HUB]
+    # Every page's pushes go straight into its socket, framed as an HTTP chunk (no task wakes per page).
+    assert all(p.transport is not None for pages in hub.phones.values() for p in pages)
     builds = hub.builds
     await srv.post("/api/windows/1/call-next", "window1")
     after = [await next_event(s) for s in streams]

@@ -150,3 +150,27 @@ async def test_the_page_in_english_and_a_suspended_visit(server, tmp_path) -> No
         assert "请备齐材料后回到 1号窗口" in await page.text_content("#where")
         await page.screenshot(path=out / "phone-suspended-zh.png")
         await browser.close()
+
+
+async def test_texts_are_opt_in_with_the_consent_line_and_shown_masked(server, tmp_path) -> None:
+    out = shots(tmp_path)
+    srv = server
+    paths = [(await run(lambda: ok(srv.execute(P.IssueTicket(service="estate"), "kiosk")))).data["status_path"]
+             for _ in range(2)]
+    async with playwright.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await phone(browser, srv.url + paths[1])
+        assert "加密保存，当天结束后删除" in await page.text_content("#smsConsentText")
+        await page.fill("#smsPhone", "139 1234 5678")
+        await page.click("#smsSend")  # no consent ticked yet
+        assert await page.text_content("#smsError") == "请输入 11 位手机号并勾选同意"
+        await page.check("#smsConsent")
+        await page.screenshot(path=out / "phone-sms-form-zh.png", full_page=True)
+        await page.click("#smsSend")
+        await page.wait_for_selector("#smsOn:not([hidden])")
+        assert (await page.text_content("#smsOn")).startswith("短信提醒已开启：139****5678")
+        assert await page.is_hidden("#smsForm")
+        await page.screenshot(path=out / "phone-sms-on-zh.png", full_page=True)
+        await page.reload()  # the opt-in is the server's: it comes back with the page
+        await page.wait_for_selector("#smsOn:not([hidden])")
+        await browser.close()

@@ -25,6 +25,39 @@ function draw() {
   const { html, tone } = render(e, state.lang, state.form);
   document.body.dataset.status = tone;
   document.getElementById('app').innerHTML = html;
+  drawSms(e, t);
+}
+
+// The opt-in lives outside #app: a push redraws the ticket, never the number being typed.
+function drawSms(e, t) {
+  const box = document.getElementById('sms');
+  box.hidden = !['waiting', 'suspended'].includes(e.status) && !e.sms;
+  document.getElementById('smsTitle').textContent = t.smsTitle;
+  const on = document.getElementById('smsOn');
+  on.hidden = !e.sms;
+  on.textContent = e.sms ? t.smsOn(e.sms) : '';
+  document.getElementById('smsForm').hidden = Boolean(e.sms);
+  document.getElementById('smsPhone').placeholder = t.smsPlaceholder;
+  document.getElementById('smsConsentText').textContent = t.smsConsent;
+  document.getElementById('smsSend').textContent = t.smsButton;
+  const err = document.getElementById('smsError');
+  err.hidden = !state.smsError;
+  err.textContent = state.smsError ? t[state.smsError] : '';
+}
+
+async function optIn(ev) {
+  ev.preventDefault();
+  const phone = document.getElementById('smsPhone').value.replace(/[\s-]/g, '');
+  const consent = document.getElementById('smsConsent').checked;
+  if (!/^1\d{10}$/.test(phone) || !consent) { state.smsError = 'smsBad'; draw(); return; }
+  try {
+    const r = await fetch(`${base}/notify`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                               body: JSON.stringify({ phone, consent }) });
+    const body = await r.json();
+    if (r.ok) { state.smsError = null; state.entry = { ...state.entry, sms: body.masked }; }
+    else state.smsError = r.status === 400 ? 'smsBad' : 'smsFailed';
+  } catch { state.smsError = 'smsFailed'; }
+  draw();
 }
 
 function alertCall(e) {
@@ -81,6 +114,7 @@ async function sendRating() {
   f.busy = false; draw();
 }
 
+document.getElementById('smsForm').addEventListener('submit', optIn);
 document.getElementById('lang').addEventListener('click', () => {
   state.lang = state.lang === 'zh' ? 'en' : 'zh';
   safeSet('hallq-lang', state.lang);

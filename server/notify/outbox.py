@@ -1,0 +1,233 @@
+"""The durable notification outbox: opt-ins, the rows a change writes in its own commit, and the worker that sends.
+
+Rule: a message is a row written in the same transaction as the change that caused it (see
+HallService._stage), keyed by our out-id, so a crash can neither lose it nor queue it twice. The
+worker sends due rows and records each attempt by queuecore.notify's table. A crash between a
+send and its record means one resend under the same out-id, which the provider (or receiver)
+recognises; nothing is ever sent under a second key. Phone numbers are stored encrypted
+(HMAC-SHA256 keystream with a random nonce, then an HMAC tag) with a key file next to the store,
+shown masked, and deleted once their day is over.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from queuecore import events as ev
+from queuecore import notify as N
+from queuecore.hall import Hall
+from server.notify.providers import Delivery, Provider
+
+log = logging.getLogger("hallq.notify")
+
+POSITIONS = (5, 3, 1)  # 前面还有 N 人 at these places
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number
+CONSENT_ZH = "我同意本大厅在今天办事期间向此号码发送排队提醒短信；号码加密保存，当天结束后删除。"
+
+
+class Cipher:
+    """Encrypt-then-MAC with the standard library: HMAC-SHA256 in counter mode as the keystream."""
+
+    def __init__(self, key: bytes) -> None:
+        self.enc, self.mac = hashlib.sha256(b"enc" + key).digest(), hashlib.sha256(b"mac" + key).digest()
+
+    @classmethod
+    def from_dir(cls, data_dir: Path) -> Cipher:
+        path = data_dir / "notify.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        return cls(path.read_bytes())
+
+    def _stream(self, nonce: bytes, n: int) -> bytes:
+        out = b""
+        counter = 0
+        while len(out) < n:
+            out += hmac.new(self.enc, nonce + counter.to_bytes(8, "big"), hashlib.sha256).digest()
+            counter += 1
+        return out[:n]
+
+    def seal(self, text: str) -> str:
+        nonce = secrets.token_bytes(16)
+        data = text.encode()
+        body = nonce + bytes(a ^ b for a, b in zip(data, self._stream(nonce, len(data))))
+        return (body + hmac.new(self.mac, body, hashlib.sha256).digest()).hex()
+
+    def open(self, sealed: str) -> str:
+        raw = bytes.fromhex(sealed)
+        body, tag = raw[:-32], raw[-32:]
+        if not hmac.compare_digest(tag, hmac.new(self.mac, body, hashlib.sha256).digest()):
+            raise ValueError("a sealed phone number was altered")
+        nonce, data = body[:16], body[16:]
+        return bytes(a ^ b for a, b in zip(data, self._stream(nonce, len(data)))).decode()
+
+
+class Outbox:
+    """Today's opt-ins in memory (ticket id -> number, sealed address), the positions already announced."""
+
+    def __init__(self, conn, cipher: Cipher, day: date | None, positions: tuple[int, ...] = POSITIONS) -> None:
+        self.conn, self.cipher, self.positions = conn, cipher, positions
+        self.subscribed: dict[str, str] = {}
+        self.addresses: dict[str, str] = {}
+        self.masked: dict[str, str] = {}
+        self.alerted: dict[str, int] = {}
+        self.load(day)
+
+    def load(self, day: date | None) -> None:
+        for d in (self.subscribed, self.addresses, self.masked, self.alerted):
+            d.clear()
+        if day is None:
+            return
+        for tid, number, sealed, masked in self.conn.execute(
+                "SELECT ticket_id, number, address, masked FROM notify_subscriptions WHERE day = ?",
+                (day.isoformat(),)):
+            self.subscribed[tid], self.addresses[tid], self.masked[tid] = number, sealed, masked
+        for (key,) in self.conn.execute("SELECT key FROM outbox WHERE day = ? AND template = 'ahead'",
+                                        (day.isoformat(),)):
+            tid, _, pos = key.rpartition(":ahead:")
+            self.alerted[tid] = min(int(pos), self.alerted.get(tid, int(pos)))
+
+    def subscribe(self, ticket_id: str, number: str, day: date, phone: str, now: datetime) -> str:
+        """Opt in (with the consent line shown); written at once. Returns the masked number."""
+        sealed = self.cipher.seal(phone)
+        masked = N.mask_phone(phone)
+        with self.conn:
+            self.conn.execute("INSERT INTO notify_subscriptions (ticket_id, day, number, channel, address, masked, "
+                              "consent_at, consent_text) VALUES (?, ?, ?, 'sms', ?, ?, ?, ?) ON CONFLICT(ticket_id) DO "
+                              "UPDATE SET address = excluded.address, masked = excluded.masked, "
+                              "consent_at = excluded.consent_at",
+                              (ticket_id, day.isoformat(), number, sealed, masked, now.isoformat(), CONSENT_ZH))
+        self.subscribed[ticket_id], self.addresses[ticket_id], self.masked[ticket_id] = number, sealed, masked
+        return masked
+
+    def rows_for(self, hall: Hall, events: list[ev.Event], now: datetime) -> list[tuple]:
+        """The outbox rows a decision's events cause, for its commit (HallService._stage)."""
+        if not self.subscribed:
+            return []
+        if any(isinstance(e, ev.DayStarted) for e in events):
+            self.load(None)
+            return []
+        ahead = {tid: hall.people_ahead(t.number, now) for tid in self.subscribed
+                 if (t := hall.tickets.get(tid)) is not None and t.status == "waiting"}
+        names = {wid: wc.name_zh for wid, wc in hall.window_configs.items()}
+        messages, self.alerted = N.messages_for(events, self.subscribed, names, ahead, self.positions, self.alerted)
+        day = (hall.day or now.date()).isoformat()
+        return [(m.key, day, m.ticket_id, "sms", self.addresses[m.ticket_id], str(m.kind),
+                 json.dumps(dict(m.params), ensure_ascii=False), str(N.DeliveryStatus.QUEUED), 0, now.isoformat(),
+                 "", now.isoformat(), None) for m in messages]
+
+    # ------------------------------------------------------------ the worker's side
+
+    def due(self, now: datetime, limit: int = 100) -> list[tuple]:
+        return self.conn.execute("SELECT key, status, attempts, address, template, params FROM outbox WHERE status IN "
+                                 "('queued', 'retrying') AND next_at <= ? ORDER BY next_at LIMIT ?",
+                                 (now.isoformat(), limit)).fetchall()
+
+    def record(self, key: str, status: N.DeliveryStatus, attempts: int, next_at: datetime | None, error: str,
+               now: datetime) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, sent_at = ? "
+                              "WHERE key = ?", (str(status), attempts, next_at.isoformat() if next_at else None,
+                                                error[:200], now.isoformat() if status is N.S else None, key))
+
+    def purge(self, today: date) -> int:
+        """Numbers are deleted once their day is over (the deliveries keep their status, not the address)."""
+        with self.conn:
+            n = self.conn.execute("DELETE FROM notify_subscriptions WHERE day < ?", (today.isoformat(),)).rowcount
+            self.conn.execute("UPDATE outbox SET address = '' WHERE day < ? AND address != ''", (today.isoformat(),))
+        return n
+
+
+async def run_worker(outbox: Outbox, provider: Provider, clock: Callable[[], datetime], wake: asyncio.Event,
+                     retry: N.Retry = N.Retry(), poll_s: float = 1.0) -> None:
+    """Send what is due, record each attempt; woken by every stored change (and every poll_s)."""
+    purged: date | None = None
+    while True:
+        now = clock()
+        if purged != now.date():
+            outbox.purge(now.date())
+            purged = now.date()
+        for key, status, attempts, sealed, template, params in outbox.due(now):
+            status = N.DeliveryStatus(status)
+            try:
+                address = outbox.cipher.open(sealed) if sealed else ""
+            except ValueError:
+                address = ""
+            if not address:
+                outbox.record(key, N.deliver(status, "refused"), attempts + 1, None, "no address", clock())
+                continue
+            attempt = await provider.send(Delivery(key=key, address=address, template=template,
+                                                   params=json.loads(params)))
+            now = clock()
+            if attempt.outcome == "sent":
+                outbox.record(key, N.deliver(status, "sent"), attempts + 1, None, "", now)
+            elif attempt.outcome == "refused":
+                outbox.record(key, N.deliver(status, "refused"), attempts + 1, None, attempt.detail, now)
+            else:
+                new, at = retry.after_failure(status, attempts + 1, now, jitter=secrets.randbelow(1000) / 1000)
+                outbox.record(key, new, attempts + 1, at, attempt.detail, now)
+        wake.clear()
+        try:
+            await asyncio.wait_for(wake.wait(), poll_s)
+        except TimeoutError:
+            pass
+
+
+class Waker:
+    """A subscriber of the hall service that wakes the worker after every stored change (its rows are in)."""
+
+    audience = "public"
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+
+    def offer(self, payload: bytes) -> bool:
+        self.event.set()
+        return True
+
+    def drop(self, reason: str) -> None:
+        pass
+
+
+def settings(config: Any) -> dict[str, Any] | None:
+    """ServerConfig.extra["notify"] ({"sms_url", "sign_name", "templates"}), else HALLQ_NOTIFY_SMS_URL (the
+    local fake gateway of the demo and the tests, with the default template codes)."""
+    found = config.extra.get("notify") if hasattr(config, "extra") else None
+    if not found and os.environ.get("HALLQ_NOTIFY_SMS_URL"):
+        found = {"sms_url": os.environ["HALLQ_NOTIFY_SMS_URL"]}
+    return found or None
+
+
+DEFAULT_TEMPLATES = {"ahead": "HALLQ_AHEAD", "called": "HALLQ_CALLED", "suspended": "HALLQ_SUSPENDED",
+                     "done": "HALLQ_DONE"}
+
+
+def ctx(service_key: Any, settings_: dict[str, Any]) -> Callable:
+    """A cleanup context: the SMS provider and the outbox worker, for as long as the server runs."""
+    from server.notify.providers import TemplateSms
+
+    async def run(app: Any):
+        service = app[service_key]
+        waker = Waker()
+        service.subscribe(waker)
+        provider = TemplateSms(endpoint=settings_["sms_url"], sign_name=settings_.get("sign_name", "政务服务中心"),
+                               templates=dict(settings_.get("templates", DEFAULT_TEMPLATES)))
+        retry = N.Retry(**settings_.get("retry", {}))
+        task = asyncio.create_task(run_worker(service.outbox, provider, service.clock, waker.event, retry,
+                                              float(settings_.get("poll_s", 1.0))))
+        yield
+        task.cancel()
+        service.unsubscribe(waker)
+
+    return run

@@ -152,6 +152,13 @@ class DisplayModel(QObject):
             return ""
         return hall.name_en if self.lang == "en" else hall.name_zh
 
+    def notice_text(self) -> str:
+        """The notice a supervisor posted, in the screen's language, while it shows ("" when none)."""
+        n = self.state.notice
+        if n is None or not n.shows(self.clock()):
+            return ""
+        return (n.text_en or n.text_zh) if self.lang == "en" else n.text_zh
+
     @property
     def stale(self) -> bool:
         """The data on screen may be old: the link is not online (after having been)."""

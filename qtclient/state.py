@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from queuecore import events as ev
-from queuecore.model import ACTIVE_STATUSES, HallConfig, Ticket, TicketStatus, WindowState
+from queuecore.model import ACTIVE_STATUSES, HallConfig, Notice, Ticket, TicketStatus, WindowState
 from queuecore.protocol import CallView, Change, ServiceState, Snapshot
 
 RECENT_CALLS = 20  # as many as the server keeps in a snapshot
@@ -35,6 +35,7 @@ class HallState:
     services: dict[str, ServiceState] = field(default_factory=dict)
     recent_calls: list[CallView] = field(default_factory=list)  # oldest first
     closed_services: set[str] = field(default_factory=set)
+    notice: Notice | None = None  # the displays' ticker notice a supervisor posted
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         self.version, self.day, self.hall = snap.version, snap.day, snap.hall
@@ -43,6 +44,7 @@ class HallState:
         self.services = {s.code: s for s in snap.services}
         self.recent_calls = list(snap.recent_calls)[-RECENT_CALLS:]
         self.closed_services = set(snap.closed_services)
+        self.notice = snap.notice
 
     def apply_change(self, change: Change) -> bool:
         """True: applied. False: already seen (ignored). VersionGap: missing changes, state untouched."""
@@ -68,6 +70,8 @@ class HallState:
             self.windows[w.id] = w
         for s in change.services:
             self.services[s.code] = s
+        if change.notice is not None:  # it changed; empty texts: taken down
+            self.notice = change.notice if change.notice.text_zh or change.notice.text_en else None
         for e in change.events:
             if isinstance(e, ev.ServiceClosed):
                 self.closed_services.add(e.service)

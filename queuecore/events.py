@@ -187,12 +187,20 @@ class ServiceExtensionEnded(Event, tag="service_extension_ended"):
     service: str
 
 
+class NoticePosted(Event, tag="notice_posted"):
+    """A notice for the displays' ticker (empty texts: the notice was taken down)."""
+
+    text_zh: str
+    text_en: str = ""
+    until: datetime | None = None
+
+
 AnyEvent = (
     DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | BundleStepReached | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
-    | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded
+    | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded | NoticePosted
 )
 
 # Events after which a display speaks: a citizen must walk to a window.

@@ -22,6 +22,7 @@ from queuecore.model import (
     Appointment,
     DeviceState,
     HallConfig,
+    Notice,
     PriorityClass,
     PriorityKind,
     Service,
@@ -100,6 +101,7 @@ class Changes(msgspec.Struct, frozen=True):
     appointments: list[Appointment]
     services: list[str]  # services whose queue figures changed
     devices: list[DeviceState] = []
+    notice: Notice | None = None  # set when the ticker's notice changed (empty texts: taken down)
 
 
 class Hall:
@@ -114,6 +116,7 @@ class Hall:
         closed_services: Iterable[str] | dict[str, str] = (),
         extended_services: dict[str, datetime] | None = None,
         devices: Iterable[DeviceState] = (),
+        notice: Notice | None = None,
         version: int = 0,
     ) -> None:
         self.config = config
@@ -130,6 +133,9 @@ class Hall:
         # 延时服务: services that issue past their hours until this time, on this business day only.
         self.extended: dict[str, datetime] = dict(extended_services or {})
         self.devices: dict[str, DeviceState] = {d.name: d for d in devices}
+        self.notice: Notice | None = notice if notice is not None and (notice.text_zh or notice.text_en) else None
+        self._notice_changed = False
+        self._notice_taken_down: Notice | None = None
         self.tickets: dict[str, Ticket] = {}
         self.by_number: dict[str, Ticket] = {}
         self.by_public_id: dict[str, Ticket] = {}  # the unguessable id in a ticket's QR code
@@ -190,7 +196,7 @@ class Hall:
     def take_changes(self) -> Changes | None:
         """Hand over what changed since the last call (one new version), or None."""
         if not (self._dirty_tickets or self._dirty_windows or self._dirty_appointments or self._dirty_services
-                or self._dirty_devices):
+                or self._dirty_devices or self._notice_changed):
             return None
         self.version += 1
         changes = Changes(
@@ -200,7 +206,9 @@ class Hall:
             appointments=[self.appointments[c] for c in sorted(self._dirty_appointments)],
             services=sorted(self._dirty_services),
             devices=[self.devices[n] for n in sorted(self._dirty_devices)],
+            notice=(self.notice or self._notice_taken_down) if self._notice_changed else None,
         )
+        self._notice_changed = False
         self._dirty_devices.clear()
         self._dirty_tickets.clear()
         self._dirty_windows.clear()
@@ -838,6 +846,33 @@ class Hall:
             return []
         self._dirty_services.add(service)
         return [ev.ServiceExtensionEnded(at=now, service=service)]
+
+    # ------------------------------------------------------------ the displays' ticker
+
+    def post_notice(self, text_zh: str, text_en: str, until: datetime | None, now: datetime) -> list[ev.Event]:
+        """Put a notice on the displays' ticker until `until` (None: until taken down); empty texts take it down.
+        Posting the notice that shows already changes nothing."""
+        text_zh, text_en = text_zh.strip(), text_en.strip()
+        if until is not None:
+            if until.tzinfo is None:
+                raise E.InvalidArgument("`until` needs a time zone offset")
+            if until <= now:
+                raise E.UntilInPast(f"a notice must show until after {now:%H:%M}", until=until.isoformat())
+        if not (text_zh or text_en):
+            if self.notice is None:
+                return []
+            self.notice = None
+            self._notice_taken_down = Notice(text_zh="", text_en="", at=now)
+            self._notice_changed = True
+            return [ev.NoticePosted(at=now, text_zh="", text_en="")]
+        if not text_zh:
+            raise E.InvalidArgument("a notice needs its Chinese text (text_zh)")
+        old = self.notice
+        if old is not None and (old.text_zh, old.text_en, old.until) == (text_zh, text_en, until):
+            return []
+        self.notice = Notice(text_zh=text_zh, text_en=text_en, until=until, at=now)
+        self._notice_changed = True
+        return [ev.NoticePosted(at=now, text_zh=text_zh, text_en=text_en, until=until)]
 
     # ------------------------------------------------------------ ratings and devices
 

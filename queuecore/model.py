@@ -280,6 +280,20 @@ class Appointment(msgspec.Struct, kw_only=True):
     checked_in_at: datetime | None = None
 
 
+class Notice(msgspec.Struct, frozen=True, kw_only=True):
+    """A notice for the displays' ticker, posted by a supervisor or admin; shown before the display's own notice.
+
+    Empty texts mean "no notice" (a cleared one travels as such in a change)."""
+
+    text_zh: str
+    text_en: str = ""
+    until: datetime | None = None  # the displays hide it from then on (on the hall's clock)
+    at: datetime
+
+    def shows(self, now: datetime) -> bool:
+        return bool(self.text_zh or self.text_en) and (self.until is None or now < self.until)
+
+
 class DeviceState(msgspec.Struct, kw_only=True):
     """The health a device (kiosk printer, display, terminal) last reported, for the admin."""
 

@@ -13,7 +13,7 @@ import msgspec
 from msgspec import Meta
 
 from queuecore.events import AnyEvent
-from queuecore.model import DeviceState, HallConfig, Ticket, WindowState
+from queuecore.model import DeviceState, HallConfig, Notice, Ticket, WindowState
 
 PROTOCOL_VERSION = 1
 
@@ -202,6 +202,15 @@ class EndServiceExtension(Command, tag="end_service_extension", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
 
 
+class PostNotice(Command, tag="post_notice", kw_only=True):
+    """A notice on the displays' ticker (before their own), until `until` or until replaced; empty texts take it down."""
+
+    text_zh: Text = ""
+    text_en: Text = ""
+    until: Annotated[datetime, Meta(tz=True)] | None = None
+    roles: ClassVar[frozenset[str]] = frozenset({"supervisor", "admin"})
+
+
 class UnlockClerk(Command, tag="unlock_clerk", kw_only=True):
     """Lift a clerk's wrong-PIN lockout before it runs out (supervisor, admin; audited)."""
 
@@ -254,7 +263,7 @@ COMMANDS: tuple[type[Command], ...] = (
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
     GetSnapshot, Ping,
-    UnlockClerk, AdvanceFollowUp,
+    UnlockClerk, AdvanceFollowUp, PostNotice,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 
@@ -304,6 +313,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     recent_calls: list[CallView]
     closed_services: list[str] = []
     devices: list[DeviceState] = []
+    notice: Notice | None = None  # the displays' ticker notice, if one is posted
 
 
 class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):
@@ -331,6 +341,7 @@ class Change(Push, tag="change", kw_only=True):
     services: list[ServiceState] = []
     announcements: list[Announcement] = []
     devices: list[DeviceState] = []
+    notice: Notice | None = None  # set when the ticker's notice changed; empty texts: taken down
 
 
 class Result(Push, tag="result", kw_only=True):

@@ -95,6 +95,8 @@ ROUTES: list[Route] = [
     Route("/api/services/{service}/end-extension", P.EndServiceExtension, "End a service's extended hours (supervisor, admin; audited)"),
     Route("/api/followups/{case_id}/{action}", P.AdvanceFollowUp, "One step of a 差评 follow-up case: contact, "
           "verify (with valid: true/false), rectify or close, with a note (supervisor, admin; audited)"),
+    Route("/api/notice", P.PostNotice, "Post a notice to the displays' ticker (text_zh, text_en, until; empty texts "
+          "take it down; supervisor, admin; audited)"),
     Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (supervisor, admin; audited)"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [

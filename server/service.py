@@ -103,7 +103,8 @@ class HallService:
         state = self.store.load()
         self.hall = hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
                                 appointments=state.appointments, closed_services=state.closed_services,
-                                version=state.version, devices=state.devices, extended_services=state.extended_services)
+                                version=state.version, devices=state.devices, extended_services=state.extended_services,
+                                notice=state.notice)
         self._refused.clear()
         self._inflight.clear()
         self.followups.stored()  # what was not written is gone: the store is the truth again
@@ -152,7 +153,7 @@ class HallService:
             services=self.service_states(), windows=list(hall.windows.values()),
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed),
-            devices=sorted(hall.devices.values(), key=lambda d: d.name))
+            devices=sorted(hall.devices.values(), key=lambda d: d.name), notice=hall.notice)
 
     def close(self) -> None:
         """Store what is staged (its commands are still waiting for their answer)."""
@@ -356,6 +357,8 @@ class HallService:
                 return h.extend_service(cmd.service, cmd.until.astimezone(self.tz), now)
             case P.EndServiceExtension():
                 return h.end_extension(cmd.service, now)
+            case P.PostNotice():
+                return h.post_notice(cmd.text_zh, cmd.text_en, cmd.until.astimezone(self.tz) if cmd.until else None, now)
             case P.CreateAppointments():
                 appts = [Appointment(code=a.code.upper(), service=a.service, day=a.start.astimezone(self.tz).date(),
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
@@ -389,7 +392,7 @@ class HallService:
                 window_name_zh=wc.name_zh, window_name_en=wc.name_en, recall=c.recall, at=c.at))
         push = P.Change(version=changes.version, events=events, tickets=changes.tickets, windows=changes.windows,
                         services=self.service_states(changes.services), announcements=announcements,
-                        devices=changes.devices)
+                        devices=changes.devices, notice=changes.notice)
         payloads = views.encode_change(push)
         staged = Staged(rows=self.store.rows_for(changes, events), payloads=payloads, calls=calls,
                         new_day=any(isinstance(e, ev.DayStarted) for e in events),
@@ -427,7 +430,7 @@ class HallService:
         done, self._batch = self._batch, None
         try:
             self.store.save_batch([p.rows for p in pending], day=self.hall.day, closed_services=self.hall.closed,
-                                  extended_services=self.hall.extended)
+                                  extended_services=self.hall.extended, notice=self.hall.notice)
         except StoreError:
             # Memory ran ahead of the file: go back to what is stored. Every command of the
             # batch is answered store_unavailable, so nobody was told of a lost change.

@@ -19,7 +19,7 @@ import sqlite_utils
 from queuecore.events import Event
 from queuecore.followup import FollowUp
 from queuecore.hall import Changes
-from queuecore.model import Appointment, DeviceState, Ticket, WindowState
+from queuecore.model import Appointment, DeviceState, Notice, Ticket, WindowState
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,7 @@ class LoadedState(msgspec.Struct):
     appointments: list[Appointment]
     devices: list[DeviceState] = []
     extended_services: dict[str, datetime] = {}  # 延时服务 of the stored business day
+    notice: Notice | None = None  # the displays' ticker notice
 
 
 class Store:
@@ -292,12 +293,13 @@ class Store:
                 getattr(e, "window", None), self._encoder.encode(e).decode())
 
     def save_batch(self, batch: list[Rows], *, day: date | None, closed_services: dict[str, str],
-                   extended_services: dict[str, datetime] | None = None) -> None:
+                   extended_services: dict[str, datetime] | None = None, notice: Notice | None = None) -> None:
         """Write several commands' rows in one transaction: all or none, one fsync, few large calls."""
         meta = {"day": day.isoformat() if day else "",
                 "closed_services": msgspec.json.encode(dict(sorted(closed_services.items()))).decode()}
         if extended_services is not None:
             meta["extended_services"] = msgspec.json.encode(dict(sorted(extended_services.items()))).decode()
+        meta["notice"] = msgspec.json.encode(notice).decode() if notice is not None else ""
         if batch and not batch[-1].events:  # otherwise the last event row carries the version
             meta["version"] = str(batch[-1].version)
         meta_rows = [(k, v) for k, v in meta.items() if self._meta_written.get(k) != v]
@@ -349,6 +351,7 @@ class Store:
         version = max(int(meta.get("version", "0")), last[0] if last else 0)
         raw_closed = meta.get("closed_services", "")
         extended = msgspec.json.decode(meta.get("extended_services") or "{}", type=dict[str, datetime])
+        notice = msgspec.json.decode(meta["notice"], type=Notice) if meta.get("notice") else None
         self._meta_written = {"version": meta.get("version", "0"), "day": day_text, "closed_services": raw_closed}
         if raw_closed.startswith("{"):
             closed = msgspec.json.decode(raw_closed, type=dict[str, str])
@@ -366,7 +369,7 @@ class Store:
         ]
         devices = [_from_row(row, DeviceState) for row in self.db.query("SELECT * FROM devices ORDER BY name")]
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
-                           appointments=appointments, devices=devices, extended_services=extended)
+                           appointments=appointments, devices=devices, extended_services=extended, notice=notice)
 
     def prune_replies(self, before: date) -> int:
         """Forget replies stored before `before` (their ids may then run again: a new decision)."""

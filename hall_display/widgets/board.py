@@ -111,6 +111,9 @@ class DisplayBoard(QWidget):
         self._dim.setEnabled(False)
         self.body.setGraphicsEffect(self._dim)
 
+        # The ticker: the notice a supervisor posted (from the server), then this display's own (its config).
+        self._own_notice = notice
+        self._animate = animate
         self.ticker = NoticeTicker(notice, self)
         self.ticker.setVisible(bool(notice))
         self.highlight = ""  # the newest call's blink phase: "", "on", "off"
@@ -154,8 +157,18 @@ class DisplayBoard(QWidget):
         self.update_clock()
 
     def set_notice(self, text: str) -> None:
+        """This display's own notice (its config), shown after the one a supervisor posts."""
+        self._own_notice = text
+        self._update_ticker()
+
+    def _update_ticker(self) -> None:
+        text = "\u3000\u3000".join(t for t in (self.model.notice_text(), self._own_notice) if t)
+        if text == self.ticker.text():
+            return
         self.ticker.set_text(text)
         self.ticker.setVisible(bool(text))
+        if self._animate:
+            self.ticker.start() if text else self.ticker.stop()
         self._layout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -333,6 +346,7 @@ class DisplayBoard(QWidget):
         people, closed = self.tr("%1 人"), self.tr("暂停")
         self.waiting.set_rows([(s.name, people.replace("%1", str(s.waiting)) if s.open else closed)
                                for s in m.services()])
+        self._update_ticker()
         self.refresh_link()  # the first snapshot ends the "connecting" banner (it comes after "online"); lays out
         self._on_blink(restart=True)
 
@@ -365,6 +379,7 @@ class DisplayBoard(QWidget):
             self.date.setText("")
             self.time.setText("")
             return
+        self._update_ticker()  # a posted notice ends at its `until`
         now = self.model.clock()
         date = QLocale().toString(now.date(), self.tr("yyyy年M月d日 dddd"))
         clock = now.strftime("%H:%M:%S")

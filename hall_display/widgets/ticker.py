@@ -1,4 +1,4 @@
-"""The scrolling notice line at the bottom of the wall display (text from the display's config)."""
+"""The scrolling notice line at the bottom of the wall display (a posted notice, then the display's own)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Slot

@@ -102,6 +102,7 @@ import { HallLink, wsUrl } from "/static/link.js";
     if (!Number.isNaN(now)) S.skew = now - Date.now();
     S.services = new Map(snap.services.map(s => [s.code, s]));
     S.recent = snap.recent_calls.slice(-RECENT_KEEP);
+    S.notice = snap.notice || null;  // a notice a supervisor posted (older servers send none)
     if (ZONE) {
       const ws = snap.hall.windows.filter(w => w.zone === ZONE);
       if (!ws.length) console.warn("no window is in zone", ZONE);
@@ -109,6 +110,7 @@ import { HallLink, wsUrl } from "/static/link.js";
       S.zoneServices = new Set(ws.flatMap(w => w.services));
     } else { S.zoneWindows = S.zoneServices = null; }
     render();
+    renderTicker();
     tick();
   }
 
@@ -120,7 +122,23 @@ import { HallLink, wsUrl } from "/static/link.js";
       S.recent.push({ ticket_id: a.ticket_id, number: a.number, service: a.service, window: a.window, at: a.at, recall: a.recall || 0 });
     }
     S.recent = S.recent.slice(-RECENT_KEEP);
+    if (ch.notice) S.notice = ch.notice.text_zh || ch.notice.text_en ? ch.notice : null;  // empty: taken down
     render();
+    renderTicker();
+  }
+
+  // The ticker: the notice a supervisor posted (while it lasts, on the hall's clock), then this page's own (?notice=).
+  let tickerShown = null;
+  function renderTicker() {
+    const n = S.notice;
+    const posted = n && (!n.until || hallNow() < Date.parse(n.until)) ? (LANG === "en" ? n.text_en || n.text_zh : n.text_zh) : "";
+    const text = [posted, NOTICE].filter(Boolean).join("\u3000\u3000");
+    if (text === tickerShown) return;
+    tickerShown = text;
+    const t = $("tickerText");
+    t.replaceChildren(...(text ? [el("span", "", text), el("span", "", text)] : []));
+    $("ticker").hidden = !text;
+    if (S.hall) layout();
   }
 
   function inZone(w) { return S.zoneWindows === null || S.zoneWindows.has(w); }
@@ -452,13 +470,10 @@ import { HallLink, wsUrl } from "/static/link.js";
   // ------------------------------------------------------------ start
   document.documentElement.lang = LANG === "en" ? "en" : "zh-CN";
   for (const e of document.querySelectorAll("[data-t]")) e.textContent = TEXT[e.dataset.t];
-  if (NOTICE) {
-    const t = $("tickerText");
-    t.append(el("span", "", NOTICE), el("span", "", NOTICE));
-    $("ticker").hidden = false;
-  }
+  renderTicker();
   tick();
   setInterval(tick, 1000);
+  setInterval(renderTicker, 1000);
   setInterval(nextPage, PAGE_MS);
   addEventListener("resize", () => { if (S.hall) layout(); });
   renderLink();

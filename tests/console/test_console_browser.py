@@ -237,6 +237,30 @@ def test_a_supervisor_cancels_a_ticket_and_lifts_a_lockout_audited_with_their_na
     assert mine["clerk_unlocked"]["staff_id"] == "s2"
 
 
+def test_a_supervisor_posts_a_notice_to_the_displays_ticker_and_takes_it_down(hall, page):
+    page.click('#tabs button[data-tab="actions"]')
+    form = page.locator("#noticeForm")
+    form.locator("input").nth(0).fill("今日15:00起系统维护")
+    form.locator("input").nth(1).fill("Maintenance from 15:00")
+    form.locator('input[type="time"]').fill("17:00")
+    form.locator("button").nth(0).click()
+    expect(page.locator("#noticeNow")).to_contain_text("今日15:00起系统维护 / Maintenance from 15:00 (→ 17:00)",
+                                                       timeout=2000)
+    shot(page, "actions-notice-zh")
+    snap = hall.server.loop.run(_snapshot(hall))
+    assert (snap.notice.text_zh, snap.notice.until.isoformat()) == ("今日15:00起系统维护", "2026-11-23T17:00:00+08:00")
+    audit = hall.server.loop.run(_audit(hall))
+    assert any(a["action"] == "post_notice" and a["actor"] == "supervisor:zhang" for a in audit)
+    form.locator("button").nth(1).click()
+    expect(page.locator("#noticeNow")).to_have_text("当前无通知", timeout=2000)
+
+
+async def _snapshot(hall):
+    from server.app import SERVICE
+
+    return hall.server._runner.app[SERVICE].snapshot()
+
+
 def test_logout_returns_to_the_login(hall, page):
     page.click("#logoutBtn")
     page.wait_for_selector("#loginView:not([hidden])")

@@ -1,5 +1,6 @@
 // Supervisor and admin actions (each audited by the server): open or close a service with a reason, extend its
-// issuing hours today (延时服务), cancel a ticket, lift a clerk's PIN lockout; and the audit viewer (admin).
+// issuing hours today (延时服务), post a notice to the displays' ticker, cancel a ticket, lift a clerk's PIN lockout;
+// and the audit viewer (admin).
 import { api } from "/static/console/api.js";
 import { T, nameOf } from "/static/console/i18n.js";
 import { S, el, toast } from "/static/console/app.js";
@@ -41,9 +42,25 @@ export function render() {
     rows.push(tr);
   }
   $("serviceActions").replaceChildren(...rows);
+  const n = S.notice;
+  $("noticeNow").textContent = n ? T().noticeNow(n.text_zh + (n.text_en ? ` / ${n.text_en}` : "")
+    + (n.until ? ` (→ ${n.until.slice(11, 16)})` : "")) : T().noNotice;
 }
 
 export function init() {
+  const notice = $("noticeForm");
+  const zh = input(T().noticeZh), en = input(T().noticeEn), until = input("HH:MM", "time");
+  zh.size = 40; en.size = 30; until.title = T().noticeUntil;
+  const offset = () => !S.nowText ? "+08:00" : S.nowText.endsWith("Z") ? "Z" : S.nowText.slice(-6);  // the hall's
+  notice.replaceChildren(el("b", null, T().postNotice), zh, en, el("span", null, T().noticeUntil), until,
+    button(T().postNotice, async () => {
+      if (!zh.value.trim()) { zh.focus(); return; }
+      const body = { text_zh: zh.value.trim(), text_en: en.value.trim() };
+      if (until.value) body.until = `${S.day}T${until.value}:00${offset()}`;
+      if (await run("/api/notice", body)) { zh.value = ""; en.value = ""; until.value = ""; }
+    }),
+    button(T().takeDown, () => run("/api/notice", { text_zh: "", text_en: "" })), el("span", "muted", ""));
+  notice.lastChild.id = "noticeNow";
   const cancel = $("cancelForm");
   const number = input(T().ticket), reason = input(T().reason);
   cancel.replaceChildren(el("b", null, T().cancelTicket), number, reason,

@@ -153,6 +153,7 @@ function applySnapshot(snap) {
   S.tickets = new Map(snap.tickets.map(t => [t.id, t]));
   S.services = new Map(snap.services.map(s => [s.code, s]));
   S.devices = new Map(snap.devices.map(d => [d.name, d]));
+  S.notice = snap.notice || null;
   applyTexts();
   loadLevels();
   if (!S.started) {
@@ -173,6 +174,7 @@ function applyChange(ch) {
   for (const t of ch.tickets) { if (ACTIVE.has(t.status)) S.tickets.set(t.id, t); else S.tickets.delete(t.id); }
   for (const s of ch.services) S.services.set(s.code, s);
   for (const d of ch.devices) S.devices.set(d.name, d);
+  if (ch.notice) S.notice = ch.notice.text_zh || ch.notice.text_en ? ch.notice : null;  // empty: taken down
   if (ch.events.some(e => e.type === "day_started")) { S.tickets.clear(); }
   inbox.onChange(ch);
   if (ch.events.some(e => e.type === "ticket_called" || e.type === "ticket_finished")) loadLevelsSoon();

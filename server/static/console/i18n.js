@@ -33,6 +33,8 @@ const ZH = {
   sheet: "月度考核表", sheetTitle: (h, m) => `${h} ${m} 窗口工作人员月度考核表`, sheetSign: ["考核人", "审核人", "日期"],
   tabActions: "操作", tabAudit: "审计", done: "已执行", serviceOpen: "开放取号", serviceClosed: "已停止取号",
   extendedTo: t => `延时服务至 ${t}`, openService: "开放", closeService: "停止取号", extend: "延时至", endExtension: "结束延时",
+  postNotice: "发布滚动通知", noticeZh: "通知内容（中文）", noticeEn: "English text", noticeUntil: "截止时间",
+  takeDown: "撤下通知", noticeNow: t => `当前通知：${t}`, noNotice: "当前无通知",
   cancelTicket: "取消号码", unlockClerk: "解除 PIN 锁定", staffId: "工号", time: "时间", actor: "操作人", action: "事项",
 };
 const EN = {
@@ -75,6 +77,8 @@ const EN = {
   sheetSign: ["Appraiser", "Reviewed by", "Date"], tabActions: "Actions", tabAudit: "Audit", done: "Done", serviceOpen: "Issuing",
   serviceClosed: "Closed", extendedTo: t => `Extended to ${t}`, openService: "Open", closeService: "Close",
   extend: "Extend to", endExtension: "End extension", cancelTicket: "Cancel ticket", unlockClerk: "Lift PIN lockout",
+  postNotice: "Post a ticker notice", noticeZh: "Notice (Chinese)", noticeEn: "English text", noticeUntil: "Until",
+  takeDown: "Take down", noticeNow: t => `Showing: ${t}`, noNotice: "No notice posted",
   staffId: "Staff ID", time: "Time", actor: "Who", action: "Action",
 };
 

@@ -17,6 +17,7 @@ from hall_display.config import DisplayConfig
 from hall_display.models import DisplayModel
 from hall_display.widgets import DisplayBoard
 from qtclient.appkit import show_full_screen
+from qtclient.heartbeat import Heartbeat
 from qtclient.link import HallLink, LinkTimings
 from queuecore.protocol import Announcement
 
@@ -44,6 +45,7 @@ class DisplayApp(QObject):
         self.link.snapshot_received.connect(self.model.apply_snapshot)
         self.link.change_received.connect(self.model.apply_change)
         self.link.announcement_received.connect(self._on_announcement)
+        self.heartbeat = Heartbeat(self.link, "display", interval_s=config.heartbeat_seconds, parent=self)
 
     @Slot(str)
     def _on_connection(self, state: str) -> None:
@@ -57,9 +59,11 @@ class DisplayApp(QObject):
         self.announcer.announce(ann)  # ... then the queue, which starts on the next loop turn
 
     def start(self) -> None:
+        self.heartbeat.start()
         self.link.start()
 
     def stop(self) -> None:
+        self.heartbeat.stop()
         self.link.stop()
 
 

@@ -22,6 +22,7 @@ class DisplayConfig:
     clips: Path | None = None  # a hall's own recordings (KEY.wav), used before the default set
     windowed: bool = False  # a window instead of full screen (setting up, testing)
     highlight_seconds: float = 8.0  # how long the newest call blinks
+    heartbeat_seconds: float = 30.0  # how often it reports its health and version (3 missed: the console shows it stale)
     # The wall shows big_rows + recent_rows calls: the newest large, the others in the recent-calls list (it pages).
     big_rows: int = 4
     recent_rows: int = 8

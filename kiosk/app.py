@@ -44,6 +44,7 @@ from kiosk.widgets.screens import AdminScreen, BusyScreen, Header, MessageScreen
 from kiosk.widgets.ticket import TicketScreen
 from printers.printer import TicketPrinter
 from qtclient.appkit import ConnectionBadge, show_full_screen
+from qtclient.heartbeat import Heartbeat
 from qtclient.link import ONLINE, HallLink
 from qtclient.state import VersionGap
 from queuecore import protocol as P
@@ -147,6 +148,11 @@ class Kiosk(QObject):
         self._admin_taps: list[float] = []
         self._admin_fails = 0
         self._reported: tuple[str, str] | None = None
+        # The heartbeat carries the printer's state; it holds the model, not self (it must not keep the kiosk alive).
+        model, has_printer = self.model, printer is not None
+        self.heartbeat = Heartbeat(link, "printer", lambda: (model.view.printer_state, model.view.printer_detail[:200])
+                                   if has_printer else ("unreachable", "no printer configured"),
+                                   interval_s=config.heartbeat_seconds, parent=self)
         self._last_screen: tuple | None = None  # (screen, green, keypad): a new place restarts the timers
         self._countdown = 0
 
@@ -214,6 +220,7 @@ class Kiosk(QObject):
 
     def start(self) -> None:
         """Connect, check the printer, show the window (full screen unless configured windowed)."""
+        self.heartbeat.start()
         self.link.start()
         self._poll_printer()
         w = self.window
@@ -228,6 +235,7 @@ class Kiosk(QObject):
     def stop(self) -> None:
         for t in (self._idle, self._tick, self._poll):
             t.stop()
+        self.heartbeat.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -29,6 +29,7 @@ class KioskConfig:
     ticket_seconds: int = 10  # the confirmation screen returns home after this long
     photo_seconds: int = 60  # ... unless the ticket did not print: time to take a photo
     printer_poll_seconds: float = 5.0  # printer status check while idle (2 s while it has a fault)
+    heartbeat_seconds: float = 30.0  # how often it reports its health and version (3 missed: the console shows it stale)
     orientation: Orientation = "portrait"
     language: Literal["zh", "en"] = "zh"
     elderly: bool = False

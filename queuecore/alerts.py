@@ -14,6 +14,7 @@ import msgspec
 from queuecore.model import HallConfig, TicketStatus, WindowStatus
 
 LEAD, RED = "lead", "red"
+HEARTBEAT_MISSES = 3  # a device that missed this many heartbeats in a row is stale (失联)
 # What a printer/device state means for the hall: red stops service, lead warns.
 DEVICE_RED = frozenset({"paper_out", "cover_open", "offline", "unreachable", "error"})
 DEVICE_LEAD = frozenset({"paper_near_end"})
@@ -26,7 +27,11 @@ class AlertRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     opening_grace_minutes: float = 10  # ... red after this grace ...
     unstaffed_watch_minutes: float = 60  # ... and watched this long after opening (later closings are planned)
     unserved_red_waiting: int = 3  # a queue no open window serves: lead from 1 waiting, red from this many
-    device_stale_seconds: float = 90  # a device silent this long has stopped reporting (3 missed heartbeats)
+    heartbeat_seconds: float = 30  # how often the apps report (their heartbeat_seconds)
+    device_stale_seconds: float | None = None  # a device silent this long has stopped reporting (None: 3 heartbeats)
+
+    def stale_seconds(self) -> float:
+        return self.device_stale_seconds or HEARTBEAT_MISSES * self.heartbeat_seconds
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,6 +46,18 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
     minutes: float | None = None  # how long so far
     limit_minutes: float | None = None
     detail: str = ""
+
+
+def is_stale(last_seen: datetime, now: datetime, heartbeat_seconds: float, misses: int = HEARTBEAT_MISSES) -> bool:
+    """A device is stale once `misses` heartbeats in a row are overdue: silent for misses × the interval or more."""
+    return now - last_seen >= timedelta(seconds=misses * heartbeat_seconds)
+
+
+def device_status(state: str, last_seen: datetime | None, now: datetime, heartbeat_seconds: float) -> str:
+    """What the console shows for a device: "stale" once it stopped reporting, else the state it reported."""
+    if last_seen is not None and is_stale(last_seen, now, heartbeat_seconds):
+        return "stale"
+    return state
 
 
 def _minutes(d: timedelta) -> float:
@@ -127,11 +144,12 @@ def evaluate(snapshot, config: HallConfig, now: datetime, rules: AlertRules = Al
         seen = (last_seen or {}).get(d.name)
         if seen is not None and d.state not in ("offline", "unreachable"):
             silent = now - seen
-            lvl = _level(silent, rules.device_stale_seconds / 60, min(rules.lead_minutes, rules.device_stale_seconds / 120))
+            stale_s = rules.stale_seconds()
+            lvl = _level(silent, stale_s / 60, min(rules.lead_minutes, stale_s / 120))
             if lvl:
                 out.append(Alert(id=f"silent:{d.name}:{seen.isoformat()}:{lvl}", kind="device_silent", severity=lvl,
                                  since=seen, device=d.name, minutes=_minutes(silent),
-                                 limit_minutes=rules.device_stale_seconds / 60))
+                                 limit_minutes=rules.stale_seconds() / 60))
     out.sort(key=lambda a: (a.severity != RED, a.since, a.id))
     return out
 

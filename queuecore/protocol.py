@@ -148,11 +148,13 @@ class RateVisit(WindowCommand, tag="rate_visit", kw_only=True):
 
 
 class ReportDevice(Command, tag="report_device", kw_only=True):
-    """A device's health (e.g. the kiosk's printer); the device's name is its token's name."""
+    """A device's health (e.g. the kiosk's printer); the device's name is its token's name. Apps send it as
+    their heartbeat every `heartbeat_seconds` (default 30): 3 missed and the console shows the device stale."""
 
     kind: Code
     state: Code
     detail: Text = ""
+    version: Text = ""  # the app's version
     roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
 

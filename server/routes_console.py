@@ -72,6 +72,18 @@ def cookie_principal(request: web.Request) -> auth.Principal | None:
     return s.principal if s is not None else None
 
 
+def device_health(service, now, rules: A.AlertRules) -> dict[str, dict[str, Any]]:
+    """Each device's last heartbeat, version and status for the console's list: its reported state, or "stale"
+    after 3 missed heartbeats (counted from the server's start for a device not heard from since)."""
+    out = {}
+    for name, d in service.hall.devices.items():
+        at, _, version = service.device_seen.get(name, (None, 0, ""))
+        since = at or max(service.started_at, d.since)
+        status = "stale" if A.is_stale(since, now, rules.stale_seconds() / A.HEARTBEAT_MISSES) else d.state
+        out[name] = {"seen": at, "version": version, "status": status}
+    return out
+
+
 def mount(app: web.Application) -> None:
     """Add the console's routes and its session sweeper to the app (call before the catch-all route)."""
     from server.app import CONFIG, SERVICE, _error, _json, _refused, authenticate
@@ -179,7 +191,7 @@ def mount(app: web.Application) -> None:
         service = request.app[SERVICE]
         now = service.clock()
         seen = service.device_seen
-        heartbeats = {name: at for name, (at, reports) in seen.items() if reports >= 2}
+        heartbeats = {name: at for name, (at, reports, _) in seen.items() if reports >= 2}
         found = A.evaluate(service.snapshot(), service.config, now, request.app[ALERT_RULES], heartbeats)
         ids = [a.id for a in found]
         acks: dict[str, dict] = {}
@@ -189,7 +201,8 @@ def mount(app: web.Application) -> None:
                     f"SELECT alert_id, at, actor, note FROM alert_acks WHERE alert_id IN ({marks})", ids):
                 acks[aid] = {"at": at, "actor": actor, "note": note}
         return _json({"now": now, "alerts": [{**msgspec.structs.asdict(a), "ack": acks.get(a.id)} for a in found],
-                      "devices_seen": {name: at for name, (at, _) in seen.items()}})
+                      "devices_seen": {name: at for name, (at, _, _) in seen.items()},
+                      "devices_health": device_health(service, now, request.app[ALERT_RULES])})
 
     @guarded
     async def ack_alert(request: web.Request) -> web.StreamResponse:

@@ -83,7 +83,8 @@ class HallService:
         self._pin_failures: dict[str, list[datetime]] = {}
         # Each device's last report and how many since start (an unchanged report is no event): the
         # console's "device stopped reporting" alert watches the devices that repeat theirs (heartbeats).
-        self.device_seen: dict[str, tuple[datetime, int]] = {}
+        self.device_seen: dict[str, tuple[datetime, int, str]] = {}  # name -> (last report, reports, version)
+        self.started_at = self.clock()  # devices not heard from since count as silent from here
         self.recent_calls: deque[P.CallView] = deque(maxlen=20)
         self._pending: list[Staged] = []
         self._batch: asyncio.Future[bool] | None = None  # resolved when the staged batch is stored
@@ -341,7 +342,7 @@ class HallService:
             case P.RateVisit():
                 return h.rate(w, cmd.number, cmd.level, now, cmd.reason, cmd.comment)
             case P.ReportDevice():
-                self.device_seen[who.name] = (now, self.device_seen.get(who.name, (now, 0))[1] + 1)
+                self.device_seen[who.name] = (now, self.device_seen.get(who.name, (now, 0, ""))[1] + 1, cmd.version)
                 return h.report_device(who.name, cmd.kind, cmd.state, cmd.detail, now)
             case P.CancelTicket():
                 return h.cancel(cmd.number, cmd.reason, now)

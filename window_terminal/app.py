@@ -20,6 +20,7 @@ import msgspec
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 
+from qtclient.heartbeat import Heartbeat
 from qtclient.link import ONLINE, HallLink, LinkTimings
 from queuecore import events as ev
 from queuecore import protocol as P
@@ -58,6 +59,9 @@ class TerminalApp(QObject):
                                  pause_reasons=config.pause_reasons)
         self.rating_view = RatingView(self.rating)
         self.rating_dedicated = False  # True: the rating view has a screen of its own
+        model = self.model  # not self: the heartbeat must not keep the app alive
+        self.heartbeat = Heartbeat(self.link, "terminal", lambda: ("ready", f"window {model.window_id or '?'}"),
+                                   interval_s=config.heartbeat_seconds, parent=self)
         # Our own ids (not the link's) so that a rating can be sent again as the very same command.
         self._id_prefix = f"wt-{secrets.token_hex(4)}"
         self._ids = count(1)
@@ -108,9 +112,11 @@ class TerminalApp(QObject):
     def start(self) -> None:
         self.view.show()
         self._place_rating_view()
+        self.heartbeat.start()
         self.link.start()
 
     def stop(self) -> None:
+        self.heartbeat.stop()
         self.link.stop()
         self.rating_view.close()
         self.view.close()

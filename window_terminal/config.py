@@ -26,6 +26,7 @@ class TerminalConfig:
     rating_screen: int = -1  # screen index for the citizen's rating view; -1: the second screen if any
     window: int | None = None  # only shown before sign-in; the sign-in reply says which window the token is
     pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
+    heartbeat_seconds: float = 30.0  # how often it reports its health and version (3 missed: the console shows it stale)
 
     def __post_init__(self) -> None:
         if not self.server.startswith(("http://", "https://")):

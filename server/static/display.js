@@ -14,6 +14,9 @@ import { HallLink, wsUrl } from "/static/link.js";
   const REPEAT = Math.min(5, Math.max(1, parseInt(params.get("repeat") || "2", 10) || 2));
   const SILENT = params.get("silent") === "1";
   const NOTICE = params.get("notice") || "";
+  // Heartbeat: health and version every N s (?heartbeat=, default 30); 3 missed and the console shows it stale.
+  const HEARTBEAT_S = Math.max(0.2, parseFloat(params.get("heartbeat") || "30") || 30);
+  const VERSION = "web " + ((navigator.userAgent.match(/(Chrome|Firefox|Version)\/[\d.]+/) || [""])[0]);
   const BIG_ROWS = 4, RECENT_ROWS = 8, RECENT_KEEP = 20, HIGHLIGHT_MS = 8000, PAGE_MS = 6000;
   // As hall_display/widgets/board.py: cap heights as shares of the screen.
   const HERO_CAP = 0.12, NAME_CAP = 0.12, NAME_FLOOR = 0.08, ROW_CAP = 0.05;
@@ -403,8 +406,13 @@ import { HallLink, wsUrl } from "/static/link.js";
   function setLink(state) {
     S.link = state;
     if (link) S.lastContact = link.lastContact;
-    if (state === "online") S.everOnline = true;
+    if (state === "online") { S.everOnline = true; heartbeat(); }
     renderLink();
+  }
+  function heartbeat() {
+    if (link && link.state === "online") {
+      link.send({ type: "report_device", kind: "display", state: "ready", detail: "browser", version: VERSION });
+    }
   }
   function connect() {
     if (!TOKEN) { renderLink(); return; }
@@ -474,6 +482,7 @@ import { HallLink, wsUrl } from "/static/link.js";
   tick();
   setInterval(tick, 1000);
   setInterval(renderTicker, 1000);
+  setInterval(heartbeat, HEARTBEAT_S * 1000);
   setInterval(nextPage, PAGE_MS);
   addEventListener("resize", () => { if (S.hall) layout(); });
   renderLink();

@@ -305,3 +305,18 @@ def test_an_admin_prints_the_monthly_appraisal_sheet_and_signs_a_clerk_out(hall,
     page.once("dialog", lambda d: d.accept())
     page.locator('#tiles .tile[data-window="1"] button.signout').click()
     expect(page.locator('#tiles .tile[data-window="1"] .state')).to_have_text("未签到", timeout=2000)
+
+
+def test_devices_show_their_heartbeat_version_and_go_stale_after_three_missed(hall, page):
+    hall.post("/api/devices/report", "display", {"kind": "display", "state": "ready", "version": "web Chrome/120"})
+    page.click('#tabs button[data-tab="devices"]')
+    row = page.locator('#deviceList tr[data-device="test-display"]')
+    expect(row).to_contain_text("web Chrome/120", timeout=3000)
+    assert "正常" in row.text_content()
+    hall.clock.advance(seconds=95)  # the kiosk last reported 95 s ago: 3 heartbeats missed
+    hall.post("/api/devices/report", "display", {"kind": "display", "state": "ready", "version": "web Chrome/120"})
+    expect(page.locator('#deviceList tr[data-device="test-kiosk"]')).to_have_attribute("data-status", "stale",
+                                                                                    timeout=3000)
+    assert "失联" in page.locator('#deviceList tr[data-device="test-kiosk"]').text_content()
+    assert page.locator('#deviceList tr[data-device="test-display"]').get_attribute("data-status") == "ready"
+    shot(page, "devices-zh-1920")

@@ -187,3 +187,18 @@ def test_the_console_table_of_the_hall_toml(tmp_path):
     bad.write_text(base.read_text(encoding="utf-8") + "\n[console.alerts]\nleed_minutes = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="leed_minutes"):
         console_table(bad)
+
+
+async def test_the_devices_list_has_each_devices_heartbeat_version_and_goes_stale_after_three_missed(con):
+    await login(con)
+    await con.post("/api/devices/report", "kiosk", {"kind": "printer", "state": "paper_near_end", "version": "1.2.3"})
+    await con.post("/api/devices/report", "display", {"kind": "display", "state": "ready", "version": "web Chrome/120"})
+    data = await (await con.client.get("/console/api/alerts")).json()
+    health = data["devices_health"]
+    assert (health["test-kiosk"]["status"], health["test-kiosk"]["version"]) == ("paper_near_end", "1.2.3")
+    assert health["test-display"]["status"] == "ready" and health["test-display"]["seen"]
+    con.clock.advance(seconds=60)
+    await con.post("/api/devices/report", "display", {"kind": "display", "state": "ready", "version": "web Chrome/120"})
+    con.clock.advance(seconds=30)  # the kiosk: 90 s, 3 heartbeats missed; the display: 30 s
+    health = (await (await con.client.get("/console/api/alerts")).json())["devices_health"]
+    assert (health["test-kiosk"]["status"], health["test-display"]["status"]) == ("stale", "ready")

@@ -403,3 +403,13 @@ def make_link(qtbot) -> Iterator[Callable[..., HallLink]]:
 
 
 __all__ = ["ADMIN", "FAST", "PINS", "LoopThread", "Relay", "ScriptedHall", "ServerThread"]
+
+
+def device_seen(srv: ServerThread) -> dict[str, tuple]:
+    """The server's heartbeats by device name: (last report, reports, version), read on the server's thread."""
+    from server.app import SERVICE
+
+    async def go() -> dict[str, tuple]:
+        return dict(srv._runner.app[SERVICE].device_seen)
+
+    return srv.loop.run(go())

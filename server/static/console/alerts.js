@@ -23,6 +23,7 @@ export function poll() {
       const data = await api("/console/api/alerts", { background: true });
       list = data.alerts;
       S.seen = data.devices_seen || {};
+      S.health = data.devices_health || {};  // last heartbeat, version, status ("stale": 3 missed)
       const fresh = list.filter(a => !a.ack && seen !== null && !seen.has(a.id));
       seen = new Set(list.map(a => a.id));
       if (fresh.length) beep(fresh.some(a => a.severity === "red") ? 3 : 2);

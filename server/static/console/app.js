@@ -299,17 +299,21 @@ function renderServices() {
 function renderDevices() {
   const table = $("deviceList");
   const head = el("tr");
-  for (const h of [T().device, T().kind, T().state, T().detail, T().since, T().lastReport]) head.append(el("th", null, h));
+  for (const h of [T().device, T().kind, T().state, T().detail, T().since, T().lastReport, T().version]) head.append(el("th", null, h));
   const when = t => t ? new Date(t).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { timeZone: S.hall.timezone }) : "—";
   const rows = [head];
   for (const d of [...S.devices.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const tr = el("tr"); tr.dataset.device = d.name;
-    tr.append(el("td", null, d.name), el("td", null, d.kind), el("td", d.state === "ready" ? "" : "error",
-              T().deviceStates[d.state] || d.state), el("td", null, d.detail),
-              el("td", null, when(d.since)), el("td", null, when((S.seen || {})[d.name])));
+    const health = (S.health || {})[d.name] || {};
+    const status = health.status || d.state;  // "stale": it stopped reporting (3 missed heartbeats)
+    tr.dataset.status = status;
+    tr.append(el("td", null, d.name), el("td", null, d.kind), el("td", status === "ready" ? "" : "error",
+              T().deviceStates[status] || status), el("td", null, d.detail),
+              el("td", null, when(d.since)), el("td", null, when(health.seen || (S.seen || {})[d.name])),
+              el("td", null, health.version || "—"));
     rows.push(tr);
   }
-  if (rows.length === 1) { const tr = el("tr"); const td = el("td", "muted", T().noDevices); td.colSpan = 6; tr.append(td); rows.push(tr); }
+  if (rows.length === 1) { const tr = el("tr"); const td = el("td", "muted", T().noDevices); td.colSpan = 7; tr.append(td); rows.push(tr); }
   table.replaceChildren(...rows);
 }
 setInterval(() => {

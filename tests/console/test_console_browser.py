@@ -14,7 +14,7 @@ import pytest
 
 from server.app import ServerConfig
 from server.console_cli import add_user_in
-from tests.hall_display.cdp import chromium_path
+from tests.browser import chromium_path
 from tests.qtclient.conftest import LoopThread, ServerThread
 from tests.queuecore.conftest import at, make_config
 from tests.server.conftest import PINS, Clock, provision

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.hall_display.cdp import chromium_path
+from tests.browser import chromium_path
 from tests.qtclient.conftest import device_seen
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")

@@ -16,7 +16,7 @@ import pytest
 
 from hall_display.speech import call_parts
 from tests.hall_display import halls
-from tests.hall_display.cdp import chromium_path
+from tests.browser import chromium_path
 from tests.qtclient.conftest import LoopThread, ServerThread
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")

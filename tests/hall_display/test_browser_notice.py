@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from queuecore import protocol as P
-from tests.hall_display.cdp import chromium_path
+from tests.browser import chromium_path
 from tests.hall_display.conftest import ok
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from queuecore import protocol as P
-from tests.hall_display.cdp import chromium_path
+from tests.browser import chromium_path
 from tests.qtclient.conftest import loop_thread, provisioned_data, server  # noqa: F401
 from tests.server.conftest import PINS
 

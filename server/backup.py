@@ -65,6 +65,24 @@ def check_file(path: Path) -> dict[str, int | str]:
     return {"schema": schema, "tickets": tickets, "last_day": last_day, "last_day_tickets": day_tickets}
 
 
+def _copy(source: Path, tmp: Path, failure: str) -> None:
+    """Copy a store into the file `tmp` with the SQLite backup API (one step: one read snapshot of the
+    source), as one self-contained file; on failure `tmp` is removed and BackupError says `failure`."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupError(f"{failure}: {exc}") from None
+    finally:
+        src.close()
+
+
 def take_backup(db_path: Path, target_dir: Path, now: datetime) -> Path:
     """Copy the live store into target_dir with the SQLite backup API (consistent while the server writes).
 
@@ -77,19 +95,7 @@ def take_backup(db_path: Path, target_dir: Path, now: datetime) -> Path:
         final = target_dir / f"{PREFIX}{now:{STAMP}}-{n}{SUFFIX}"
         n += 1
     tmp = final.with_name(final.name + ".part")
-    src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)  # pages=-1: one step, one read snapshot
-            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise BackupError(f"backup of {db_path} failed: {exc}") from None
-    finally:
-        src.close()
+    _copy(db_path, tmp, f"backup of {db_path} failed")
     try:
         check_file(tmp)
     except BackupError:
@@ -155,18 +161,7 @@ def restore(backup: Path, data_dir: Path, now: datetime) -> tuple[Path | None, d
     kept = None
     tmp = db.with_name(DB_NAME + ".restoring")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise BackupError(f"could not copy {backup}: {exc}") from None
-    finally:
-        src.close()
+    _copy(backup, tmp, f"could not copy {backup}")
     if db.exists():
         kept = db.with_name(f"{DB_NAME}.replaced-{now:{STAMP}}")
         os.replace(db, kept)

@@ -149,6 +149,18 @@ def server(loop_thread, tmp_path, provisioned_data) -> Iterator[ServerThread]:
     srv.stop()
 
 
+def ws_app(handler: Callable, sockets: set[web.WebSocketResponse]) -> web.Application:
+    """A fake hall server: only /ws, served by `handler`; the sockets it holds are closed at shutdown."""
+    async def close_all(app: web.Application) -> None:
+        for ws in list(sockets):
+            await ws.close()
+
+    app = web.Application()
+    app.router.add_get("/ws", handler)
+    app.on_shutdown.append(close_all)
+    return app
+
+
 def hung_app(snapshot: str | None) -> web.Application:
     """A /ws that completes the handshake, sends `snapshot` (if any) and then answers nothing, not even pings."""
     sockets: set[web.WebSocketResponse] = set()
@@ -164,14 +176,7 @@ def hung_app(snapshot: str | None) -> web.Application:
         sockets.discard(ws)
         return ws
 
-    async def close_all(app: web.Application) -> None:
-        for ws in list(sockets):
-            await ws.close()
-
-    app = web.Application()
-    app.router.add_get("/ws", ws_handler)
-    app.on_shutdown.append(close_all)
-    return app
+    return ws_app(ws_handler, sockets)
 
 
 @pytest.fixture
@@ -244,14 +249,7 @@ class ScriptedHall:
             sockets.discard(ws)
             return ws
 
-        async def close_all(app: web.Application) -> None:
-            for ws in list(sockets):
-                await ws.close()
-
-        app = web.Application()
-        app.router.add_get("/ws", ws_handler)
-        app.on_shutdown.append(close_all)
-        return app
+        return ws_app(ws_handler, sockets)
 
 
 @pytest.fixture

@@ -13,6 +13,12 @@ DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "examples" / "county-hall
 DEFAULT_DATA = Path("data")
 
 
+def remote_args(p: argparse.ArgumentParser) -> None:
+    """--server and --token, for the commands that act through a running hall server."""
+    p.add_argument("--server", default="http://127.0.0.1:8700")
+    p.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("server", help="run the hall server")
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="hall config TOML (default: sample hall)")
@@ -62,8 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     for p in (se, sx):
         p.add_argument("service", nargs="?", help="service code, e.g. realestate")
         p.add_argument("--all", action="store_true", help="every service of the hall")
-        p.add_argument("--server", default="http://127.0.0.1:8700")
-        p.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+        remote_args(p)
         p.set_defaults(func=extend_services)
 
     d = sub.add_parser("day", help="the business day on a running server")
@@ -72,8 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "back the store up into <data>/backups")
     dc.add_argument("--force", action="store_true", help="also end the visits still at windows")
     dc.add_argument("--reason", default="", help="why open tickets expired (default: day_closed)")
-    dc.add_argument("--server", default="http://127.0.0.1:8700")
-    dc.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+    remote_args(dc)
     dc.set_defaults(func=close_day)
 
     r = sub.add_parser("restore", help="bring a backup back as the store of a data dir (stop the server first)")
@@ -91,8 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ca.set_defaults(func=add_clerk)
     cu = csub.add_parser("unlock", help="lift a clerk's wrong-PIN lockout on a running server (audited)")
     cu.add_argument("staff_id")
-    cu.add_argument("--server", default="http://127.0.0.1:8700")
-    cu.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+    remote_args(cu)
     cu.set_defaults(func=unlock_clerk)
 
 

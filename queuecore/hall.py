@@ -429,16 +429,21 @@ class Hall:
         self._touch(t)
         return t
 
-    def issue(self, service: str, now: datetime, priority: str | None = None, *, public_id: str = "") -> list[ev.Event]:
-        """Issue a walk-in ticket (取号). `public_id`: the caller's random id for the ticket's QR code."""
-        self._require_day(now)
-        svc = self._service(service)
+    def _walk_in_priority(self, priority: str | None) -> str:
+        """The priority class of a walk-in ticket (None: the default); appointment classes come by check-in only."""
         priority = priority or self.default_priority()
         cls = self.priorities.get(priority)
         if cls is None:
             raise E.UnknownPriority(f"unknown priority class {priority!r}", priority=priority)
         if cls.kind is PriorityKind.APPOINTMENT:
             raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
+        return priority
+
+    def issue(self, service: str, now: datetime, priority: str | None = None, *, public_id: str = "") -> list[ev.Event]:
+        """Issue a walk-in ticket (取号). `public_id`: the caller's random id for the ticket's QR code."""
+        self._require_day(now)
+        svc = self._service(service)
+        priority = self._walk_in_priority(priority)
         self._check_issuable(svc, now)
         t = self._new_ticket(svc, priority, now, None, public_id)
         return [ev.TicketIssued(at=now, ticket_id=t.id, number=t.number, service=service, priority=priority,
@@ -455,12 +460,7 @@ class Hall:
         for step in bundle.steps:
             self._require_open(self._service(step))
         svc = self._service(bundle.steps[0])
-        priority = priority or self.default_priority()
-        cls = self.priorities.get(priority)
-        if cls is None:
-            raise E.UnknownPriority(f"unknown priority class {priority!r}", priority=priority)
-        if cls.kind is PriorityKind.APPOINTMENT:
-            raise E.InvalidArgument("appointment tickets are issued by check-in with the appointment code")
+        priority = self._walk_in_priority(priority)
         self._check_issuable(svc, now)
         t = self._new_ticket(svc, priority, now, None, public_id)
         t.bundle = bundle.code

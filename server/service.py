@@ -587,8 +587,9 @@ class HallService:
         if (tag and tag != P.command_tag(type(cmd))) or (fingerprint and fingerprint != _fingerprint(cmd)):
             log.warning("%s id=%s by %s:%s -> id_reused (first used for %s)", P.command_tag(type(cmd)), cmd.id,
                         who.role, who.name, tag)
-            return P.Error(id=cmd.id, code="id_reused", message=f"the id {cmd.id!r} was already used for another "
-                                                                f"command ({tag}); send a new id")
+            what = "other arguments" if tag == P.command_tag(type(cmd)) else "another command"
+            return P.Error(id=cmd.id, code="id_reused", message=f"the id {cmd.id!r} was already used for {what} "
+                                                                f"({tag}); send a new id")
         return reply, batch
 
     async def _answer_replay(self, hit: P.Error | tuple, cmd: P.Command, who: Principal) -> P.Result | P.Error:
@@ -708,21 +709,6 @@ class HallService:
         if window is not None and ticket is None and window.current:
             ticket = self.hall.tickets.get(window.current)
         return P.CommandResult(version=self.hall.version, events=events, ticket=ticket, window=window)
-
-    def public_status(self, public_id: str) -> dict[str, Any] | None:
-        """What a citizen's phone may see of a ticket (no personal data): today's tickets only, by the
-        unguessable id of its QR code (never by its number)."""
-        t = self.hall.by_public_id.get(public_id) if len(public_id) >= PUBLIC_ID_MIN_LENGTH else None
-        if t is None:
-            return None
-        svc = self.hall.services.get(t.service)
-        ahead = self.hall.people_ahead(t.number, self.clock()) if t.status == "waiting" else 0
-        window = self.hall.window_configs.get(t.window) if t.window else None
-        return {"number": t.number, "service": t.service, "service_name_zh": svc.name_zh if svc else t.service,
-                "status": str(t.status), "people_ahead": ahead,
-                "estimated_wait_minutes": self.hall.estimated_wait_minutes(t.service, ahead) if svc else None,
-                "window": t.window, "window_name_zh": window.name_zh if window else None,
-                "hall_name_zh": self.config.name_zh}
 
     def ticket_status(self, number: str, audience: str = views.FULL) -> dict[str, Any]:
         now = self.clock()

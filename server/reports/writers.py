@@ -61,6 +61,9 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return out
 
 
+COVER_WIDTH = 64  # characters: the cover's one column, as wide as an A4 portrait page prints legibly
+
+
 def write_xlsx(report: Report) -> bytes:
     """A workbook a manager opens in Excel, WPS or LibreOffice: a cover sheet, then one sheet per table with a
     frozen header row, number formats, a bold totals row and column widths fitted to the text."""
@@ -85,11 +88,17 @@ def write_xlsx(report: Report) -> bytes:
     if report.notes:
         lines.append(("Definitions" if en else "口径说明", bold))
         lines += [(en_text if en else zh, plain) for zh, en_text in report.notes]
+    width = min(COVER_WIDTH, max(display_width(t) for t, _ in lines) + 4)
     for i, (text, f) in enumerate(lines, start=1):
         cell = cover.cell(row=i, column=1, value=text)
         cell.font = f
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    cover.column_dimensions["A"].width = min(110, max(display_width(t) for t, _ in lines) + 4)
+        # Row heights written out: spreadsheets do not grow a row for a wrapped line or a large font on their
+        # own (LibreOffice drew the title over the next line and cut the definitions at the page edge).
+        size = f.sz or 11
+        lines_needed = max(1, -(-int(display_width(text) * size / 11) // int(width)))
+        cover.row_dimensions[i].height = lines_needed * size * 1.45
+    cover.column_dimensions["A"].width = width
     _page(cover, landscape=False)
 
     head_fill = PatternFill("solid", fgColor="DDEBF7")

@@ -82,8 +82,7 @@ class DisplayModel(QObject):
 
     def clock(self) -> datetime:
         """Now, on the server's clock, in the hall's timezone once known."""
-        now = self.device_clock() + self.skew
-        return now.astimezone(self.tz) if self.tz is not None else now.astimezone()
+        return self.hall_time(self.device_clock())
 
     def hall_time(self, device_time: datetime) -> datetime:
         """A moment read on the device's clock (the link's last contact), as the hall's clock showed it."""

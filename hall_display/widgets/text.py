@@ -187,6 +187,7 @@ class Text(QWidget):
         self._font = make_font(self.font(), 40, bold)
         self.font_key = font_key(self._font)
         self._lines: list[str] | None = None
+        self._placed: tuple[tuple[int, int], list[tuple[str, QPointF]]] | None = None  # (size, placed()) last painted
 
     # ------------------------------------------------------------ what and how
 
@@ -196,7 +197,7 @@ class Text(QWidget):
     def setText(self, text: str) -> None:  # noqa: N802 (the QLabel name: tests and tools read wall text alike)
         if text != self._text:
             self._text = text
-            self._lines = None
+            self._lines = self._placed = None
             self.update()
 
     def set_px(self, px: int, bold: bool | None = None) -> None:
@@ -206,7 +207,7 @@ class Text(QWidget):
             return
         self._font = make_font(self.font(), px, self._bold)
         self.font_key = font_key(self._font)
-        self._lines = None
+        self._lines = self._placed = None
         self.update()
 
     def set_color(self, color: str, background: str | None = None) -> None:
@@ -249,11 +250,15 @@ class Text(QWidget):
         return px
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self._lines = None
+        self._lines = self._placed = None
         super().resizeEvent(event)
 
     def placed(self) -> list[tuple[str, QPointF]]:
-        """Each line with the point its baseline starts at, in this widget's coordinates."""
+        """Each line with the point its baseline starts at, in this widget's coordinates (kept until the text,
+        size or box changes: a blink or the clock repaints without measuring again)."""
+        size = (self.width(), self.height())
+        if self._placed is not None and self._placed[0] == size:
+            return self._placed[1]
         fm = QFontMetricsF(self._font)
         lh = self.line_height()
         lines = self.lines()
@@ -271,6 +276,7 @@ class Text(QWidget):
             else:
                 x = 0.0
             out.append((line, QPointF(x + left, y0 + i * lh + base)))
+        self._placed = (size, out)
         return out
 
     def ink_rects(self) -> list[QRectF]:

@@ -149,7 +149,7 @@ def evaluate(snapshot, config: HallConfig, now: datetime, rules: AlertRules = Al
             if lvl:
                 out.append(Alert(id=f"silent:{d.name}:{seen.isoformat()}:{lvl}", kind="device_silent", severity=lvl,
                                  since=seen, device=d.name, minutes=_minutes(silent),
-                                 limit_minutes=rules.stale_seconds() / 60))
+                                 limit_minutes=stale_s / 60))
     out.sort(key=lambda a: (a.severity != RED, a.since, a.id))
     return out
 

@@ -495,8 +495,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.cleanup_ctx.append(hall_ctx)
     if forwarder.central_settings(config):  # ships the event log to the city server, off the hot path
         app.cleanup_ctx.append(forwarder.ctx(config))
-    if notify_outbox.settings(config):  # SMS from the durable outbox (server.notify.outbox)
-        app.cleanup_ctx.append(notify_outbox.ctx(SERVICE, notify_outbox.settings(config)))
+    if sms := notify_outbox.settings(config):  # SMS from the durable outbox (server.notify.outbox)
+        app.cleanup_ctx.append(notify_outbox.ctx(SERVICE, sms))
     app.on_shutdown.append(close_sockets)
     for r in ROUTES:
         app.router.add_post(r.path, _command_handler(r))

@@ -17,7 +17,8 @@ from aiohttp import web
 from queuecore import alerts as A
 from queuecore import protocol as P
 from server import auth, sessions
-from server.service import Denied
+from server.service import Denied, _audit_row
+from server.store import _AUDIT_INSERT
 
 log = logging.getLogger("hallq.console")
 
@@ -175,8 +176,7 @@ def mount(app: web.Application) -> None:
         pw_hash = await asyncio.get_running_loop().run_in_executor(None, sessions.hash_password, password)
         now = service.clock()
         sessions.add_user(service.store, username, name, role, pw_hash, now)
-        service.store.write_audit([(now.isoformat(), f"{p.role}:{p.name}", "user_added",
-                                    P.encode_text({"username": username, "role": role}))])
+        service.store.write_audit([_audit_row(now, p, "user_added", {"username": username, "role": role})])
         return _json({"username": username, "name": name, "role": role})
 
     @guarded
@@ -221,8 +221,7 @@ def mount(app: web.Application) -> None:
         with store._transaction():
             store.conn.execute("INSERT OR IGNORE INTO alert_acks (alert_id, at, actor, note) VALUES (?, ?, ?, ?)",
                                (alert_id, now.isoformat(), actor, note))
-            store.conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, 'alert_acknowledged', ?)",
-                               (now.isoformat(), actor, P.encode_text({"alert": alert_id, "note": note})))
+            store.conn.execute(_AUDIT_INSERT, _audit_row(now, p, "alert_acknowledged", {"alert": alert_id, "note": note}))
         return _json({"alert_id": alert_id, "at": now, "actor": actor, "note": note})
 
     async def echarts(request: web.Request) -> web.StreamResponse:

@@ -278,28 +278,17 @@ def read_appointments_csv(path: Path, tz_name: str) -> list[dict]:
 
 
 def import_appointments(args: argparse.Namespace) -> int:
-    import json
     import urllib.error
-    import urllib.request
-
-    headers = {"Authorization": f"Bearer {args.token}", "Content-Type": "application/json"}
-
-    def call(method: str, path: str, body: dict | None = None) -> dict:
-        req = urllib.request.Request(args.server.rstrip("/") + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())
 
     try:
-        tz = call("GET", "/api/hall")["hall"]["timezone"]
+        tz = api(args.server, args.token, "GET", "/api/hall")["hall"]["timezone"]
         rows = read_appointments_csv(args.file, tz)
         if not rows:
             print(f"error: {args.file} has no appointments", file=sys.stderr)
             return 2
-        result = call("POST", "/api/appointments", {"appointments": rows})
-    except urllib.error.HTTPError as exc:
-        body = json.loads(exc.read() or b"{}")
-        print(f"error: {exc.code} {body.get('code')}: {body.get('message')} (nothing was imported)", file=sys.stderr)
+        result = api(args.server, args.token, "POST", "/api/appointments", {"appointments": rows})
+    except ApiError as exc:
+        print(f"error: {exc} (nothing was imported)", file=sys.stderr)
         return 1
     except (urllib.error.URLError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

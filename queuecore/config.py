@@ -10,7 +10,10 @@ from typing import Any
 
 import msgspec
 
-from queuecore.model import RESERVED_OUTCOMES, HallConfig, PriorityKind, TimeRange
+from queuecore.model import KNOWN_EN, RESERVED_OUTCOMES, HallConfig, PriorityKind, TimeRange
+
+# The hall's lists of reasons: each zh list has an en list of the same length.
+REASON_LISTS = ("rating_reasons", "pause_reasons", "close_reasons")
 
 
 class ConfigError(ValueError):
@@ -45,6 +48,11 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
         services.append(svc)
     if "services" in data:
         data["services"] = services
+        # TOML has no null: 0 means "a suspended visit expires at 日终 only" (None in Rules).
+    for key in REASON_LISTS:
+        # A hall file from before the English lists: the default items' English, else the item itself.
+        if isinstance(data.get(key), list) and f"{key}_en" not in data:
+            data[f"{key}_en"] = [KNOWN_EN.get(r, r) if isinstance(r, str) else r for r in data[key]]
     # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
     # [console] is the hall server's own (server.console_cli.console_table): alert rules, session limits.
     unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation",
@@ -134,7 +142,14 @@ def _check(cfg: HallConfig) -> None:
         if len(b.steps) < 2 or len(set(b.steps)) != len(b.steps):
             problems.append(f"bundle {b.code}: needs at least two steps, each service once")
         problems.extend(f"bundle {b.code}: unknown service {code!r}" for code in b.steps if code not in codes)
+    for key in REASON_LISTS:
+        zh, en = getattr(cfg, key), getattr(cfg, f"{key}_en")
+        if len(zh) != len(en):
+            problems.append(f"hall: {key}_en has {len(en)} items, {key} has {len(zh)}: give each reason its English")
     for s in cfg.services:
+        if s.materials_en and len(s.materials_en) != len(s.materials):
+            problems.append(f"service {s.code}: materials_en has {len(s.materials_en)} items, materials has "
+                            f"{len(s.materials)}")
         if not (s.prefix.isascii() and s.prefix.isalpha() and s.prefix.isupper()):
             problems.append(f"service {s.code}: prefix must be capital letters, got {s.prefix!r}")
         if not 1 <= s.digits <= 6:

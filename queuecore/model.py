@@ -78,9 +78,11 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
     name_en: str
     category: str = ""
+    category_en: str = ""
     daily_cap: int | None = None
     hours: tuple[TimeRange, ...] = ()  # empty: whenever the hall issues tickets
     materials: tuple[str, ...] = ()  # 一次性告知: what to bring
+    materials_en: tuple[str, ...] = ()  # the same items in English, in the same order
     digits: int = 3
     avg_service_minutes: float = 10.0
     warn_minutes: int = 15  # serving time that turns the clerk's timer amber
@@ -89,6 +91,19 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
 
     def within_hours(self, t: time) -> bool:
         return not self.hours or any(t in r for r in self.hours)
+
+    def name(self, lang: str) -> str:
+        return in_lang(lang, self.name_zh, self.name_en)
+
+    def category_name(self, lang: str) -> str:
+        return in_lang(lang, self.category, self.category_en)
+
+    def materials_in(self, lang: str) -> tuple[str, ...]:
+        return pairs_in(lang, self.materials, self.materials_en)
+
+    def material_in(self, item: str, lang: str) -> str:
+        """One stored item (a 不持件 line, kept in Chinese) in `lang`; an item not on the list stays as it is."""
+        return lookup_in(lang, item, self.materials, self.materials_en)
 
 
 class WindowConfig(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,7 +178,43 @@ RATING_LEVELS: dict[int, tuple[str, str]] = {
 }
 LOW_RATINGS = frozenset({1, 2})  # 差评: a reason is required, and supervisors follow up the same day
 
+# Hall lists of reasons, each a zh tuple (what is stored: a rating's reason, a pause's, a closed service's) and an
+# en tuple in the same order (what English screens show, found by the stored zh text).
 DEFAULT_RATING_REASONS = ("办事效率低", "服务态度差", "政策解释不清", "材料要求不明确", "多次跑动", "等候时间长", "其他")
+DEFAULT_RATING_REASONS_EN = ("Slow service", "Unfriendly staff", "Policy not explained clearly",
+                             "Unclear about the documents needed", "Had to come back several times", "Long wait",
+                             "Other")
+DEFAULT_PAUSE_REASONS = ("休息", "会议", "业务咨询", "培训", "其他")
+DEFAULT_PAUSE_REASONS_EN = ("Break", "Meeting", "Answering enquiries", "Training", "Other")
+DEFAULT_CLOSE_REASONS = ("系统故障", "今日号源已满", "人员不足", "临时停办", "其他")
+DEFAULT_CLOSE_REASONS_EN = ("System failure", "No more tickets today", "Short of staff", "Temporarily suspended",
+                            "Other")
+# The English of the default lists' items, for a hall that lists some of them without English.
+KNOWN_EN: dict[str, str] = dict(zip(DEFAULT_RATING_REASONS + DEFAULT_PAUSE_REASONS + DEFAULT_CLOSE_REASONS,
+                                    DEFAULT_RATING_REASONS_EN + DEFAULT_PAUSE_REASONS_EN + DEFAULT_CLOSE_REASONS_EN))
+
+
+def in_lang(lang: str, zh: str, en: str) -> str:
+    """A configured text in `lang`: English when asked for and given, else the Chinese."""
+    return en if lang == "en" and en else zh
+
+
+def pairs_in(lang: str, zh: tuple[str, ...], en: tuple[str, ...]) -> tuple[str, ...]:
+    """A zh list in `lang`, item by item (an item without English stays Chinese)."""
+    if lang != "en":
+        return tuple(zh)
+    return tuple(en[i] if i < len(en) and en[i] else KNOWN_EN.get(z, z) for i, z in enumerate(zh))
+
+
+def lookup_in(lang: str, value: str, zh: tuple[str, ...], en: tuple[str, ...]) -> str:
+    """A stored zh value of a list in `lang` (its English by position); a value not on the list stays as it is."""
+    if lang != "en" or not value:
+        return value
+    try:
+        i = zh.index(value)
+    except ValueError:
+        return KNOWN_EN.get(value, value)
+    return en[i] if i < len(en) and en[i] else KNOWN_EN.get(value, value)
 
 
 class Bundle(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,6 +225,14 @@ class Bundle(msgspec.Struct, frozen=True, kw_only=True):
     name_en: str = ""
     steps: tuple[str, ...]  # service codes, e.g. 营业执照 -> 刻章 -> 税务发票 -> 社保登记
 
+    def name(self, lang: str, config: HallConfig | None = None) -> str:
+        """Its name in `lang`; without an English name, its steps' English names joined (given the hall)."""
+        if lang == "en" and not self.name_en and config is not None:
+            names = [s.name("en") for c in self.steps if (s := config.service(c)) is not None]
+            if names:
+                return " + ".join(names)
+        return in_lang(lang, self.name_zh, self.name_en)
+
 
 class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
@@ -182,7 +241,17 @@ class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
     # Where phones reach this hall's server from the internet (e.g. "https://zwfw.example.gov.cn/hall1"): the
     # printed QR code is this plus the ticket's status path. Empty: the kiosk's own server URL (the hall LAN).
     public_base_url: str = ""
-    rating_reasons: tuple[str, ...] = DEFAULT_RATING_REASONS
+    rating_reasons: tuple[str, ...] = DEFAULT_RATING_REASONS  # stored with a rating, as they read
+    rating_reasons_en: tuple[str, ...] = DEFAULT_RATING_REASONS_EN  # shown in English, same order
+    pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS  # a window's 暂停服务; stored as they read
+    pause_reasons_en: tuple[str, ...] = DEFAULT_PAUSE_REASONS_EN
+    close_reasons: tuple[str, ...] = DEFAULT_CLOSE_REASONS  # a supervisor's 暂停取号 of a service
+    close_reasons_en: tuple[str, ...] = DEFAULT_CLOSE_REASONS_EN
+    # Standing notices: a line on the kiosk's home screen, and the displays' ticker (after a posted notice).
+    kiosk_notice_zh: str = ""
+    kiosk_notice_en: str = ""
+    display_notice_zh: str = ""
+    display_notice_en: str = ""
     services: tuple[Service, ...]
     windows: tuple[WindowConfig, ...]
     priorities: tuple[PriorityClass, ...] = (
@@ -199,6 +268,18 @@ class HallConfig(msgspec.Struct, frozen=True, kw_only=True):
 
     def outcome(self, code: str) -> Outcome | None:
         return _index(self.outcomes, "code").get(code)
+
+    def name(self, lang: str) -> str:
+        return in_lang(lang, self.name_zh, self.name_en)
+
+    def rating_reason(self, reason: str, lang: str) -> str:
+        return lookup_in(lang, reason, self.rating_reasons, self.rating_reasons_en)
+
+    def pause_reason(self, reason: str, lang: str) -> str:
+        return lookup_in(lang, reason, self.pause_reasons, self.pause_reasons_en)
+
+    def close_reason(self, reason: str, lang: str) -> str:
+        return lookup_in(lang, reason, self.close_reasons, self.close_reasons_en)
 
 
 def outcome_class(config: HallConfig, code: str | None) -> OutcomeClass | None:

@@ -7,6 +7,9 @@ once and kept in the report_* tables; the current day's are rebuilt at every req
   priority class and the hour it was issued. Its wait runs from issue to its FIRST call
   (a requeue or a transfer does not restart it); its service time is the finishing leg's
   (start of serving, or the call when serving was never started, to finish).
+  一票到底: each step of a bundle ticket is a visit of its own, of the step's service, with its own
+  outcome, window, clerk, service time and rating; a later step is "issued" when the step before it
+  finished (its queue entry), and its wait runs from there to its first call.
 - leg: a visit's stay at one window, from a call (or a resume) to its end there: finished,
   skipped (过号), transferred, suspended, expired (still open when the day ended) or open (now).
   Window and clerk figures are counted over legs.
@@ -24,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-FACTS_VERSION = 1  # bump when the definitions change: kept days of an older version are rebuilt
+FACTS_VERSION = 2  # bump when the definitions change: kept days of an older version are rebuilt
 
 VISIT_COLUMNS = ("day", "ticket_id", "number", "service", "priority", "hour", "weekday", "status", "outcome",
                  "window", "clerk", "called", "wait_s", "gone_s", "service_s", "transfers", "recalls", "rating")
@@ -73,6 +76,19 @@ class _Leg:
     recalls: int = 0
 
 
+@dataclass
+class _Step:
+    """一票到底: one step of a ticket (a ticket of one service has one), from its queue entry (None: the issue)."""
+
+    service: str | None = None
+    since: datetime | None = None
+    legs: list[_Leg] = field(default_factory=list)
+    recalls: int = 0
+    transfers: int = 0
+    outcome: str | None = None
+    rating: int | None = None
+
+
 def _seconds(a: datetime | None, b: datetime | None) -> float | None:
     return None if a is None or b is None else (b - a).total_seconds()
 
@@ -117,7 +133,10 @@ def build_day(conn: sqlite3.Connection, day: date, tz: ZoneInfo, now: datetime |
     # Only two details are read from the event bodies: who called, and the outcome recorded.
     ticket_events = conn.execute(
         "SELECT type, at, ticket_id, window, CASE type WHEN 'ticket_called' THEN json_extract(data, '$.clerk') "
-        "WHEN 'ticket_finished' THEN json_extract(data, '$.outcome') END FROM events "
+        "WHEN 'ticket_finished' THEN json_extract(data, '$.outcome') "
+        "WHEN 'ticket_issued' THEN json_extract(data, '$.service') "
+        "WHEN 'bundle_step_reached' THEN json_extract(data, '$.to_service') "
+        "WHEN 'visit_rated' THEN json_extract(data, '$.level') END FROM events "
         "WHERE ticket_id >= ? AND ticket_id < ? ORDER BY seq", (prefix + "-", prefix + ".")).fetchall()
     # Stored times carry their offset; read a wider text range, then keep the day's own.
     lo, hi = (start - timedelta(days=1)).date().isoformat(), (end + timedelta(days=1)).date().isoformat()
@@ -138,22 +157,29 @@ def build_day(conn: sqlite3.Connection, day: date, tz: ZoneInfo, now: datetime |
     per_ticket: dict[str, list[tuple]] = {}
     for row in ticket_events:
         per_ticket.setdefault(row[2], []).append(row)
-    legs_by_ticket: dict[str, list[_Leg]] = {}
-    first_call: dict[str, datetime] = {}
+    steps_by_ticket: dict[str, list[_Step]] = {}
     gone: dict[str, datetime] = {}
-    recalls: dict[str, int] = {}
     for tid, rows in per_ticket.items():
-        legs: list[_Leg] = []
+        steps = [_Step()]
         leg: _Leg | None = None
         for kind, at_text, _, window, detail in rows:
-            if kind in ("ticket_called", "ticket_resumed"):
+            step = steps[-1]
+            if kind == "ticket_issued":
+                step.service = detail
+            elif kind == "bundle_step_reached":  # 一票到底: the next step is a visit of its own from here
+                steps.append(_Step(detail, datetime.fromisoformat(at_text)))
+                leg = None
+            elif kind == "visit_rated":
+                # A step's rating comes while the ticket waits for its next step (before that step's first call).
+                if len(steps) > 1 and not step.legs and detail is not None:
+                    steps[-2].rating = int(detail)
+            elif kind in ("ticket_called", "ticket_resumed"):
                 at = datetime.fromisoformat(at_text)
                 clerk = detail if kind == "ticket_called" else _clerk_at(timeline, window, at)
-                leg = _Leg(tid, window, clerk, at, first=tid not in first_call)
-                first_call.setdefault(tid, at)
-                legs.append(leg)
+                leg = _Leg(tid, window, clerk, at, first=not step.legs)
+                step.legs.append(leg)
             elif kind == "ticket_recalled":
-                recalls[tid] = recalls.get(tid, 0) + 1
+                step.recalls += 1
                 if leg is not None:
                     leg.recalls += 1
             elif kind == "serving_started":
@@ -163,6 +189,10 @@ def build_day(conn: sqlite3.Connection, day: date, tz: ZoneInfo, now: datetime |
                 at = datetime.fromisoformat(at_text)
                 if kind == "ticket_expired":
                     gone.setdefault(tid, at)
+                elif kind == "ticket_transferred":
+                    step.transfers += 1
+                elif kind == "ticket_finished":
+                    step.outcome = detail
                 if leg is not None:
                     leg.end, leg.ended = _LEG_END[kind], at
                     if kind == "ticket_finished":
@@ -170,39 +200,51 @@ def build_day(conn: sqlite3.Connection, day: date, tz: ZoneInfo, now: datetime |
                     leg = None
             elif kind == "ticket_cancelled":
                 gone.setdefault(tid, datetime.fromisoformat(at_text))
-        legs_by_ticket[tid] = legs
+        steps_by_ticket[tid] = steps
 
     weekday = day.weekday()
+    iso = day.isoformat()
     for (tid, number, origin, _service, priority, status, issued_text, serving_text, finished_text, outcome,
          window, clerk, transfers, rating) in tickets:
         issued = datetime.fromisoformat(issued_text)
-        hour = issued.astimezone(tz).hour
-        called = first_call.get(tid)
-        wait = _seconds(issued, called)
-        left = None
-        if called is None:
-            left = _seconds(issued, gone.get(tid) or now)
-        service_s = None
-        if status == "done":
-            service_s = _seconds(_dt(serving_text), _dt(finished_text))
+        steps = steps_by_ticket.get(tid) or [_Step()]
+        bundle = len(steps) > 1
         if outcome in ("cancelled", "expired"):
             outcome = None  # what happened is in the status; an outcome is what a finish recorded
-        facts.visits.append((day.isoformat(), tid, number, origin, priority, hour, weekday, status, outcome, window,
-                             clerk, int(called is not None), wait, left, service_s, transfers or 0,
-                             recalls.get(tid, 0), rating))
-        legs = legs_by_ticket.get(tid, [])
-        for i, leg in enumerate(legs):
-            last = i == len(legs) - 1
-            ended = leg.ended or now
-            busy = _seconds(leg.called, ended)
-            leg_service = _seconds(leg.started or leg.called, leg.ended) if leg.end == "finished" else None
-            facts.legs.append((
-                day.isoformat(), tid, origin, priority, leg.called.astimezone(tz).hour, weekday, leg.window, leg.clerk,
-                int(leg.first), wait if leg.first else None, leg.end, leg.outcome,
-                int(last and leg.end == "skipped" and status == "no_show"), leg.recalls, busy, leg_service,
-                rating if last and leg.end == "finished" else None))
+        for k, step in enumerate(steps):
+            last = k == len(steps) - 1
+            since = step.since or issued
+            service = (step.service or origin) if bundle else origin
+            called = step.legs[0].called if step.legs else None
+            wait = _seconds(since, called)
+            left = None
+            if last:
+                if called is None:
+                    left = _seconds(since, gone.get(tid) or now)
+                service_s = _seconds(_dt(serving_text), _dt(finished_text)) if status == "done" else None
+                v_status, v_outcome, v_window, v_clerk, v_rating = status, outcome, window, clerk, rating
+                v_transfers = step.transfers if bundle else transfers or 0
+            else:  # a finished step: what its finishing leg recorded
+                done = step.legs[-1] if step.legs else None
+                service_s = _seconds(done.started or done.called, done.ended) if done else None
+                v_status, v_outcome, v_rating, v_transfers = "done", step.outcome, step.rating, step.transfers
+                v_window, v_clerk = (done.window, done.clerk) if done else (None, None)
+            facts.visits.append((iso, tid, number, service, priority, since.astimezone(tz).hour, weekday, v_status,
+                                 v_outcome, v_window, v_clerk, int(called is not None), wait, left, service_s,
+                                 v_transfers, step.recalls, v_rating))
+            for leg in step.legs:
+                final = leg is step.legs[-1]
+                ended = leg.ended or now
+                busy = _seconds(leg.called, ended)
+                leg_service = _seconds(leg.started or leg.called, leg.ended) if leg.end == "finished" else None
+                facts.legs.append((
+                    iso, tid, service, priority, leg.called.astimezone(tz).hour, weekday, leg.window, leg.clerk,
+                    int(leg.first), wait if leg.first else None, leg.end, leg.outcome,
+                    int(last and final and leg.end == "skipped" and status == "no_show"), leg.recalls, busy,
+                    leg_service, v_rating if final and leg.end == "finished" else None))
 
-    _duties(facts, window_events, [leg for legs in legs_by_ticket.values() for leg in legs], now)
+    _duties(facts, window_events, [leg for steps in steps_by_ticket.values() for step in steps for leg in step.legs],
+            now)
     return facts
 
 

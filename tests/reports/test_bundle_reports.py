@@ -2,10 +2,13 @@
 wait, service time and rating), live today and once the day is closed and kept; a real server, real windows."""
 from __future__ import annotations
 
+import sqlite3
+
 import msgspec
 import pytest
 
 from queuecore.model import Bundle
+from server.reports.source import kept
 from tests.server.conftest import DAY, PINS, clock, make_config, make_server, provisioned  # noqa: F401
 
 START_UP = Bundle(code="startup", name_zh="企业开办", name_en="Business start-up", steps=("estate", "social", "tax"))
@@ -107,8 +110,8 @@ async def test_the_steps_stay_visits_of_their_own_once_the_day_is_closed_and_kep
     r = await served.post("/api/tickets", "kiosk", {"service": "social"})  # the next business day starts
     assert r.status == 200, await r.json()
     await _check(served)
-    with __import__("sqlite3").connect(served.data / "hallq.db") as conn:
-        kept = conn.execute("SELECT service, outcome, window, clerk, rating FROM report_visits_v2 "
-                            "WHERE number = 'A001' ORDER BY wait_s, service").fetchall()
-    assert sorted(kept) == [("estate", "completed", 1, "s1", 5), ("social", "accepted", 2, "s2", 4),
+    with sqlite3.connect(served.data / "hallq.db") as conn:
+        rows = conn.execute(f"SELECT service, outcome, window, clerk, rating FROM {kept('visits')} "
+                            "WHERE number = 'A001'").fetchall()
+    assert sorted(rows) == [("estate", "completed", 1, "s1", 5), ("social", "accepted", 2, "s2", 4),
                             ("tax", "completed", 4, "s4", 3)]

@@ -188,6 +188,8 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             "hall_name_zh": config.name_zh, "hall_name_en": config.name_en,
             "rated": bool(t.rating), "rating": t.rating or None, "sms": service.outbox.masked.get(t.id),
         }
+        if t.bundle:  # 一票到底: every step, and which are done, current, still to come, or not reached
+            out[t.id].update(bundle_steps(config, t))
         if t.status == "suspended":  # 挂起: which kind says where to come back; 不持件 lists what to bring
             kind = getattr(t, "suspend_kind", None)
             back = hall.window_configs.get(getattr(t, "suspended_window", None) or t.window)
@@ -199,6 +201,27 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
                                           if k > 0]
             out[t.id]["rating_reasons"] = list(config.rating_reasons)
     return out
+
+
+ENDED = frozenset({"done", "no_show", "cancelled", "expired"})
+
+
+def bundle_steps(config, t: Ticket) -> dict[str, Any]:
+    """A bundle ticket's steps for the phone: before its step, done; its step, current (done once the ticket is);
+    after it, next (off once the ticket has ended: a step finished 补正 or 不予受理 ends the bundle there)."""
+    bundle = next((b for b in config.bundles if b.code == t.bundle), None)
+    if bundle is None:
+        return {}
+    ended = str(t.status) in ENDED
+    steps = []
+    for i, code in enumerate(bundle.steps):
+        svc = config.service(code)
+        state = "done" if i < t.step or (i == t.step and str(t.status) == "done") else \
+            "current" if i == t.step and not ended else "off" if ended else "next"
+        steps.append({"service": code, "name_zh": svc.name_zh if svc else code,
+                      "name_en": svc.name("en") if svc else code, "state": state})
+    return {"bundle": bundle.code, "bundle_name_zh": bundle.name_zh, "bundle_name_en": bundle.name("en", config),
+            "steps": steps}
 
 
 def wait_range(minutes: int, ahead: int) -> list[int]:

@@ -18,6 +18,17 @@ function materials(e, t) {
   return `<section class="materials"><h2>${t.materials}</h2>${items.length ? `<ul>${items.join('')}</ul>` : `<p class="muted">${t.noMaterials}</p>`}</section>`;
 }
 
+// 一票到底: the bundle's steps in order, each done, current, next, or off (the bundle ended before it).
+function steps(e, t, lang) {
+  if (!(e.steps || []).length) return '';
+  const name = lang === 'en' ? e.bundle_name_en : e.bundle_name_zh;
+  const rows = e.steps.map((s, i) =>
+    `<li class="step ${esc(s.state)}" data-state="${esc(s.state)}"><span class="mark">${t.stepMark[s.state] ?? ''}</span>` +
+    `<span class="name">${i + 1}. ${esc(lang === 'en' ? s.name_en : s.name_zh)}</span>` +
+    `<span class="state">${t.stepState[s.state] ?? esc(s.state)}</span></li>`);
+  return `<section id="steps" class="steps"><h2>${t.stepsTitle(esc(name))}</h2><ol>${rows.join('')}</ol></section>`;
+}
+
 function head(e, t, lang) {
   const service = lang === 'en' ? e.service_name_en : e.service_name_zh;
   return `<div class="ticket"><p class="label">${t.number}</p><p id="number" class="number">${esc(e.number)}</p>` +
@@ -49,25 +60,25 @@ export function render(e, lang, form) {
       const [lo, hi] = e.wait_range || [0, 0];
       return { tone: 'waiting', html: head(e, t, lang) +
         `<div class="where"><p id="ahead" class="big">${t.ahead(e.people_ahead)}</p><p id="estimate">${t.estimate(lo, hi)}</p></div>` +
-        materials(e, t) + recentCalls(e, t, lang) };
+        steps(e, t, lang) + materials(e, t) + recentCalls(e, t, lang) };
     }
     case 'called':
       return { tone: 'called', html: `<div class="callout"><p id="goto" class="goto">${t.goTo(`<b>${w}</b>`)}</p>` +
         `<p id="number" class="number">${esc(e.number)}</p><p class="now">${t.goToNow}</p></div>` };
     case 'serving':
-      return { tone: 'serving', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.servingAt(`<b>${w}</b>`)}</p></div>` };
+      return { tone: 'serving', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.servingAt(`<b>${w}</b>`)}</p></div>` + steps(e, t, lang) };
     case 'suspended': {
       const bw = w ? `<b>${w}</b>` : '';
       const line = e.suspend_kind === 'hold' && w ? t.suspendedHold(bw) : e.suspend_kind === 'wait' && w ? t.suspendedWait(bw) : t.suspendedAt(bw);
       const bring = (e.bring || []).length
         ? `<section class="materials"><h2>${t.bring}</h2><ul>${e.bring.map(b => `<li>${esc(b)}</li>`).join('')}</ul></section>`
         : e.suspend_kind === 'away' || !e.suspend_kind ? materials(e, t) : '';
-      return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${line}</p></div>` + bring };
+      return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${line}</p></div>` + bring + steps(e, t, lang) };
     }
     case 'no_show':
-      return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.noShow}</p></div>` + recentCalls(e, t, lang) };
+      return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.noShow}</p></div>` + steps(e, t, lang) + recentCalls(e, t, lang) };
     case 'done':
-      return { tone: 'done', html: head(e, t, lang) + rating(e, t, { ...form, lang }) };
+      return { tone: 'done', html: head(e, t, lang) + rating(e, t, { ...form, lang }) + steps(e, t, lang) };
     case 'cancelled':
       return { tone: 'ended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${t.cancelled}</p></div>` };
     default:

@@ -1,4 +1,5 @@
-"""The city server's HTTP side: halls post batches (their own token each), city readers get reports and a page."""
+"""The city server's HTTP side: halls post batches (their own token each); city readers log in (central.readers)
+for the reports and the page."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +14,7 @@ from aiohttp import web
 from psycopg_pool import AsyncConnectionPool
 
 from central import ingest as I
+from central import readers as U
 from central import reports as R
 from central.wire import CURSOR_PATH, INGEST_PATH, Batch
 
@@ -92,12 +94,84 @@ async def get_cursor(request: web.Request) -> web.Response:
     return web.json_response({"hall": hall, **held})
 
 
-async def get_halls(request: web.Request) -> web.Response:
+async def _reader(request: web.Request) -> U.Reader:
+    """The logged-in city reader of this request (its cookie), or ReaderError 401. A hall's token is no login."""
+    async with request.app[POOL].connection(timeout=5) as conn:
+        reader = await U.lookup(conn, request.cookies.get(U.COOKIE))
+    if reader is None:
+        raise U.ReaderError(401, "login_required", "log in as a city reader")
+    return reader
+
+
+def _readers(handler):
+    """Reader-only routes: the reader is passed on; a missing login or a database away is a stable error."""
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request, await _reader(request))
+        except U.ReaderError as exc:
+            return _error(exc.code, exc.message, exc.status)
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg") or isinstance(exc, TimeoutError):
+                return _db_down(exc)
+            raise
+
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+def _remote(request: web.Request) -> str:
+    return request.remote or ""
+
+
+async def post_login(request: web.Request) -> web.Response:
+    if request.headers.get(U.LOGIN_HEADER) != "1":
+        return _error("login_header_required", f"send the {U.LOGIN_HEADER}: 1 header (the city page does)", 400)
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("invalid_json", "the body is not JSON", 400)
+    if not isinstance(body, dict):
+        return _error("invalid_json", "the body is a JSON object: username, password", 400)
+    try:
+        async with request.app[POOL].connection(timeout=5) as conn:
+            sid, reader = await U.login(conn, body.get("username"), body.get("password"), _remote(request))
+    except U.ReaderError as exc:
+        return _error(exc.code, exc.message, exc.status)
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            return _db_down(exc)
+        raise
+    resp = web.json_response(reader.as_json())
+    resp.set_cookie(U.COOKIE, sid, httponly=True, samesite="Strict", path="/", secure=request.secure)
+    return resp
+
+
+async def post_logout(request: web.Request) -> web.Response:
+    if request.headers.get(U.LOGIN_HEADER) != "1":
+        return _error("login_header_required", f"send the {U.LOGIN_HEADER}: 1 header (the city page does)", 400)
+    sid = request.cookies.get(U.COOKIE)
+    if sid:
+        async with request.app[POOL].connection(timeout=5) as conn:
+            await U.logout(conn, sid, _remote(request))
+    resp = web.json_response({"ok": True})
+    resp.del_cookie(U.COOKIE, path="/")
+    return resp
+
+
+@_readers
+async def get_me(request: web.Request, reader: U.Reader) -> web.Response:
+    return web.json_response(reader.as_json())
+
+
+@_readers
+async def get_halls(request: web.Request, reader: U.Reader) -> web.Response:
     """Each hall and epoch: what the centre holds, the hall's newest seq it last reported, when it last sent."""
+    only = "WHERE h.hall = %s " if reader.hall else ""
     async with request.app[POOL].connection(timeout=5) as conn:
         cur = await conn.execute(
             "SELECT h.hall, h.name_zh, h.name_en, e.epoch, e.last_seq, e.head, e.last_at FROM halls h "
-            "LEFT JOIN hall_epochs e USING (hall) ORDER BY h.hall, e.first_at")
+            f"LEFT JOIN hall_epochs e USING (hall) {only}ORDER BY h.hall, e.first_at",
+            (reader.hall,) if reader.hall else None)
         rows = await cur.fetchall()
     out = [{"hall": h, "name_zh": zh, "name_en": en, "epoch": ep, "seq": seq, "head": head,
             "behind": max(0, (head or 0) - (seq or 0)), "last_at": at.isoformat() if at else None}
@@ -114,7 +188,8 @@ def _day(text: str | None, name: str, default: date) -> date:
         raise R.CityReportError("invalid_format", f"{name} must be YYYY-MM-DD") from None
 
 
-async def get_report(request: web.Request) -> web.Response:
+@_readers
+async def get_report(request: web.Request, reader: U.Reader) -> web.Response:
     q = request.query
     today = date.today()
     try:
@@ -122,6 +197,10 @@ async def get_report(request: web.Request) -> web.Response:
         end = _day(q.get("to"), "to", today)
         by = [d for d in q.get("by", "hall").split(",") if d]
         halls = [h for h in q.get("halls", "").split(",") if h] or None
+        if reader.hall is not None:  # a reader bound to a hall: that hall only
+            if halls and set(halls) != {reader.hall}:
+                return _error("hall_not_allowed", f"this account reads hall {reader.hall} only", 403)
+            halls = [reader.hall]
         fmt, lang = q.get("format", "json"), q.get("lang", "zh")
         if fmt not in ("json", "xlsx"):
             raise R.CityReportError("unknown_format", "format is json or xlsx")
@@ -189,6 +268,9 @@ def create_app(config: CentralConfig) -> web.Application:
     app.cleanup_ctx.append(pool_ctx)
     app.router.add_post(INGEST_PATH, post_ingest)
     app.router.add_get(CURSOR_PATH, get_cursor)
+    app.router.add_post("/api/login", post_login)
+    app.router.add_post("/api/logout", post_logout)
+    app.router.add_get("/api/me", get_me)
     app.router.add_get("/api/halls", get_halls)
     app.router.add_get("/api/reports/city", get_report)
     app.router.add_get("/api/health", get_health)

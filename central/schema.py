@@ -89,6 +89,20 @@ CREATE TABLE IF NOT EXISTS dirty_days (hall text COLLATE "C" NOT NULL, day date 
 CREATE TABLE IF NOT EXISTS clerks (
     hall text NOT NULL, staff_id text NOT NULL, name text, PRIMARY KEY (hall, staff_id)
 );
+-- City readers (central.readers): people who log in to read the city page and reports; never a hall's token.
+CREATE TABLE IF NOT EXISTS readers (
+    username text PRIMARY KEY, name text NOT NULL, hall text, pw_hash text NOT NULL,
+    failures integer NOT NULL DEFAULT 0, locked_until timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(), disabled_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS reader_sessions (
+    hash text PRIMARY KEY, username text NOT NULL REFERENCES readers,
+    created_at timestamptz NOT NULL DEFAULT now(), last_seen timestamptz NOT NULL DEFAULT now(), ended_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS reader_audit (
+    id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), username text NOT NULL, action text NOT NULL,
+    remote text, detail jsonb NOT NULL DEFAULT '{}'
+);
 """
 
 

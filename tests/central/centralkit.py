@@ -128,3 +128,66 @@ def wait_for(predicate, timeout: float, what: str, step: float = 0.1):
         time.sleep(step)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
+
+
+def add_reader(dsn: str, username: str, password: str, *, hall: str | None = None, name: str = "市局读者") -> None:
+    """A city reader account, in process (the CLI's own function; tests of the CLI itself run the command)."""
+    import psycopg
+
+    from central.readers import add_reader as add
+    from central.schema import create
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        create(conn)
+        add(conn, username, name, password, hall, actor="test")
+
+
+class CityReader:
+    """A person at the city page, over real HTTP: a cookie jar, login, GETs; errors come back as (status, body)."""
+
+    def __init__(self, url: str) -> None:
+        import http.cookiejar
+        import urllib.request
+
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+        import json
+        import urllib.error
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+        try:
+            with self.opener.open(req, timeout=10) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def login(self, username: str, password: str) -> tuple[int, dict]:
+        import json
+
+        status, body = self.request("POST", "/api/login", {"username": username, "password": password},
+                                    {"X-Hallq-City": "1"})
+        return status, json.loads(body)
+
+    def get(self, path: str) -> bytes:
+        status, body = self.request("GET", path)
+        assert status == 200, (path, status, body[:300])
+        return body
+
+    def json(self, path: str) -> tuple[int, object]:
+        import json
+
+        status, body = self.request("GET", path)
+        return status, json.loads(body)
+
+
+def logged_in_reader(dsn: str, url: str, username: str = "city", hall: str | None = None) -> CityReader:
+    add_reader(dsn, username, "reader-pass-1", hall=hall)
+    reader = CityReader(url)
+    assert reader.login(username, "reader-pass-1")[0] == 200
+    return reader

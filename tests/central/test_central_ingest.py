@@ -18,8 +18,8 @@ from central.wire import Batch
 from queuecore.config import load_config
 from server.forwarder import Forwarder
 from server.store import Store
-from tests.central.centralkit import (DAY, HALL_TOML, add_hall, central_counts, hall_counts, shift_day,
-                                      wait_for)
+from tests.central.centralkit import (DAY, HALL_TOML, add_hall, central_counts, hall_counts, logged_in_reader,
+                                      shift_day, wait_for)
 
 HALL = load_config(str(HALL_TOML))
 CONFIG = msgspec.to_builtins(HALL)
@@ -44,11 +44,6 @@ def post(url: str, token: str, body: bytes) -> tuple[int, dict]:
         return exc.code, json.load(exc)
 
 
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        return resp.read()
-
-
 def test_backfill_counts_and_city_figures_equal_the_halls_own(central, dsn, hall_copy):
     from server.reports.build import build_report
     from server.reports.source import FactSource, open_reading
@@ -56,6 +51,7 @@ def test_backfill_counts_and_city_figures_equal_the_halls_own(central, dsn, hall
     data = hall_copy("h1")
     token = add_hall(dsn, "h1")
     status = forward_all(data, central.url, token)
+    get = logged_in_reader(dsn, central.url).get
     hall, city = hall_counts(data), central_counts(dsn, "h1")
     assert status["behind"] == 0 and status["cursor"] == hall["head"]
     assert city["events"] == hall["events"] and city["tickets"] == hall["tickets"]
@@ -65,7 +61,7 @@ def test_backfill_counts_and_city_figures_equal_the_halls_own(central, dsn, hall
     now = datetime.combine(DAY, datetime.min.time(), ZoneInfo(HALL.timezone)) + timedelta(hours=20)
     source = FactSource(open_reading(data / "hallq.db", read_only=True), HALL, read_only=True)
     own = build_report(source, HALL, "summary", DAY, DAY, cut="service", now=now).tables[0]
-    report = json.loads(get(f"{central.url}/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"))
+    report = json.loads(get("/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"))
     assert [r["hall"] for r in report["rows"]] == ["h1"]
     mine = report["rows"][0]
     assert mine["hall_name"] == HALL.name_zh
@@ -74,7 +70,7 @@ def test_backfill_counts_and_city_figures_equal_the_halls_own(central, dsn, hall
                 "wait_p90", "wait_max", "service_level", "service_avg", "service_p90", "service_max", "rating_rate",
                 "good_rate"):
         assert mine[key] == pytest.approx(own.total[key], rel=1e-9, abs=1e-9), key
-    by_service = json.loads(get(f"{central.url}/api/reports/city?from=2026-11-23&to=2026-11-23&by=service"))
+    by_service = json.loads(get("/api/reports/city?from=2026-11-23&to=2026-11-23&by=service"))
     theirs = {r["service"]: r for r in own.rows}
     assert {r["service"] for r in by_service["rows"]} == set(theirs)
     for r in by_service["rows"]:
@@ -84,15 +80,15 @@ def test_backfill_counts_and_city_figures_equal_the_halls_own(central, dsn, hall
     # The XLSX export opens and carries the same totals.
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(get(f"{central.url}/api/reports/city?from=2026-11-01&to=2026-11-30"
-                                         f"&by=hall,month&format=xlsx"))).active
+    sheet = load_workbook(io.BytesIO(get("/api/reports/city?from=2026-11-01&to=2026-11-30"
+                                         "&by=hall,month&format=xlsx"))).active
     header = [c.value for c in sheet[2]]
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[0] == "合计" and last[header.index("取号数")] == hall["tickets"].get("done", 0) + \
         hall["tickets"].get("no_show", 0) + hall["tickets"].get("cancelled", 0)
-    page = get(central.url + "/").decode()
-    assert "echarts" in page and "/api/reports/city" in get(central.url + "/static/city.js").decode()
-    assert len(get(central.url + "/static/vendor/echarts.min.js")) > 500_000
+    page = get("/").decode()
+    assert "echarts" in page and "/api/reports/city" in get("/static/city.js").decode()
+    assert len(get("/static/vendor/echarts.min.js")) > 500_000
 
 
 def test_a_batch_sent_twice_counts_once_and_tokens_are_per_hall(central, dsn, hall_copy):
@@ -140,7 +136,7 @@ def test_a_rebuilt_store_is_a_new_epoch_and_collides_with_nothing(central, dsn, 
     assert both["distinct_seq"] == old["head"] + new["head"]
     assert both["tickets"] == {k: old["tickets"].get(k, 0) + new["tickets"].get(k, 0)
                                for k in old["tickets"].keys() | new["tickets"].keys()}
-    halls = json.loads(get(central.url + "/api/halls"))
+    halls = json.loads(logged_in_reader(dsn, central.url).get("/api/halls"))
     assert sorted((h["epoch"], h["seq"]) for h in halls) == sorted([(old["epoch"], old["head"]),
                                                                       (new["epoch"], new["head"])])
 
@@ -167,7 +163,7 @@ def test_a_store_restored_from_an_older_copy_starts_a_new_epoch(central, dsn, ha
     conn = sqlite3.connect(data / "hallq.db")
     visits = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
     conn.close()
-    report = json.loads(get(f"{central.url}/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"))
+    report = json.loads(logged_in_reader(dsn, central.url).get("/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"))
     assert report["total"]["issued"] == visits
 
 

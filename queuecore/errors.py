@@ -42,6 +42,7 @@ ClerkElsewhere = _error("ClerkElsewhere", "clerk_signed_in_elsewhere", "The cler
 AppointmentUsed = _error("AppointmentUsed", "appointment_used", "This appointment has already been checked in.")
 AppointmentTooEarly = _error("AppointmentTooEarly", "appointment_too_early", "Too early to check in for this appointment.")
 AppointmentExpired = _error("AppointmentExpired", "appointment_expired", "The appointment's slot has passed.")
+AppointmentCancelled = _error("AppointmentCancelled", "appointment_cancelled", "This appointment was cancelled.")
 DuplicateAppointment = _error("DuplicateAppointment", "duplicate_appointment", "An appointment with this code exists.")
 GraceExpired = _error("GraceExpired", "grace_expired", "The skipped ticket's grace period is over.")
 DayNotStarted = _error("DayNotStarted", "day_not_started", "The business day has not been started.")

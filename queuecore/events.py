@@ -44,6 +44,11 @@ class AppointmentCreated(Event, tag="appointment_created"):
     start: datetime
 
 
+class AppointmentCancelled(Event, tag="appointment_cancelled"):
+    code: str
+    reason: str = ""
+
+
 class TicketCalled(Event, tag="ticket_called"):
     ticket_id: str
     number: str
@@ -196,7 +201,8 @@ class NoticePosted(Event, tag="notice_posted"):
 
 
 AnyEvent = (
-    DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | TicketCalled
+    DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | AppointmentCancelled
+    | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | BundleStepReached | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed

@@ -490,6 +490,20 @@ class Hall:
         if not appt.end > appt.start or appt.start.date() != appt.day:
             raise E.InvalidArgument("an appointment slot must end after it starts, on its own day", code=appt.code)
 
+    def cancel_appointment(self, code: str, now: datetime, reason: str = "") -> list[ev.Event]:
+        """An admin cancels an appointment before its check-in; a checked-in one has a ticket: cancel that instead."""
+        appt = self.appointments.get(code.strip().upper())
+        if appt is None:
+            raise E.UnknownAppointment(f"no appointment with code {code!r}", code=code)
+        if appt.ticket_id is not None:
+            raise E.AppointmentUsed(f"appointment {appt.code} was checked in (ticket {appt.ticket_id}): cancel the "
+                                    "ticket instead", code=appt.code, ticket_id=appt.ticket_id)
+        if appt.cancelled_at is not None:
+            raise E.AppointmentCancelled(f"appointment {appt.code} was cancelled already", code=appt.code)
+        appt.cancelled_at = now
+        self._dirty_appointments.add(appt.code)
+        return [ev.AppointmentCancelled(at=now, code=appt.code, reason=_text(reason))]
+
     def appointment_class(self) -> str:
         for p in self.config.priorities:
             if p.kind is PriorityKind.APPOINTMENT:
@@ -505,6 +519,8 @@ class Hall:
         if appt.ticket_id is not None:
             raise E.AppointmentUsed(f"appointment {appt.code} was checked in at {appt.checked_in_at:%H:%M}",
                                     code=appt.code)
+        if appt.cancelled_at is not None:
+            raise E.AppointmentCancelled(f"appointment {appt.code} was cancelled", code=appt.code)
         if now < appt.start - timedelta(minutes=self.rules.appointment_early_minutes):
             raise E.AppointmentTooEarly(f"check-in opens at {appt.start - timedelta(minutes=self.rules.appointment_early_minutes):%Y-%m-%d %H:%M}",
                                         code=appt.code, start=appt.start.isoformat())

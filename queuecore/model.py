@@ -359,6 +359,7 @@ class Appointment(msgspec.Struct, kw_only=True):
     name_masked: str = ""  # e.g. "张*明"; never shown on public screens
     ticket_id: str | None = None
     checked_in_at: datetime | None = None
+    cancelled_at: datetime | None = None  # cancelled by an admin before check-in (check-in is then refused)
 
 
 class Notice(msgspec.Struct, frozen=True, kw_only=True):

@@ -248,6 +248,14 @@ class CreateAppointments(Command, tag="create_appointments", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class CancelAppointment(Command, tag="cancel_appointment", kw_only=True):
+    """Cancel an appointment before its check-in (admin; audited); a checked-in one is refused (appointment_used)."""
+
+    code: Annotated[str, Meta(min_length=1, max_length=32)]
+    reason: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
 class GetSnapshot(Command, tag="get_snapshot"):
     roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
@@ -265,7 +273,7 @@ COMMANDS: tuple[type[Command], ...] = (
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
     GetSnapshot, Ping,
-    UnlockClerk, AdvanceFollowUp, PostNotice,
+    UnlockClerk, AdvanceFollowUp, PostNotice, CancelAppointment,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 

@@ -19,7 +19,8 @@ from queuecore import protocol as P
 from queuecore.errors import QueueError
 from queuecore.model import Appointment, HallConfig
 from queuecore.followup import FollowUp, FollowUpStatus
-from server import auth, estimates, followups, forwarder, logs, phone, routes_console, routes_reports, views
+from server import (appointments_import, auth, estimates, followups, forwarder, logs, phone, routes_console,
+                    routes_people, routes_reports, views)
 from server.notify import outbox as notify_outbox
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
@@ -98,6 +99,8 @@ ROUTES: list[Route] = [
     Route("/api/notice", P.PostNotice, "Post a notice to the displays' ticker (text_zh, text_en, until; empty texts "
           "take it down; supervisor, admin; audited)"),
     Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (supervisor, admin; audited)"),
+    Route("/api/appointments/{code}/cancel", P.CancelAppointment, "Cancel an appointment before its check-in (admin; "
+          "audited): a checked-in one is refused (appointment_used), a cancelled one cannot check in"),
 ]
 READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/api/health", "operationId": "health", "summary": "Liveness and basic figures", "auth": False},
@@ -123,6 +126,7 @@ READ_ROUTES: list[dict[str, Any]] = [
                                                  "schema": {"type": "string"}} for n in ("actor", "kind")]},
     routes_reports.READ_ROUTE,
     *routes_console.OPENAPI_ROUTES,
+    *routes_people.OPENAPI_ROUTES, appointments_import.OPENAPI_ROUTE,  # clerks, device tokens, the import
     {"path": "/api/followups", "operationId": "list_followups", "summary": "差评 follow-up cases of the 差评 "
      "given from..to (days, default today), each with its overdue deadlines and time left (supervisor, admin)",
      "schema": list[dict[str, Any]],
@@ -155,7 +159,7 @@ STATUS = {
     "rate_limited": 429,
     "unknown_service": 404, "unknown_window": 404, "unknown_ticket": 404, "unknown_appointment": 404,
     "unknown_priority": 404, "unknown_followup": 404, "unknown_bundle": 404,
-    "store_unavailable": 503,
+    "store_unavailable": 503, **routes_people.STATUS,
 }
 
 SERVICE = web.AppKey("service", HallService)
@@ -510,6 +514,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/estimates/accuracy", estimate_accuracy)
     routes_reports.mount(app)  # /api/reports/{kind}
     routes_console.mount(app)  # /console, its login and alerts
+    routes_people.mount(app)  # /api/clerks, /api/tokens: the manager's people and devices
+    appointments_import.mount(app)  # /api/appointments/import (CSV, XLSX)
     app.router.add_get("/api/audit", audit_log)
     app.router.add_get("/api/followups", list_followups)
     app.router.add_get("/api/followups/{case_id}", get_followup)

@@ -308,6 +308,8 @@ class HallService:
                 return h.check_in(cmd.code, now, public_id=new_public_id())
             case P.SignIn():
                 self._check_pin(cmd, pin_ok, now, who)
+                if self.store.clerk_disabled(cmd.staff_id):  # after the PIN: no hint for a wrong one
+                    raise Denied(403, "clerk_disabled", f"clerk {cmd.staff_id} is disabled: an admin may enable them")
                 return h.sign_in(w, cmd.staff_id, now)
             case P.SignOut():
                 return h.sign_out(w, now)
@@ -365,6 +367,8 @@ class HallService:
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
                                      name_masked=a.name_masked) for a in cmd.appointments]
                 return h.create_appointments(appts, now)
+            case P.CancelAppointment():
+                return h.cancel_appointment(cmd.code, now, cmd.reason)
             case P.AdvanceFollowUp():
                 self._side = self.followups.advance(cmd.case_id, cmd.action, f"{who.role}:{who.name}", cmd.note,
                                                     now, cmd.valid)

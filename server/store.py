@@ -150,11 +150,18 @@ def _m11_notify_outbox(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["day"])
 
 
+def _m12_clerks_disabled_appointments_cancelled(db: sqlite_utils.Database) -> None:
+    # Clerks an admin disabled (they cannot sign in; kept for names in reports); appointments cancelled before check-in.
+    db["clerks"].add_column("disabled_at", str)
+    db["appointments"].add_column("cancelled_at", str)
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
                                                              _m6_report_index, _m7_console_users, _m8_suspend_kinds,
-                                                             _m9_wait_estimates, _m10_bundles, _m11_notify_outbox]
+                                                             _m9_wait_estimates, _m10_bundles, _m11_notify_outbox,
+                                                             _m12_clerks_disabled_appointments_cancelled]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -494,6 +501,10 @@ class Store:
         with self._transaction():
             self.db["clerks"].upsert({"staff_id": staff_id, "name": name, "pin_hash": pin_hash,
                                       "created_at": now.isoformat()}, pk="staff_id")
+
+    def clerk_disabled(self, staff_id: str) -> bool:
+        row = self.conn.execute("SELECT disabled_at FROM clerks WHERE staff_id = ?", (staff_id,)).fetchone()
+        return bool(row and row[0])
 
     def clerk(self, staff_id: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM clerks WHERE staff_id = ?", [staff_id]))

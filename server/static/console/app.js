@@ -8,6 +8,7 @@ import * as inbox from "/static/console/inbox.js";
 import * as reports from "/static/console/reports.js";
 import * as users from "/static/console/users.js";
 import * as actions from "/static/console/actions.js";
+import * as central from "/static/console/central.js";
 
 const $ = id => document.getElementById(id);
 export const S = {
@@ -62,6 +63,7 @@ function applyTexts() {
   $("langBtn").textContent = lang === "en" ? "中文" : "English";
   if (S.hall) $("hallName").textContent = `${nameOf(S.hall)} · ${T().title}`;
   if (S.me) $("userName").textContent = `${S.me.name} (${T().roles[S.me.role] || S.me.role})`;
+  central.relabel();
 }
 
 // ------------------------------------------------------------ login and session
@@ -92,12 +94,12 @@ function ended() {
   if (!S.me) return;
   S.me = null;
   if (link) link.stop();
-  alerts.stop(); inbox.stop();
+  alerts.stop(); inbox.stop(); central.stop();
   showLogin(T().sessionEnded);
 }
 $("logoutBtn").addEventListener("click", async () => {
   try { await api("/console/api/logout", { method: "POST" }); } catch (e) { /* gone already */ }
-  S.me = null; if (link) link.stop(); alerts.stop(); inbox.stop();
+  S.me = null; if (link) link.stop(); alerts.stop(); inbox.stop(); central.stop();
   showLogin();
 });
 $("langBtn").addEventListener("click", () => {
@@ -120,6 +122,7 @@ async function enter(me) {
     ended,
   }).start();
   S.started = false;  // the panels start at the first snapshot: they need the hall's day
+  central.start();
 }
 async function loadClerks() {
   try { S.clerks = await api("/console/api/clerks", { background: true }); } catch (e) { /* names later */ }

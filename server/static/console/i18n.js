@@ -36,6 +36,8 @@ const ZH = {
   postNotice: "发布滚动通知", noticeZh: "通知内容（中文）", noticeEn: "English text", noticeUntil: "截止时间",
   takeDown: "撤下通知", noticeNow: t => `当前通知：${t}`, noNotice: "当前无通知",
   cancelTicket: "取消号码", unlockClerk: "解除 PIN 锁定", staffId: "工号", time: "时间", actor: "操作人", action: "事项",
+  city: "市级平台", cityDown: "未连接市级平台", citySynced: "市级平台已同步", cityConnecting: "正在连接市级平台",
+  cityBehind: (n, t) => `落后 ${n} 条（${t}）`, cityLastOk: t => `最近上报 ${t}`,
 };
 const EN = {
   title: "Hall console", login: "Log in", username: "Username", password: "Password", logout: "Log out",
@@ -80,6 +82,8 @@ const EN = {
   postNotice: "Post a ticker notice", noticeZh: "Notice (Chinese)", noticeEn: "English text", noticeUntil: "Until",
   takeDown: "Take down", noticeNow: t => `Showing: ${t}`, noNotice: "No notice posted",
   staffId: "Staff ID", time: "Time", actor: "Who", action: "Action",
+  city: "City", cityDown: "Not connected to the city", citySynced: "City: up to date", cityConnecting: "Connecting to the city",
+  cityBehind: (n, t) => `${n} events (${t}) behind`, cityLastOk: t => `Last batch ${t}`,
 };
 
 const params = new URLSearchParams(location.search);

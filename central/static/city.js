@@ -76,7 +76,7 @@ function fmt(key, v) {
 
 function bars(id, names, series, percent = false) {
   chart(id)?.setOption({
-    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 70 },
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 20, containLabel: true },
     xAxis: { type: "category", data: names, axisLabel: { rotate: 30, interval: 0 } },
     yAxis: percent ? { type: "value", max: 1, axisLabel: { formatter: (v) => v * 100 + "%" } } : { type: "value" },
     series: series.map(([name, data]) => ({ name, data, type: "bar" })),
@@ -88,7 +88,7 @@ function drawCharts(byHall, byDay) {
   const names = rows.map((r) => r.hall_name);
   bars("volume", names, [[T.issued, rows.map((r) => r.issued)], [T.served, rows.map((r) => r.served)]]);
   chart("waits")?.setOption({
-    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 50, top: 40, bottom: 70 },
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 50, top: 40, bottom: 20, containLabel: true },
     xAxis: { type: "category", data: names, axisLabel: { rotate: 30, interval: 0 } },
     yAxis: [{ type: "value", name: T.minutes }, { type: "value", max: 1, axisLabel: { formatter: (v) => v * 100 + "%" } }],
     series: [{ name: T.waitAvg, type: "bar", data: rows.map((r) => r.wait_avg) },

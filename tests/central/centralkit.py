@@ -191,3 +191,23 @@ def logged_in_reader(dsn: str, url: str, username: str = "city", hall: str | Non
     reader = CityReader(url)
     assert reader.login(username, "reader-pass-1")[0] == 200
     return reader
+
+
+def ship_day(central_url: str, data: Path, *tokens: str, configs: dict | None = None) -> None:
+    """The hall store's whole log as one batch, posted under each token (each a hall of its own at the centre);
+    configs: a token's hall configuration (names) to send along."""
+    import urllib.request
+
+    import msgspec
+
+    from server.forwarder import Forwarder, ensure_epoch
+
+    conn = sqlite3.connect(data / "hallq.db", isolation_level=None)
+    batch = Forwarder(data, central_url, "", batch=100_000)._read(conn, ensure_epoch(conn), 0, 0)
+    conn.close()
+    for token in tokens:
+        body = msgspec.json.encode(msgspec.structs.replace(batch, config=(configs or {}).get(token)))
+        req = urllib.request.Request(central_url + "/api/ingest", data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert resp.status == 200

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 
-import msgspec
 import psycopg
 
-from server.forwarder import Forwarder, ensure_epoch
-from tests.central.centralkit import ROOT, CityReader, add_hall, add_reader
+from tests.central.centralkit import ROOT, CityReader, add_hall, add_reader, ship_day
 
 REPORT = "/api/reports/city?from=2026-11-01&to=2026-11-30&by=hall"
 
@@ -27,20 +24,6 @@ def cli(dsn: str, *args: str, password: str | None = None) -> subprocess.Complet
 def audit(dsn: str) -> list[tuple[str, str]]:
     with psycopg.connect(dsn) as conn:
         return conn.execute("SELECT username, action FROM reader_audit ORDER BY id").fetchall()
-
-
-def ship_day(central_url: str, data, *tokens: str) -> None:
-    """The hall's whole day as one batch, posted under each token (each a hall of its own at the centre)."""
-    import urllib.request
-
-    conn = sqlite3.connect(data / "hallq.db", isolation_level=None)
-    body = msgspec.json.encode(Forwarder(data, central_url, "", batch=100_000)._read(conn, ensure_epoch(conn), 0, 0))
-    conn.close()
-    for token in tokens:
-        req = urllib.request.Request(central_url + "/api/ingest", data=body, method="POST",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            assert resp.status == 200
 
 
 def test_reports_need_a_reader_login_and_a_hall_token_opens_none(central, dsn):

@@ -35,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "姓名", "预约人"),
 }
 REQUIRED = ("code", "service", "date", "start", "end")
+ORDER = list(COLUMNS)  # a row's errors in the file's reading order
 XLSX_MAGIC = b"PK\x03\x04"
 
 OPENAPI_ROUTE: dict[str, Any] = {
@@ -59,6 +60,7 @@ class RowError(msgspec.Struct, frozen=True):
     column: str
     code: str
     message: str
+    value: str = ""  # the cell as read (a name never: it is masked first)
 
 
 class Refused(Denied):
@@ -175,11 +177,12 @@ def check(rows: list[tuple[int, list[Any]]], services: dict[str, Any], existing:
         if not code:
             bad.append(RowError(row, "code", "required", "no appointment code"))
         elif not CODE_RE.fullmatch(code):
-            bad.append(RowError(row, "code", "invalid_code", f"{code!r}: 4-32 letters and digits"))
+            bad.append(RowError(row, "code", "invalid_code", f"{code!r}: 4-32 letters and digits", code))
         elif code in first_row:
-            bad.append(RowError(row, "code", "duplicate_in_file", f"{code} is also in row {first_row[code]}"))
+            bad.append(RowError(row, "code", "duplicate_in_file", f"{code} is also in row {first_row[code]}", code))
         elif code in existing:
-            bad.append(RowError(row, "code", "duplicate_appointment", f"the hall has an appointment {code} already"))
+            bad.append(RowError(row, "code", "duplicate_appointment", f"the hall has an appointment {code} already",
+                                code))
         if code:
             first_row.setdefault(code, row)
         raw_service = _text(cell("service"))
@@ -188,7 +191,7 @@ def check(rows: list[tuple[int, list[Any]]], services: dict[str, Any], existing:
             bad.append(RowError(row, "service", "required", "no service"))
         elif service is None:
             bad.append(RowError(row, "service", "unknown_service", f"the hall has no service {raw_service!r} "
-                                                                   f"(codes: {', '.join(services)})"))
+                                                                   f"(codes: {', '.join(services)})", raw_service))
         parsed: dict[str, Any] = {}
         for col, parse, what in (("date", _date, "invalid_date"), ("start", _time, "invalid_time"),
                                  ("end", _time, "invalid_time")):
@@ -199,17 +202,19 @@ def check(rows: list[tuple[int, list[Any]]], services: dict[str, Any], existing:
             try:
                 parsed[col] = parse(value)
             except ValueError as exc:
-                bad.append(RowError(row, col, what, str(exc)))
+                bad.append(RowError(row, col, what, str(exc), _text(value)[:40]))
         if "date" in parsed and parsed["date"] < today:
-            bad.append(RowError(row, "date", "date_in_past", f"{parsed['date']} is before today ({today})"))
+            bad.append(RowError(row, "date", "date_in_past", f"{parsed['date']} is before today ({today})",
+                                str(parsed["date"])))
         if "start" in parsed and "end" in parsed and parsed["end"] <= parsed["start"]:
             bad.append(RowError(row, "end", "slot_order", f"the slot ends ({parsed['end']:%H:%M}) before it starts "
-                                                          f"({parsed['start']:%H:%M})"))
+                                                          f"({parsed['start']:%H:%M})",
+                                f"{parsed['start']:%H:%M}–{parsed['end']:%H:%M}"))
         name = mask_name(_text(cell("name")))
         if len(name) > 32:
             bad.append(RowError(row, "name", "invalid_name", "a name of at most 32 characters"))
         if bad:
-            errors.extend(bad)
+            errors.extend(sorted(bad, key=lambda e: ORDER.index(e.column)))
             continue
         day = parsed["date"]
         out.append(P.NewAppointment(code=code, service=service, name_masked=name,

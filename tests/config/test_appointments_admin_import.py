@@ -92,6 +92,8 @@ async def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_stored
                    (9, "code", "duplicate_appointment"), (10, "date", "date_in_past"), (11, "code", "required"),
                    (11, "date", "required")]
     assert err["details"]["rows"] == 10 and err["details"]["error_count"] == 10
+    values = {(e["row"], e["column"]): e["value"] for e in err["details"]["errors"]}
+    assert (values[(4, "service")], values[(6, "start")], values[(5, "date")]) == ("parking", "9.30", "2026-13-01")
     assert "nothing was imported" in err["message"] and "9 of 10 rows" in err["message"]
     assert all(e["message"] for e in err["details"]["errors"])
     assert [a["code"] for a in await listing(srv, today)] == ["TAKEN1"]

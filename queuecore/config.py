@@ -54,9 +54,10 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
         if isinstance(data.get(key), list) and f"{key}_en" not in data:
             data[f"{key}_en"] = [KNOWN_EN.get(r, r) if isinstance(r, str) else r for r in data[key]]
     # [simulation] belongs to `hallq simulate` (hallq/simulation.py), not to the hall's rules.
-    # [console] is the hall server's own (server.console_cli.console_table): alert rules, session limits.
+    # [console] is the hall server's own (server.console_cli.console_table): alert rules, session limits;
+    # so is [notify] (server.notify.settings): SMS positions, provider, templates, webhooks.
     unknown = set(doc) - {"hall", "services", "windows", "priorities", "rules", "outcomes", "calendar", "simulation",
-                          "console", "bundles"}
+                          "console", "bundles", "notify"}
     if unknown:
         raise ConfigError(f"unknown top-level tables: {', '.join(sorted(unknown))}")
     # A misspelt key here would silently drop every holiday and move every follow-up deadline.

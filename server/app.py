@@ -22,6 +22,7 @@ from queuecore.followup import FollowUp, FollowUpStatus
 from server import (appointments_import, auth, estimates, followups, forwarder, logs, phone, routes_console,
                     routes_people, routes_reports, views)
 from server.notify import outbox as notify_outbox
+from server import routes_webhooks
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -143,6 +144,7 @@ READ_ROUTES: list[dict[str, Any]] = [
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")]},
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
+    *routes_webhooks.OPENAPI_ROUTES,  # /api/webhooks: register, list, delete, delivery log (admin)
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
                                   P.IssueTicket: P.IssuedTicket, P.IssueBundle: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
@@ -499,8 +501,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.cleanup_ctx.append(hall_ctx)
     if forwarder.central_settings(config):  # ships the event log to the city server, off the hot path
         app.cleanup_ctx.append(forwarder.ctx(config))
-    if sms := notify_outbox.settings(config):  # SMS from the durable outbox (server.notify.outbox)
-        app.cleanup_ctx.append(notify_outbox.ctx(SERVICE, sms))
+    # SMS and webhooks from the durable outbox (server.notify.outbox; the [notify] table)
+    app.cleanup_ctx.append(notify_outbox.ctx(SERVICE, notify_outbox.settings(config)))
     app.on_shutdown.append(close_sockets)
     for r in ROUTES:
         app.router.add_post(r.path, _command_handler(r))
@@ -514,6 +516,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     app.router.add_get("/api/estimates/accuracy", estimate_accuracy)
     routes_reports.mount(app)  # /api/reports/{kind}
     routes_console.mount(app)  # /console, its login and alerts
+    routes_webhooks.mount(app)  # /api/webhooks (admin)
     routes_people.mount(app)  # /api/clerks, /api/tokens: the manager's people and devices
     appointments_import.mount(app)  # /api/appointments/import (CSV, XLSX)
     app.router.add_get("/api/audit", audit_log)

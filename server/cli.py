@@ -238,6 +238,17 @@ def run_server(args: argparse.Namespace) -> int:
         import dataclasses
 
         cfg = dataclasses.replace(cfg, extra={**cfg.extra, "console": console})
+    from server.notify.settings import notify_table
+
+    try:
+        notify = notify_table(args.config)  # [notify]: positions, the SMS provider, templates, webhooks
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if notify:
+        import dataclasses
+
+        cfg = dataclasses.replace(cfg, extra={**cfg.extra, "notify": notify})
     return serve(cfg, args.host, args.port)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from queuecore import protocol as P
+from server.notify.webhooks import openapi_webhooks
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -79,10 +80,12 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
     for rr in read_routes:
         # Also other surfaces' operations (e.g. the console's): `method` (default get), `body` (a JSON
         # schema), `html` (the 200 is a page) and `refusals` (more statuses).
-        op = {k: v for k, v in rr.items() if k not in ("path", "schema", "auth", "method", "body", "html", "refusals")}
+        op = {k: v for k, v in rr.items()
+              if k not in ("path", "schema", "auth", "method", "body", "html", "refusals", "response")}
         schema = rr.get("schema")
+        body_schema = rr.get("response") or (by_type[schema] if schema in by_type else {"type": "object"})
         op["responses"] = {"200": {"description": "ok", "content": HTML if rr.get("html") else {"application/json": {
-            "schema": by_type[schema] if schema in by_type else {"type": "object"}}}}}
+            "schema": body_schema}}}}
         if rr.get("body") is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": rr["body"]}}}
         read_refused = set(rr.get("refusals", ()))
@@ -113,6 +116,7 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": paths,
+        "webhooks": openapi_webhooks(),  # what a registered webhook receives (server.notify.webhooks)
         "components": {"schemas": components,
                        "securitySchemes": {
                            "bearer": {"type": "http", "scheme": "bearer"},

@@ -156,12 +156,23 @@ def _m12_clerks_disabled_appointments_cancelled(db: sqlite_utils.Database) -> No
     db["appointments"].add_column("cancelled_at", str)
 
 
+def _m_webhooks(db: sqlite_utils.Database) -> None:
+    # Webhooks an admin registered (the secret sealed) and each delivery attempt (server.notify.webhooks).
+    db["webhooks"].create({"id": str, "url": str, "events": str, "description": str, "secret": str,
+                           "created_at": str, "deleted_at": str}, pk="id")
+    db["webhook_attempts"].create({"key": str, "webhook": str, "attempt": int, "at": str, "status_code": int,
+                                   "outcome": str, "error": str, "took_ms": float})
+    db["webhook_attempts"].create_index(["key"])
+    db["outbox"].create_index(["channel", "address"])
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,
                                                              _m6_report_index, _m7_console_users, _m8_suspend_kinds,
                                                              _m9_wait_estimates, _m10_bundles, _m11_notify_outbox,
-                                                             _m12_clerks_disabled_appointments_cancelled]
+                                                             _m12_clerks_disabled_appointments_cancelled,
+                                                             _m_webhooks]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 from aiohttp import web
 
@@ -19,6 +20,9 @@ class FakeGateway:
     delay_s: float = 0.0  # every answer takes this long
     bodies: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
+    aliyun_secret: str = ""  # set: check each Aliyun RPC signature, as dysmsapi does (SignatureDoesNotMatch)
+    tencent_secret: str = ""  # set: check each TC3-HMAC-SHA256 Authorization (AuthFailure.SignatureFailure)
+    bad_signatures: int = 0
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -38,12 +42,34 @@ class FakeGateway:
             await asyncio.sleep(self.slow_s)
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
-        data = json.loads(body)
-        key = data.get("OutId") or data.get("id")
+        tencent = "X-TC-Action" in request.headers
+        if request.content_type == "application/x-www-form-urlencoded":
+            data = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        else:
+            data = json.loads(body)
+        if self.aliyun_secret and not tencent:
+            from server.notify.clouds import aliyun_signature
+
+            given = data.pop("Signature", "")
+            if aliyun_signature(request.method, data, self.aliyun_secret) != given:
+                self.bad_signatures += 1
+                return web.json_response({"Code": "SignatureDoesNotMatch"}, status=400)
+        if self.tencent_secret and tencent:
+            from server.notify.clouds import tc3_authorization
+
+            auth, _ = tc3_authorization(request.headers["Authorization"].split("Credential=")[1].split("/")[0],
+                                        self.tencent_secret, "sms", request.headers["Host"], body.decode(),
+                                        int(request.headers["X-TC-Timestamp"]), request.headers["Content-Type"])
+            if auth != request.headers["Authorization"]:
+                self.bad_signatures += 1
+                return web.json_response({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure"}}})
+        key = data.get("OutId") or data.get("SessionContext") or data.get("id")
+        ok = ({"Response": {"SendStatusSet": [{"Code": "Ok", "SessionContext": key}], "RequestId": "fake"}}
+              if tencent else {"Code": "OK", "OutId": key})
         if key in self.received:  # as the clouds do with a repeated out-id: accepted, not sent again
             self.repeats[key] += 1
-            return web.json_response({"Code": "OK", "OutId": key, "Repeat": True})
+            return web.json_response(ok)
         self.received[key] += 1
         self.bodies.append(data)
         self.headers.append(dict(request.headers))
-        return web.json_response({"Code": "OK", "OutId": key})
+        return web.json_response(ok)

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import Any
 from queuecore import events as ev
 from queuecore import notify as N
 from queuecore.hall import Hall
-from server.notify.providers import Delivery, Provider
+from server.notify.providers import Delivery, Provider, Webhook
+from server.notify.webhooks import Webhooks
 
 log = logging.getLogger("hallq.notify")
 
@@ -82,6 +84,7 @@ class Outbox:
         self.addresses: dict[str, str] = {}
         self.masked: dict[str, str] = {}
         self.alerted: dict[str, int] = {}
+        self.webhooks = Webhooks(conn, cipher)  # registered by an admin; their rows ride in the same commits
         self.load(day)
 
     def load(self, day: date | None) -> None:
@@ -113,26 +116,28 @@ class Outbox:
 
     def rows_for(self, hall: Hall, events: list[ev.Event], now: datetime) -> list[tuple]:
         """The outbox rows a decision's events cause, for its commit (HallService._stage)."""
+        hooks = self.webhooks.rows_for(hall, events, now)
         if not self.subscribed:
-            return []
+            return hooks
         if any(isinstance(e, ev.DayStarted) for e in events):
             self.load(None)
-            return []
+            return hooks
         ahead = {tid: hall.people_ahead(t.number, now) for tid in self.subscribed
                  if (t := hall.tickets.get(tid)) is not None and t.status == "waiting"}
         names = {wid: wc.name_zh for wid, wc in hall.window_configs.items()}
         messages, self.alerted = N.messages_for(events, self.subscribed, names, ahead, self.positions, self.alerted)
         day = (hall.day or now.date()).isoformat()
-        return [(m.key, day, m.ticket_id, "sms", self.addresses[m.ticket_id], str(m.kind),
+        return hooks + [(m.key, day, m.ticket_id, "sms", self.addresses[m.ticket_id], str(m.kind),
                  json.dumps(dict(m.params), ensure_ascii=False), str(N.DeliveryStatus.QUEUED), 0, now.isoformat(),
                  "", now.isoformat(), None) for m in messages]
 
     # ------------------------------------------------------------ the worker's side
 
-    def due(self, now: datetime, limit: int = 100) -> list[tuple]:
-        return self.conn.execute("SELECT key, status, attempts, address, template, params FROM outbox WHERE status IN "
-                                 "('queued', 'retrying') AND next_at <= ? ORDER BY next_at LIMIT ?",
-                                 (now.isoformat(), limit)).fetchall()
+    def due(self, now: datetime, limit: int = 100, channels: tuple[str, ...] = ("sms", "webhook")) -> list[tuple]:
+        marks = ",".join("?" for _ in channels)
+        return self.conn.execute("SELECT key, status, attempts, address, template, params, channel FROM outbox WHERE "
+                                 f"status IN ('queued', 'retrying') AND next_at <= ? AND channel IN ({marks}) "
+                                 "ORDER BY next_at LIMIT ?", (now.isoformat(), *channels, limit)).fetchall()
 
     def record(self, key: str, status: N.DeliveryStatus, attempts: int, next_at: datetime | None, error: str,
                now: datetime) -> None:
@@ -145,43 +150,81 @@ class Outbox:
         """Numbers are deleted once their day is over (the deliveries keep their status, not the address)."""
         with self.conn:
             n = self.conn.execute("DELETE FROM notify_subscriptions WHERE day < ?", (today.isoformat(),)).rowcount
-            self.conn.execute("UPDATE outbox SET address = '' WHERE day < ? AND address != ''", (today.isoformat(),))
+            self.conn.execute("UPDATE outbox SET address = '' WHERE day < ? AND channel = 'sms' AND address != ''",
+                              (today.isoformat(),))
         return n
 
 
-async def run_worker(outbox: Outbox, provider: Provider, clock: Callable[[], datetime], wake: asyncio.Event,
-                     retry: N.Retry = N.Retry(), poll_s: float = 1.0) -> None:
-    """Send what is due, record each attempt; woken by every stored change (and every poll_s)."""
+async def run_worker(outbox: Outbox, provider: Provider | None, clock: Callable[[], datetime], wake: asyncio.Event,
+                     retry: N.Retry = N.Retry(), poll_s: float = 1.0, webhook_retry: N.Retry | None = None,
+                     webhook_timeout_s: float = 5.0) -> None:
+    """Send what is due (SMS through `provider`, when there is one; webhooks signed, to their URLs), record each
+    attempt; woken by every stored change (and every poll_s)."""
+    import aiohttp
+
     purged: date | None = None
-    while True:
-        now = clock()
-        if purged != now.date():
-            outbox.purge(now.date())
-            purged = now.date()
-        for key, status, attempts, sealed, template, params in outbox.due(now):
-            status = N.DeliveryStatus(status)
-            try:
-                address = outbox.cipher.open(sealed) if sealed else ""
-            except ValueError:
-                address = ""
-            if not address:
-                outbox.record(key, N.deliver(status, "refused"), attempts + 1, None, "no address", clock())
-                continue
-            attempt = await provider.send(Delivery(key=key, address=address, template=template,
-                                                   params=json.loads(params)))
+    channels = ("sms", "webhook") if provider is not None else ("webhook",)
+    async with aiohttp.ClientSession() as session:
+        while True:
             now = clock()
-            if attempt.outcome == "sent":
-                outbox.record(key, N.deliver(status, "sent"), attempts + 1, None, "", now)
-            elif attempt.outcome == "refused":
-                outbox.record(key, N.deliver(status, "refused"), attempts + 1, None, attempt.detail, now)
-            else:
-                new, at = retry.after_failure(status, attempts + 1, now, jitter=secrets.randbelow(1000) / 1000)
-                outbox.record(key, new, attempts + 1, at, attempt.detail, now)
-        wake.clear()
-        try:
-            await asyncio.wait_for(wake.wait(), poll_s)
-        except TimeoutError:
-            pass
+            if purged != now.date():
+                outbox.purge(now.date())
+                purged = now.date()
+            for row in outbox.due(now, channels=channels):
+                if row[6] == "webhook":
+                    await _deliver_webhook(outbox, row, clock, webhook_retry or retry, webhook_timeout_s, session)
+                else:
+                    await _deliver_sms(outbox, provider, row, clock, retry)
+            wake.clear()
+            try:
+                await asyncio.wait_for(wake.wait(), poll_s)
+            except TimeoutError:
+                pass
+
+
+def _record(outbox: Outbox, key: str, status: N.DeliveryStatus, attempts: int, attempt, retry: N.Retry,
+            now: datetime) -> None:
+    if attempt.outcome in ("sent", "refused"):
+        outbox.record(key, N.deliver(status, attempt.outcome), attempts + 1, None, attempt.detail, now)
+    else:
+        new, at = retry.after_failure(status, attempts + 1, now, jitter=secrets.randbelow(1000) / 1000)
+        outbox.record(key, new, attempts + 1, at, attempt.detail, now)
+
+
+async def _deliver_sms(outbox: Outbox, provider: Provider, row: tuple, clock: Callable[[], datetime],
+                       retry: N.Retry) -> None:
+    key, status, attempts, sealed, template, params, _ = row
+    status = N.DeliveryStatus(status)
+    try:
+        address = outbox.cipher.open(sealed) if sealed else ""
+    except ValueError:
+        address = ""
+    if not address:
+        outbox.record(key, N.deliver(status, "refused"), attempts + 1, None, "no address", clock())
+        return
+    attempt = await provider.send(Delivery(key=key, address=address, template=template, params=json.loads(params)))
+    _record(outbox, key, status, attempts, attempt, retry, clock())
+
+
+async def _deliver_webhook(outbox: Outbox, row: tuple, clock: Callable[[], datetime], retry: N.Retry,
+                           timeout_s: float, session) -> None:
+    from server.notify.providers import Attempt
+
+    key, status, attempts, hid, event, params, _ = row
+    status = N.DeliveryStatus(status)
+    target = outbox.webhooks.target(hid)
+    started = time.perf_counter()
+    if target is None:
+        attempt = Attempt("refused", "webhook deleted")
+    else:
+        url, secret = target
+        attempt = await Webhook(secret=secret, timeout_s=timeout_s, session=session).send(
+            Delivery(key=key, address=url, template=event, params=json.loads(params)))
+    now = clock()
+    # The log first: a crash between the two repeats the attempt (same key), never loses its record.
+    outbox.webhooks.log_attempt(key, hid, attempts + 1, now, attempt.status, attempt.outcome, attempt.detail,
+                                (time.perf_counter() - started) * 1000)
+    _record(outbox, key, status, attempts, attempt, retry, now)
 
 
 class Waker:
@@ -200,32 +243,48 @@ class Waker:
         pass
 
 
-def settings(config: Any) -> dict[str, Any] | None:
-    """ServerConfig.extra["notify"] ({"sms_url", "sign_name", "templates"}), else HALLQ_NOTIFY_SMS_URL (the
-    local fake gateway of the demo and the tests, with the default template codes)."""
+def settings(config: Any):
+    """The notification settings (server.notify.settings.NotifySettings) from ServerConfig.extra["notify"] (the hall
+    TOML's [notify] table), else HALLQ_NOTIFY_SMS_URL (the local fake gateway of the demo and the tests). Always
+    some: the worker runs for the webhooks even without an SMS provider."""
+    from server.notify.settings import from_table
+
     found = config.extra.get("notify") if hasattr(config, "extra") else None
     if not found and os.environ.get("HALLQ_NOTIFY_SMS_URL"):
         found = {"sms_url": os.environ["HALLQ_NOTIFY_SMS_URL"]}
-    return found or None
+    return from_table(found)
 
 
-DEFAULT_TEMPLATES = {"ahead": "HALLQ_AHEAD", "called": "HALLQ_CALLED", "suspended": "HALLQ_SUSPENDED",
-                     "done": "HALLQ_DONE"}
-
-
-def ctx(service_key: Any, settings_: dict[str, Any]) -> Callable:
-    """A cleanup context: the SMS provider and the outbox worker, for as long as the server runs."""
+def provider_for(s) -> Provider | None:
+    """The SMS provider the settings name (None: SMS opt-ins are stored but nothing is sent)."""
+    from server.notify.clouds import AliyunSms, TencentSms
     from server.notify.providers import TemplateSms
+
+    if s.provider == "fake":
+        return TemplateSms(endpoint=s.sms_url, sign_name=s.sign_name, templates=dict(s.templates))
+    if s.provider == "aliyun":
+        return AliyunSms(access_key_id=s.aliyun["access_key_id"], sign_name=s.sign_name, templates=dict(s.templates),
+                         access_key_secret=s.secret(s.aliyun, "access_key_secret_env", "HALLQ_ALIYUN_SECRET"),
+                         endpoint=s.sms_url or AliyunSms.endpoint, region=s.aliyun.get("region", "cn-hangzhou"))
+    if s.provider == "tencent":
+        return TencentSms(secret_id=s.tencent["secret_id"], sdk_app_id=s.tencent["sdk_app_id"],
+                          secret_key=s.secret(s.tencent, "secret_key_env", "HALLQ_TENCENT_SECRET"),
+                          sign_name=s.sign_name, templates=dict(s.templates),
+                          endpoint=s.sms_url or TencentSms.endpoint, region=s.tencent.get("region", "ap-guangzhou"))
+    return None
+
+
+def ctx(service_key: Any, settings_) -> Callable:
+    """A cleanup context: the SMS provider and the outbox worker (SMS and webhooks), for as long as the server runs."""
 
     async def run(app: Any):
         service = app[service_key]
+        service.outbox.positions = settings_.positions
         waker = Waker()
         service.subscribe(waker)
-        provider = TemplateSms(endpoint=settings_["sms_url"], sign_name=settings_.get("sign_name", "政务服务中心"),
-                               templates=dict(settings_.get("templates", DEFAULT_TEMPLATES)))
-        retry = N.Retry(**settings_.get("retry", {}))
-        task = asyncio.create_task(run_worker(service.outbox, provider, service.clock, waker.event, retry,
-                                              float(settings_.get("poll_s", 1.0))))
+        task = asyncio.create_task(run_worker(service.outbox, provider_for(settings_), service.clock, waker.event,
+                                              settings_.retry, settings_.poll_s, settings_.webhook_retry,
+                                              settings_.webhook_timeout_s))
         yield
         task.cancel()
         service.unsubscribe(waker)

@@ -35,6 +35,7 @@ class Delivery:
 class Attempt:
     outcome: str  # "sent" | "failed" (try again) | "refused" (never)
     detail: str = ""
+    status: int | None = None  # the HTTP status code, when there was an answer
 
 
 class Provider(Protocol):
@@ -45,10 +46,10 @@ class Provider(Protocol):
 
 def _classify(status: int, body: str) -> Attempt:
     if 200 <= status < 300:
-        return Attempt("sent")
+        return Attempt("sent", status=status)
     if status == 429 or status >= 500 or status == 408:
-        return Attempt("failed", f"HTTP {status} {body[:120]}")
-    return Attempt("refused", f"HTTP {status} {body[:120]}")
+        return Attempt("failed", f"HTTP {status} {body[:120]}", status)
+    return Attempt("refused", f"HTTP {status} {body[:120]}", status)
 
 
 @dataclass
@@ -122,7 +123,23 @@ async def _post(session: aiohttp.ClientSession | None, url: str, body: bytes, he
             return _classify(r.status, await r.text())
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
         log.warning("delivery to %s failed: %s", url.split("?")[0], type(exc).__name__)
-        return Attempt("failed", type(exc).__name__)
+        return Attempt("failed", "timeout" if isinstance(exc, asyncio.TimeoutError) else type(exc).__name__)
+    finally:
+        if own:
+            await s.close()
+
+
+async def _post_raw(session: aiohttp.ClientSession | None, url: str, body: bytes, headers: dict[str, str],
+                    timeout_s: float) -> tuple[int | None, str]:
+    """POST and return (status, body text), or (None, what went wrong) when nothing came back."""
+    own = session is None
+    s = session or aiohttp.ClientSession()
+    try:
+        async with s.post(url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
+            return r.status, await r.text()
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        log.warning("delivery to %s failed: %s", url.split("?")[0], type(exc).__name__)
+        return None, "timeout" if isinstance(exc, asyncio.TimeoutError) else type(exc).__name__
     finally:
         if own:
             await s.close()

@@ -1,0 +1,73 @@
+"""/api/webhooks: an admin registers, lists and deletes webhooks and reads their delivery log (server.notify.webhooks).
+
+Registration and deletion are audited; a refusal is the protocol's Error with a stable code and stores nothing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+from queuecore import protocol as P
+from server.notify.webhooks import OPENAPI_ROUTES, WebhookError, check_registration
+from server.service import Denied, _audit_row
+
+__all__ = ["OPENAPI_ROUTES", "mount"]
+
+
+def mount(app: web.Application) -> None:
+    """Add the webhook routes (admin only); call before the catch-all route."""
+    from server.app import SERVICE, _error, _json, _refused, authenticate
+
+    def admin(request: web.Request):
+        who = authenticate(request)
+        if who.role != "admin":
+            raise Denied(403, "forbidden", f"a {who.role} may not manage webhooks")
+        return who
+
+    def guarded(fn):
+        async def handler(request: web.Request) -> web.StreamResponse:
+            try:
+                return await fn(request, admin(request))
+            except (Denied, P.ProtocolError) as exc:
+                return _refused(exc)
+            except WebhookError as exc:
+                return _error(exc.code, exc.message, status=exc.status)
+
+        handler.__name__ = fn.__name__
+        return handler
+
+    @guarded
+    async def register_webhook(request: web.Request, who) -> web.Response:
+        try:
+            body: Any = msgspec.json.decode(await request.read())
+        except msgspec.DecodeError:
+            raise WebhookError("invalid_json", "send a JSON object") from None
+        url, events, description = check_registration(body)
+        service = request.app[SERVICE]
+        now = service.clock()
+        hook = service.outbox.webhooks.register(url, events, description, now, lambda hid: _audit_row(
+            now, who, "webhook_registered", {"id": hid, "url": url, "events": events}))
+        return _json(hook)
+
+    @guarded
+    async def list_webhooks(request: web.Request, who) -> web.Response:
+        return _json(request.app[SERVICE].outbox.webhooks.list())
+
+    @guarded
+    async def delete_webhook(request: web.Request, who) -> web.Response:
+        service = request.app[SERVICE]
+        now = service.clock()
+        hid = request.match_info["webhook_id"]
+        hook = service.outbox.webhooks.delete(hid, now, _audit_row(now, who, "webhook_deleted", {"id": hid}))
+        return _json(hook)
+
+    @guarded
+    async def webhook_deliveries(request: web.Request, who) -> web.Response:
+        return _json(request.app[SERVICE].outbox.webhooks.deliveries(request.match_info["webhook_id"]))
+
+    app.router.add_post("/api/webhooks", register_webhook)
+    app.router.add_get("/api/webhooks", list_webhooks)
+    app.router.add_delete("/api/webhooks/{webhook_id}", delete_webhook)
+    app.router.add_get("/api/webhooks/{webhook_id}/deliveries", webhook_deliveries)

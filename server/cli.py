@@ -97,6 +97,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     cu.add_argument("staff_id")
     remote_args(cu)
     cu.set_defaults(func=unlock_clerk)
+    from server.people_cli import register as clerk_admin  # list, disable, enable, reset-pin (through the API)
+
+    clerk_admin(csub)
 
 
 def _now():

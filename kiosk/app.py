@@ -40,7 +40,7 @@ from kiosk.printing import PrinterThread, printable
 from kiosk.widgets.common import style_sheet
 from kiosk.widgets.home import HomeScreen
 from kiosk.widgets.keypad import KeypadScreen
-from kiosk.widgets.screens import AdminScreen, BusyScreen, Header, MessageScreen, PausedScreen
+from kiosk.widgets.screens import AdminScreen, BusyScreen, ClosedScreen, Header, MessageScreen, PausedScreen
 from kiosk.widgets.ticket import TicketScreen
 from printers.printer import TicketPrinter
 from qtclient.appkit import ConnectionBadge, show_full_screen
@@ -86,10 +86,11 @@ class KioskWindow(QWidget):
         self.message = MessageScreen()
         self.paused = PausedScreen()
         self.admin = AdminScreen()
+        self.closed = ClosedScreen()  # 日终: instead of the home screen until the next day
         self.screens = {Screen.HOME: self.home, Screen.CATEGORY: self.home, Screen.TICKET: self.ticket,
                         Screen.KEYPAD: self.keypad, Screen.BUSY: self.busy, Screen.MESSAGE: self.message,
                         Screen.PAUSED: self.paused, Screen.ADMIN: self.admin}
-        for w in (self.home, self.ticket, self.keypad, self.busy, self.message, self.paused, self.admin):
+        for w in (self.home, self.ticket, self.keypad, self.busy, self.message, self.paused, self.admin, self.closed):
             self.stack.addWidget(w)
 
     def render(self, v: KioskView) -> None:
@@ -98,7 +99,7 @@ class KioskWindow(QWidget):
             self.setStyleSheet(style_sheet(v.elderly))
         self.header.render(v)
         self.badge.timezone = hall_zone(v.timezone)
-        screen = self.screens[v.screen]
+        screen = self.closed if v.closed_for_today() else self.screens[v.screen]
         screen.render(v)
         self.stack.setCurrentWidget(screen)
 
@@ -269,7 +270,7 @@ class Kiosk(QObject):
         except VersionGap:
             self.link.resync()
             return
-        if change.services or any(type(e).__name__ in ("ServiceClosed", "ServiceOpened", "DayStarted")
+        if change.services or any(type(e).__name__ in ("ServiceClosed", "ServiceOpened", "DayStarted", "DayClosed")
                                   for e in change.events):
             self.model.refresh_hall()
 

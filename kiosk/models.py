@@ -254,6 +254,11 @@ class KioskView:
     printer_state: str = "unknown"
     printer_detail: str = ""
     unprinted: TicketView | None = None  # the last ticket that did not print, for a reprint
+    day_closed_at: datetime | None = None  # 日终: the hall closed the day (hall time); None while open
+
+    def closed_for_today(self) -> bool:
+        """After 日终 the home screen is 今日已结束办理, not tiles (a ticket on show stays until it times out)."""
+        return self.day_closed_at is not None and self.screen in (Screen.HOME, Screen.CATEGORY, Screen.MESSAGE)
 
     def hall_name(self) -> str:
         return self.hall_name_en if self.lang == "en" and self.hall_name_en else self.hall_name_zh
@@ -344,7 +349,9 @@ class KioskModel(QObject):
         self._set(buttons=service_buttons(self.hall), timezone=h.timezone if h else "",
                   hall_name_zh=h.name_zh if h else "", hall_name_en=h.name_en if h else "",
                   has_appointments=priority_code(h, PriorityKind.APPOINTMENT) is not None,
-                  has_green=priority_code(h, PriorityKind.PRIORITY) is not None)
+                  has_green=priority_code(h, PriorityKind.PRIORITY) is not None,
+                  day_closed_at=hall_time(self.hall.day_closed_at, h.timezone if h else "")
+                  if self.hall.day_closed_at else None)
 
     def set_link(self, state: str, last_contact: datetime | None, *, busy: bool) -> None:
         """Online: leave the pause (to home, or stay busy for a request being re-sent). Otherwise pause."""

@@ -14,14 +14,21 @@ log = logging.getLogger("hallq.kiosk.printing")
 
 
 def printable(ticket: TicketView, hall_name: str, lang: str) -> PrintableTicket:
-    """The server's ticket as the printer lays it out (a Chinese ticket with the English service name)."""
+    """The server's ticket as the printer lays it out: a Chinese ticket with the English service name, or (the
+    kiosk in English) an English one; `hall_name` in that language."""
+    if lang == "en":
+        return PrintableTicket(
+            hall_name=hall_name, number=ticket.number, service_name=ticket.service_name("en"),
+            people_ahead=ticket.people_ahead, issued_at=ticket.issued_at,
+            estimated_wait_minutes=ticket.wait_minutes, priority_label=ticket.priority_label_en or None,
+            status_url=ticket.qr_data or None, materials=ticket.materials_in("en"),
+            steps=ticket.steps_en or ticket.steps_zh, language="en")
     return PrintableTicket(
         hall_name=hall_name, number=ticket.number, service_name=ticket.service_name_zh,
         service_name_en=ticket.service_name_en or None, people_ahead=ticket.people_ahead,
         issued_at=ticket.issued_at, estimated_wait_minutes=ticket.wait_minutes,
         priority_label=ticket.priority_label_zh, status_url=ticket.qr_data or None,
-        materials=ticket.materials, steps=ticket.steps_en if lang == "en" and ticket.steps_en else ticket.steps_zh,
-        language="en" if lang == "en" else "zh")
+        materials=ticket.materials, steps=ticket.steps_zh, language="zh")
 
 
 class PrintWorker(QObject):

@@ -15,7 +15,17 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from queuecore import protocol as P
-from queuecore.model import HallConfig, PriorityClass, PriorityKind, Service, Ticket, TimeRange, WindowConfig
+from queuecore.model import (
+    DEFAULT_CLOSE_REASONS,
+    DEFAULT_CLOSE_REASONS_EN,
+    HallConfig,
+    PriorityClass,
+    PriorityKind,
+    Service,
+    Ticket,
+    TimeRange,
+    WindowConfig,
+)
 
 TZ = timezone(timedelta(hours=8))
 DAY = date(2026, 11, 23)
@@ -42,13 +52,26 @@ EXTRA = (
     ("birth", "N", "出生登记", "Birth registration", "公安", ("出生医学证明", "户口簿")),
     ("marriage", "P", "婚姻登记", "Marriage registration", "民政", ("居民身份证", "户口簿", "照片")),
 )
+# The English of the demo's categories and materials (a hall's configuration carries both).
+CATEGORY_EN = {"不动产": "Real estate", "社保医保": "Social and medical insurance", "税务": "Tax",
+               "市场监管": "Market regulation", "公安": "Public security", "公积金": "Housing fund",
+               "公用事业": "Utilities", "民政": "Civil affairs"}
+MATERIAL_EN = {"居民身份证原件及复印件": "ID card, original and a copy", "不动产权证书": "Property certificate",
+               "申请表（现场填写）": "Application form (filled in on the spot)", "居民身份证": "ID card",
+               "抵押合同": "Mortgage contract", "社保卡": "Social security card", "医保卡": "Medical insurance card",
+               "发票原件": "Original invoices", "病历": "Medical records", "营业执照": "Business licence",
+               "公章": "Company seal", "税控盘": "Tax control device", "经营场所证明": "Proof of business premises",
+               "照片回执": "Photo receipt", "购房合同": "House purchase contract", "收入证明": "Proof of income",
+               "驾驶证": "Driving licence", "房产证": "Property certificate", "出生医学证明": "Medical birth certificate",
+               "户口簿": "Household register", "照片": "Photos"}
+CLOSED_REASON = ("系统维护，下午恢复", "Under maintenance, back this afternoon")
 EXTENDED_UNTIL = datetime(2026, 11, 23, 20, 0, tzinfo=TZ)
 # Live counts and refusals, so every kind of button shows: open, outside hours, capped, closed,
 # extended hours. (waiting, minutes, refusal, closed reason, extended until) per code; other halls'
 # services take them in turn by position.
 STATES = {"estate": (12, 35, None, "", EXTENDED_UNTIL), "mortgage": (3, 10, "outside_hours", "", None),
           "social": (7, 14, None, "", None), "medical": (0, 0, "daily_cap_reached", "", None),
-          "tax": (5, 20, None, "", None), "invoice": (0, 0, "service_closed", "系统维护，下午恢复", None),
+          "tax": (5, 20, None, "", None), "invoice": (0, 0, "service_closed", CLOSED_REASON[0], None),
           "license": (2, 8, None, "", None), "permit": (9, 27, None, "", None)}
 
 
@@ -56,7 +79,11 @@ def demo_hall(services=SERVICES) -> HallConfig:
     return HallConfig(
         name_zh="杭州市西湖区政务服务中心", name_en="Xihu District Government Service Center",
         services=tuple(Service(code=c, prefix=p, name_zh=zh, name_en=en, category=cat, materials=m,
+                               category_en=CATEGORY_EN.get(cat, ""), materials_en=tuple(MATERIAL_EN.get(x, x) for x in m),
                                hours=(TimeRange(time(8, 30), time(17, 0)),)) for c, p, zh, en, cat, m in services),
+        close_reasons=(*DEFAULT_CLOSE_REASONS, CLOSED_REASON[0]),
+        close_reasons_en=(*DEFAULT_CLOSE_REASONS_EN, CLOSED_REASON[1]),
+        kiosk_notice_zh="请按业务取号，过号请到服务台", kiosk_notice_en="Take a ticket for your service; missed it? Ask at the desk",
         windows=(WindowConfig(id=1, name_zh="1号窗口", name_en="Window 1", services=tuple(s[0] for s in services)),),
         priorities=(PriorityClass(code="normal", name_zh="普通", name_en="Normal"),
                     PriorityClass(code="green", name_zh="绿色通道", name_en="Priority lane", kind=PriorityKind.PRIORITY),
@@ -84,6 +111,7 @@ def demo_issued(hall: HallConfig | None = None, number: str = "A013", priority: 
                issued_at=NOW, arrival_at=NOW, rank=13.0, appointment_start=appointment_start)
     return P.IssuedTicket(ticket=t, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
                           people_ahead=12, estimated_wait_minutes=35, materials=svc.materials,
+                          materials_en=svc.materials_in("en"),
                           status_path=f"/t/20261123-{number}")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from printers.profiles import CELL_WIDTH, WIDTH_DOTS
-from printers.ticket import PrintableTicket
+from printers.ticket import DEFAULT_FOOTER, DEFAULT_FOOTER_EN, PrintableTicket
 
 Align = Literal["left", "center", "right"]
 
@@ -25,6 +25,7 @@ LABELS = {
         "scan": "扫码查看排队进度",
         "materials": "请携带以下材料：",
         "steps": "一票到底，依次办理：",
+        "footer": DEFAULT_FOOTER,
     },
     "en": {
         "ahead": "{n} people ahead of you",
@@ -33,6 +34,7 @@ LABELS = {
         "scan": "Scan to follow your place in the queue",
         "materials": "Please bring:",
         "steps": "One ticket for every step, in order:",
+        "footer": DEFAULT_FOOTER_EN,
     },
 }
 
@@ -160,12 +162,12 @@ def ticket_layout(ticket: PrintableTicket, width_mm: int = 80) -> TicketLayout:
     add(_lines(ticket.hall_name, cols, height=2, bold=True, align="center"))
     blocks.append(TextLine("-" * cols))
     if ticket.priority_label:
-        add(_lines(f"【{clean(ticket.priority_label)}】", cols, width=2, height=2, bold=True, align="center"))
+        mark = "【{}】" if ticket.language == "zh" else "[{}]"  # 【】 are Chinese punctuation
+        add(_lines(mark.format(clean(ticket.priority_label)), cols, width=2, height=2, bold=True, align="center"))
     size = number_size(clean(ticket.number), cols)
     blocks.append(TextLine(clean(ticket.number), size, size, bold=True, align="center"))
-    main, second = ticket.service_name, ticket.service_name_en
-    if ticket.language == "en" and ticket.service_name_en:
-        main, second = ticket.service_name_en, ticket.service_name
+    # A Chinese ticket adds the English name; an English one prints no Chinese at all.
+    main, second = ticket.service_name, ticket.service_name_en if ticket.language == "zh" else None
     add(_lines(main, cols, width=2, height=2, bold=True, align="center"))
     if second:
         add(_lines(second, cols, align="center"))
@@ -193,5 +195,5 @@ def ticket_layout(ticket: PrintableTicket, width_mm: int = 80) -> TicketLayout:
             prefix = f"{i}. "
             add(_lines(prefix + item, cols, indent=" " * len(prefix)))
     blocks.append(TextLine("-" * cols))
-    add(_lines(ticket.footer, cols, align="center"))
+    add(_lines(labels["footer"] if ticket.footer is None else ticket.footer, cols, align="center"))
     return TicketLayout(width_dots, tuple(blocks))

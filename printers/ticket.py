@@ -6,13 +6,17 @@ from datetime import datetime
 from typing import Literal
 
 DEFAULT_FOOTER = "请留意叫号，过号请到服务台"
+DEFAULT_FOOTER_EN = "Please listen for your number; if you miss it, ask at the service desk"
 
 
 @dataclass(frozen=True, slots=True)
 class PrintableTicket:
+    """The texts are in the ticket's `language`; a Chinese ticket adds `service_name_en` under the name, an English
+    one prints no Chinese (the caller passes the hall's English texts)."""
+
     hall_name: str
     number: str  # e.g. "A012"
-    service_name: str  # Simplified Chinese
+    service_name: str  # in the ticket's language
     people_ahead: int
     issued_at: datetime
     service_name_en: str | None = None
@@ -21,7 +25,7 @@ class PrintableTicket:
     status_url: str | None = None  # goes into the QR code
     materials: tuple[str, ...] = ()  # 一次性告知: what to bring
     steps: tuple[str, ...] = ()  # 一票到底: the bundle's services, in order (this ticket goes through all)
-    footer: str = DEFAULT_FOOTER
+    footer: str | None = None  # None: the language's (DEFAULT_FOOTER, DEFAULT_FOOTER_EN)
     language: Literal["zh", "en"] = "zh"
 
     def __post_init__(self) -> None:
@@ -50,5 +54,10 @@ def sample_ticket(**changes) -> PrintableTicket:
         status_url="https://hall.example.gov.cn/t/20240520-A012",
         materials=("居民身份证原件及复印件", "不动产权证书", "申请表（现场填写）"),
     )
+    if changes.get("language") == "en":
+        values.update(hall_name="Xihu District Government Service Center", service_name="Real estate registration",
+                      service_name_en=None, priority_label="Priority lane",
+                      materials=("ID card, original and a copy", "Property certificate",
+                                 "Application form (filled in on the spot)"))
     values.update(changes)
     return PrintableTicket(**values)

@@ -8,7 +8,7 @@ resyncs on gaps, so apply_change never raises there).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from queuecore import events as ev
 from queuecore.model import ACTIVE_STATUSES, HallConfig, Notice, Ticket, TicketStatus, WindowState
@@ -36,6 +36,7 @@ class HallState:
     recent_calls: list[CallView] = field(default_factory=list)  # oldest first
     closed_services: set[str] = field(default_factory=set)
     notice: Notice | None = None  # the displays' ticker notice a supervisor posted
+    day_closed_at: datetime | None = None  # 日终: the business day was closed (until the next one starts)
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         self.version, self.day, self.hall = snap.version, snap.day, snap.hall
@@ -45,6 +46,7 @@ class HallState:
         self.recent_calls = list(snap.recent_calls)[-RECENT_CALLS:]
         self.closed_services = set(snap.closed_services)
         self.notice = snap.notice
+        self.day_closed_at = snap.day_closed_at
 
     def apply_change(self, change: Change) -> bool:
         """True: applied. False: already seen (ignored). VersionGap: missing changes, state untouched."""
@@ -59,6 +61,7 @@ class HallState:
             if isinstance(e, ev.DayStarted):
                 # The snapshot holds only today's tickets and calls; keep the same view.
                 self.day = e.day
+                self.day_closed_at = None
                 self.tickets = {k: t for k, t in self.tickets.items() if t.day == e.day}
                 self.recent_calls = []
         for t in change.tickets:
@@ -73,7 +76,9 @@ class HallState:
         if change.notice is not None:  # it changed; empty texts: taken down
             self.notice = change.notice if change.notice.text_zh or change.notice.text_en else None
         for e in change.events:
-            if isinstance(e, ev.ServiceClosed):
+            if isinstance(e, ev.DayClosed):
+                self.day_closed_at = e.at
+            elif isinstance(e, ev.ServiceClosed):
                 self.closed_services.add(e.service)
             elif isinstance(e, ev.ServiceOpened):
                 self.closed_services.discard(e.service)

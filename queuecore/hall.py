@@ -118,6 +118,7 @@ class Hall:
         devices: Iterable[DeviceState] = (),
         notice: Notice | None = None,
         version: int = 0,
+        day_closed_at: datetime | None = None,
     ) -> None:
         self.config = config
         self.services: dict[str, Service] = {s.code: s for s in config.services}
@@ -127,6 +128,8 @@ class Hall:
         self.rules = config.rules
         self.day = day
         self.version = version
+        # 日终: when the business day was closed (kiosks show 今日已结束办理 until the next day starts).
+        self.day_closed_at = day_closed_at
         # Closed services and why (the kiosk shows the reason on the greyed button).
         self.closed: dict[str, str] = (dict(closed_services) if isinstance(closed_services, dict)
                                        else {code: "" for code in closed_services})
@@ -364,6 +367,7 @@ class Hall:
             elif ws.current is not None or ws.priority_streak:
                 self._set_window(ws, current=None, priority_streak=0)
         self.day = day
+        self.day_closed_at = None  # a new business day reopens the hall
         self._prune = True
         self.by_number.clear()
         self.by_public_id.clear()
@@ -404,6 +408,7 @@ class Hall:
                 out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
                 signed_out += 1
         self._dirty_services.update(self.services)
+        self.day_closed_at = now
         out.append(ev.DayClosed(at=now, day=self.day, reason=reason, forced=force and bool(at_windows),
                                 expired=expired, signed_out=signed_out))
         return out

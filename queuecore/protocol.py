@@ -324,6 +324,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     closed_services: list[str] = []
     devices: list[DeviceState] = []
     notice: Notice | None = None  # the displays' ticker notice, if one is posted
+    day_closed_at: datetime | None = None  # 日终: the day was closed then; kiosks show 今日已结束办理
 
 
 class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):

@@ -106,6 +106,7 @@ class HallService:
                                 appointments=state.appointments, closed_services=state.closed_services,
                                 version=state.version, devices=state.devices, extended_services=state.extended_services,
                                 notice=state.notice)
+        hall.day_closed_at = self.store.day_closed_at(state.day)  # 日终 survives a restart
         self._refused.clear()
         self._inflight.clear()
         self.followups.stored()  # what was not written is gone: the store is the truth again
@@ -154,7 +155,8 @@ class HallService:
             services=self.service_states(), windows=list(hall.windows.values()),
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed),
-            devices=sorted(hall.devices.values(), key=lambda d: d.name), notice=hall.notice)
+            devices=sorted(hall.devices.values(), key=lambda d: d.name), notice=hall.notice,
+            day_closed_at=hall.day_closed_at)
 
     def close(self) -> None:
         """Store what is staged (its commands are still waiting for their answer)."""

@@ -389,6 +389,14 @@ class Store:
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
                            appointments=appointments, devices=devices, extended_services=extended, notice=notice)
 
+    def day_closed_at(self, day: date | None) -> datetime | None:
+        """When `day` was closed (日终), from its last day_closed event; None while it is open."""
+        if day is None:
+            return None
+        row = self.conn.execute("SELECT at FROM events WHERE type = 'day_closed' AND json_extract(data, '$.day') = ? "
+                                "ORDER BY seq DESC LIMIT 1", (day.isoformat(),)).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     def prune_replies(self, before: date) -> int:
         """Forget replies stored before `before` (their ids may then run again: a new decision)."""
         with self._transaction():

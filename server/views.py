@@ -29,7 +29,7 @@ def audience(role: str) -> str:
 _PUBLIC_EVENTS = (ev.DayStarted, ev.TicketIssued, ev.TicketCalled, ev.TicketRecalled, ev.ServingStarted,
                   ev.TicketSkipped, ev.TicketRequeued, ev.TicketFinished, ev.TicketTransferred, ev.TicketSuspended,
                   ev.TicketResumed, ev.TicketCancelled, ev.TicketExpired, ev.ServiceOpened, ev.ServiceClosed,
-                  ev.WindowPaused, ev.WindowResumed)
+                  ev.WindowPaused, ev.WindowResumed, ev.DayClosed)
 _CODE_EVENTS = (ev.AppointmentCreated, ev.AppointmentCheckedIn)
 
 

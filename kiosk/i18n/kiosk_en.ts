@@ -4,37 +4,37 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../widgets/screens.py" line="183"/>
+        <location filename="../widgets/screens.py" line="209"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="184"/>
+        <location filename="../widgets/screens.py" line="210"/>
         <source>打印机正常</source>
         <translation>Printer OK</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="185"/>
+        <location filename="../widgets/screens.py" line="211"/>
         <source>服务器已连接</source>
         <translation>Server connected</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="185"/>
+        <location filename="../widgets/screens.py" line="211"/>
         <source>服务器未连接</source>
         <translation>Server not connected</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="189"/>
+        <location filename="../widgets/screens.py" line="215"/>
         <source>补打号票 %1</source>
         <translation>Reprint ticket %1</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="191"/>
+        <location filename="../widgets/screens.py" line="217"/>
         <source>退出取号机</source>
         <translation>Quit the kiosk</translation>
     </message>
     <message>
-        <location filename="../widgets/screens.py" line="192"/>
+        <location filename="../widgets/screens.py" line="218"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -45,6 +45,24 @@
         <location filename="../widgets/screens.py" line="98"/>
         <source>正在取号，请稍候…</source>
         <translation>Getting your number, please wait…</translation>
+    </message>
+</context>
+<context>
+    <name>ClosedScreen</name>
+    <message>
+        <location filename="../widgets/screens.py" line="177"/>
+        <source>今日已结束办理</source>
+        <translation>Closed for today</translation>
+    </message>
+    <message>
+        <location filename="../widgets/screens.py" line="178"/>
+        <source>请于下一个工作日办理时间内再来取号。</source>
+        <translation>Please come back to take a ticket during opening hours on the next working day.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/screens.py" line="180"/>
+        <source>本日办理已于 %1 结束</source>
+        <translation>Today's service ended at %1</translation>
     </message>
 </context>
 <context>
@@ -86,93 +104,93 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../widgets/home.py" line="125"/>
+        <location filename="../widgets/home.py" line="132"/>
         <source>绿色通道：请选择要办理的业务</source>
         <translation>Priority lane: choose your service</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="126"/>
+        <location filename="../widgets/home.py" line="133"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="128"/>
-        <location filename="../widgets/home.py" line="202"/>
+        <location filename="../widgets/home.py" line="135"/>
+        <location filename="../widgets/home.py" line="211"/>
         <source>其他业务</source>
         <translation>Other services</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="130"/>
+        <location filename="../widgets/home.py" line="137"/>
         <source>请选择要办理的业务</source>
         <translation>Please choose a service</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="130"/>
+        <location filename="../widgets/home.py" line="137"/>
         <source>请选择业务类别</source>
         <translation>Please choose a category</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="147"/>
+        <location filename="../widgets/home.py" line="154"/>
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="148"/>
+        <location filename="../widgets/home.py" line="155"/>
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="151"/>
+        <location filename="../widgets/home.py" line="158"/>
         <source>第 %1/%2 页</source>
         <translation>Page %1 of %2</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="182"/>
+        <location filename="../widgets/home.py" line="191"/>
         <source>延时服务至 %1</source>
         <translation>Extended hours until %1</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="197"/>
+        <location filename="../widgets/home.py" line="206"/>
         <source>%1 等 %2 项</source>
         <translation>%1 … (%2 in all)</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="199"/>
+        <location filename="../widgets/home.py" line="208"/>
         <source>%1 项业务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="201"/>
+        <location filename="../widgets/home.py" line="210"/>
         <source>暂不可取号</source>
         <translation>Not available now</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="155"/>
+        <location filename="../widgets/home.py" line="164"/>
         <source>号码将显示在屏幕上，请拍照留存</source>
         <translation>your number will be shown on screen: please take a photo</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="159"/>
+        <location filename="../widgets/home.py" line="168"/>
         <source>打印机已恢复：补打号票 %1</source>
         <translation>Printer is back: reprint ticket %1</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="161"/>
+        <location filename="../widgets/home.py" line="170"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="162"/>
+        <location filename="../widgets/home.py" line="171"/>
         <source>预约取号</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="164"/>
+        <location filename="../widgets/home.py" line="173"/>
         <source>绿色通道</source>
         <translation>Priority lane</translation>
     </message>
     <message>
-        <location filename="../widgets/home.py" line="177"/>
+        <location filename="../widgets/home.py" line="186"/>
         <source>等候 %1 人 · 约 %2 分钟</source>
         <translation>%1 waiting · about %2 min</translation>
     </message>
@@ -414,7 +432,7 @@
         <translation>Printer fault</translation>
     </message>
     <message>
-        <location filename="../models.py" line="106"/>
+        <location filename="../models.py" line="115"/>
         <source>暂不可取号</source>
         <translation>Not available now</translation>
     </message>
@@ -458,67 +476,67 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../widgets/ticket.py" line="106"/>
+        <location filename="../widgets/ticket.py" line="113"/>
         <source>%1 秒后返回首页</source>
         <translation>Back to start in %1 s</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="136"/>
+        <location filename="../widgets/ticket.py" line="143"/>
         <source>号票未能打印 · 请拍照留存</source>
         <translation>Ticket not printed · please take a photo</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="139"/>
+        <location filename="../widgets/ticket.py" line="146"/>
         <source>取号成功 · 正在打印号票…</source>
         <translation>Your number · printing the ticket…</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="142"/>
+        <location filename="../widgets/ticket.py" line="149"/>
         <source>取号成功 · 请取走号票</source>
         <translation>Your number · please take your ticket</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="151"/>
+        <location filename="../widgets/ticket.py" line="158"/>
         <source>您前面还有 %1 人</source>
         <translation>%1 people ahead of you</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="152"/>
+        <location filename="../widgets/ticket.py" line="159"/>
         <source>预计等候约 %1 分钟</source>
         <translation>Estimated wait: about %1 min</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="155"/>
+        <location filename="../widgets/ticket.py" line="162"/>
         <source>预约时段 %1</source>
         <translation>Appointment at %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="166"/>
+        <location filename="../widgets/ticket.py" line="178"/>
         <source>打印机已恢复，请点击“重新打印”取号票。</source>
         <translation>The printer is back: tap “Print again” for your ticket.</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="170"/>
+        <location filename="../widgets/ticket.py" line="182"/>
         <source>您的号码有效，请拍照留存此页面，并告知工作人员。</source>
         <translation>Your number is valid: take a photo of this screen and tell a member of staff.</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="173"/>
+        <location filename="../widgets/ticket.py" line="185"/>
         <source>请留意叫号，过号请到服务台</source>
         <translation>Listen for your number; if you miss it, go to the service desk</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="176"/>
+        <location filename="../widgets/ticket.py" line="188"/>
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="176"/>
+        <location filename="../widgets/ticket.py" line="188"/>
         <source>等待打印机恢复…</source>
         <translation>Waiting for the printer…</translation>
     </message>
     <message>
-        <location filename="../widgets/ticket.py" line="177"/>
+        <location filename="../widgets/ticket.py" line="189"/>
         <source>完成，返回首页</source>
         <translation>Done</translation>
     </message>

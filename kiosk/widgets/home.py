@@ -79,6 +79,9 @@ class HomeScreen(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(16)
         main.addWidget(self.grid_host, 1)
+        self.notice = label(role="note", align=Qt.AlignmentFlag.AlignCenter)
+        self.notice.setObjectName("kioskNotice")  # the hall's standing notice (its configuration)
+        main.addWidget(self.notice)
         self.printer_note = label(role="warn", align=Qt.AlignmentFlag.AlignCenter)
         self.printer_note.setObjectName("printerNote")
         main.addWidget(self.printer_note)
@@ -129,7 +132,7 @@ class HomeScreen(QWidget):
         self.banner_text.setText(self.tr("绿色通道：请选择要办理的业务"))
         self.banner_cancel.setText(self.tr("取消"))
         if in_category:
-            self.title.setText(v.category or self.tr("其他业务"))
+            self.title.setText(v.category_label() or self.tr("其他业务"))
         else:
             self.title.setText(self.tr("请选择业务类别") if v.by_category else self.tr("请选择要办理的业务"))
 
@@ -154,6 +157,8 @@ class HomeScreen(QWidget):
         self.next.setEnabled(v.current_page < pages - 1)
         self.page_label.setText(self.tr("第 %1/%2 页").replace("%1", str(v.current_page + 1)).replace("%2", str(pages)))
 
+        self.notice.setText(v.notice())
+        self.notice.setVisible(bool(v.notice()))
         if not v.printer_ok:
             self.printer_note.setText(printer_problem_text(v.printer_state) + " · "
                                       + self.tr("号码将显示在屏幕上，请拍照留存"))
@@ -180,7 +185,7 @@ class HomeScreen(QWidget):
         if b.enabled:
             info = self.tr("等候 %1 人 · 约 %2 分钟").replace("%1", str(b.waiting)).replace("%2", str(b.wait_minutes))
         else:
-            info = b.reason_text()
+            info = b.reason_text(v.lang)
         note = ""
         if b.extended_until is not None:
             note = self.tr("延时服务至 %1").replace("%1", f"{b.extended_until:%H:%M}")
@@ -203,7 +208,7 @@ class HomeScreen(QWidget):
             info = self.tr("%1 项业务").replace("%1", str(len(c.services)))
         if not c.enabled:
             info = self.tr("暂不可取号")
-        tile.set_texts(c.name or self.tr("其他业务"), info, elderly=v.elderly, enabled=c.enabled)
+        tile.set_texts(c.label(v.lang) or self.tr("其他业务"), info, elderly=v.elderly, enabled=c.enabled)
 
     def _rebuild(self, v: KioskView, entries: list[ServiceButton | CategoryEntry]) -> None:
         clear_layout(self.grid)

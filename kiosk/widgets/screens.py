@@ -154,6 +154,32 @@ class PausedScreen(QWidget):
         self.hint.setText(self.tr("恢复后将自动继续取号。急需办理请到服务台。"))
 
 
+class ClosedScreen(QWidget):
+    """今日已结束办理: the hall closed the day (日终); a new business day brings the tiles back."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(80, 40, 80, 40)
+        root.setSpacing(30)
+        root.addStretch(1)
+        self.title = label(role="paused", align=Qt.AlignmentFlag.AlignCenter)
+        self.title.setObjectName("closedTitle")
+        self.body = label(role="big", align=Qt.AlignmentFlag.AlignCenter)
+        self.body.setObjectName("closedBody")
+        self.when = label(align=Qt.AlignmentFlag.AlignCenter)
+        self.when.setObjectName("closedAt")
+        for w in (self.title, self.body, self.when):
+            root.addWidget(w)
+        root.addStretch(2)
+
+    def render(self, v: KioskView) -> None:
+        self.title.setText(self.tr("今日已结束办理"))
+        self.body.setText(self.tr("请于下一个工作日办理时间内再来取号。"))
+        when = f"{v.hall_time(v.day_closed_at):%H:%M}" if v.day_closed_at else "—"
+        self.when.setText(self.tr("本日办理已于 %1 结束").replace("%1", when))
+
+
 class AdminScreen(QWidget):
     quit_requested = Signal()
     reprint_requested = Signal()

@@ -74,6 +74,13 @@ class TicketScreen(QWidget):
         self.materials.setObjectName("materials")
         materials.addWidget(self.materials_title)
         materials.addWidget(self.materials)
+        # 一票到底: the bundle's steps, as the printed ticket lists them.
+        self.steps_title = label(role="section")
+        self.steps_title.setObjectName("stepsTitle")
+        self.steps = label(role="note")
+        self.steps.setObjectName("ticketSteps")
+        materials.addWidget(self.steps_title)
+        materials.addWidget(self.steps)
         materials.addStretch(1)
         self.extra.addLayout(materials, 1)
         self.card_body.addLayout(info, 3)
@@ -159,6 +166,11 @@ class TicketScreen(QWidget):
         self.materials_title.setVisible(bool(t.materials))
         self.materials.setText("\n".join(f"· {m}" for m in t.materials))
         self.materials.setVisible(bool(t.materials))
+        steps = t.steps_en if v.lang == "en" and t.steps_en else t.steps_zh
+        self.steps_title.setText(words["steps"])
+        self.steps.setText("\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1)))
+        self.steps_title.setVisible(bool(steps))
+        self.steps.setVisible(bool(steps))
 
         if failed and v.printer_ok:
             # The printer's state now, not when the print failed: paper back in means "print again".

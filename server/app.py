@@ -23,7 +23,6 @@ from server import (appointments_import, auth, estimates, followups, forwarder, 
                     routes_people, routes_reports, views)
 from server.notify import outbox as notify_outbox
 from server import routes_webhooks
-from server import routes_config
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -100,10 +99,6 @@ ROUTES: list[Route] = [
           "verify (with valid: true/false), rectify or close, with a note (supervisor, admin; audited)"),
     Route("/api/notice", P.PostNotice, "Post a notice to the displays' ticker (text_zh, text_en, until; empty texts "
           "take it down; supervisor, admin; audited)"),
-    Route("/api/config", P.ChangeConfig, "Change the hall's configuration live (admin; audited): ops on base_version, "
-          "now or from the next business day; every device takes it within a second. Refused config_changed (someone "
-          "changed it since), config_invalid, or a conflict with today's hall (details.next_day). "
-          "POST /api/config/import takes a whole TOML file as one change"),
     Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (supervisor, admin; audited)"),
     Route("/api/appointments/{code}/cancel", P.CancelAppointment, "Cancel an appointment before its check-in (admin; "
           "audited): a checked-in one is refused (appointment_used), a cancelled one cannot check in"),
@@ -148,19 +143,18 @@ READ_ROUTES: list[dict[str, Any]] = [
      "schema": list[dict[str, Any]],
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")]},
-    *routes_config.OPENAPI_ROUTES,  # the configuration as data: read, history, export
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
     *routes_webhooks.OPENAPI_ROUTES,  # /api/webhooks: register, list, delete, delivery log (admin)
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
                                   P.IssueTicket: P.IssuedTicket, P.IssueBundle: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
                                   P.AdvanceFollowUp: FollowUp,
-                                  P.CloseDay: P.DayCloseResult, P.ChangeConfig: P.ConfigChangeResult}
+                                  P.CloseDay: P.DayCloseResult}
 
 WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
 
 STATUS = {
-    "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400, "config_invalid": 400,
+    "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
     "until_in_past": 400, "until_after_day_end": 400,
     "unauthorized": 401,
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
@@ -330,8 +324,10 @@ async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Respon
 async def whoami(request: web.Request, who: auth.Principal) -> web.Response:
     """Which device this token is: a window terminal learns its window (and clerk) before signing in."""
     ws = request.app[SERVICE].hall.windows.get(who.window) if who.window else None
-    return _json({"role": who.role, "name": who.name, "window": who.window,
-                  "clerk": ws.clerk if ws is not None else None})
+    clerk = ws.clerk if ws is not None else None
+    row = request.app[SERVICE].store.clerk(clerk) if clerk else None  # the terminal's header shows the name
+    return _json({"role": who.role, "name": who.name, "window": who.window, "clerk": clerk,
+                  "clerk_name": row["name"] if row else None})
 
 
 @_reader()
@@ -482,8 +478,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
         store = Store(config.data_dir, durable=config.durable)
         service = app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit,
                                              backup_days=config.backup_days)
-        log.info("hall %s: store %s, configuration version %d", service.config.name_zh, store.path,
-                 service.hall.config_version)
+        log.info("hall %s: store %s", config.hall.name_zh, store.path)
 
         async def ticker() -> None:
             while True:
@@ -524,7 +519,6 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     routes_reports.mount(app)  # /api/reports/{kind}
     routes_console.mount(app)  # /console, its login and alerts
     routes_webhooks.mount(app)  # /api/webhooks (admin)
-    routes_config.mount(app)  # /api/config: read, history, export, import
     routes_people.mount(app)  # /api/clerks, /api/tokens: the manager's people and devices
     appointments_import.mount(app)  # /api/appointments/import (CSV, XLSX)
     app.router.add_get("/api/audit", audit_log)

@@ -24,6 +24,7 @@ from qtclient.heartbeat import Heartbeat
 from qtclient.link import ONLINE, HallLink, LinkTimings
 from queuecore import events as ev
 from queuecore import protocol as P
+from queuecore.model import DEFAULT_RATING_REASONS
 from window_terminal.config import TerminalConfig
 from window_terminal.models import RatingModel, TerminalModel
 from window_terminal.widgets.rating import RatingView
@@ -191,6 +192,9 @@ class TerminalApp(QObject):
                     self.model.signed_in(data["window"], data["clerk"])
                 else:
                     self.model.changed.emit()
+                if data.get("clerk") and data["clerk"] == self.model.clerk:
+                    self.model.clerk_name = data.get("clerk_name")
+                    self.model.changed.emit()
             return
         if cid in self._ratings:
             sent = self._ratings.pop(cid)
@@ -203,10 +207,12 @@ class TerminalApp(QObject):
         number = result.ticket.number if result and result.ticket else ""
         if sent.action == "sign_in" and result is not None and result.window is not None:
             self.model.signed_in(result.window.id, sent.command.staff_id)  # type: ignore[attr-defined]
+            self._whoami = self.link.request("GET", "/api/me")  # for the clerk's name in the header
         elif sent.action == "sign_out":
             self.model.signed_out()
         elif sent.action == "finish" and number:
-            self.rating.begin(number, *self.model.rating_reasons())
+            hall = self.model.state.hall
+            self.rating.begin(number, hall.rating_reasons if hall else DEFAULT_RATING_REASONS)
         log.info("%s done%s", sent.action, f" {number}" if number else "")
         if sent.action == "finish":
             code = getattr(sent.command, "outcome", None) or self.model.default_outcome()

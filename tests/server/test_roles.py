@@ -26,13 +26,12 @@ BODIES = {
     "close_service": {"reason": "test"},
     "advance_followup": {"note": "x"},
     "extend_service": {"until": "2026-11-23T20:00:00+08:00"},
-    "change_config": {"base_version": 1, "ops": [{"op": "set", "kind": "rules", "value": {"priority_ratio": 3}}]},
 }
 
 
 def url(route) -> str:
     values = {"window": "1", "number": "B001", "bundle": "startup", "service": "social", "staff_id": "s1", "case_id": "FU-x",
-              "action": "contact"}
+              "action": "contact", "code": "NOPE1"}
     return route.path.format(**values)
 
 
@@ -122,12 +121,12 @@ async def test_a_revoked_token_stops_working_and_cli_lists_it(make_server, capsy
 
 async def test_a_token_can_ask_who_it_is(srv) -> None:
     me = await (await srv.client.get("/api/me", headers=srv.auth("window1"))).json()
-    assert me == {"role": "window", "name": "test-window1", "window": 1, "clerk": None}
+    assert me == {"role": "window", "name": "test-window1", "window": 1, "clerk": None, "clerk_name": None}
     await srv.post("/api/windows/1/sign-in", "window1", {"staff_id": "s1", "pin": PINS["s1"]})
     me = await (await srv.client.get("/api/me", headers=srv.auth("window1"))).json()
-    assert me["clerk"] == "s1"
+    assert (me["clerk"], me["clerk_name"]) == ("s1", "Clerk s1")  # the terminal's header shows the name
     kiosk = await (await srv.client.get("/api/me", headers=srv.auth("kiosk"))).json()
-    assert kiosk == {"role": "kiosk", "name": "test-kiosk", "window": None, "clerk": None}
+    assert kiosk == {"role": "kiosk", "name": "test-kiosk", "window": None, "clerk": None, "clerk_name": None}
 
 
 def test_tokens_never_look_like_a_command_line_option() -> None:

@@ -22,7 +22,8 @@ def test_sign_in_with_the_right_pin_opens_the_work_page(qtbot, server, make_term
     sign_in(qtbot, app)
     assert app.model.clerk == "s1" and app.model.window_id == 1
     assert app.view.stack.currentWidget() is app.view.work_page
-    assert app.view.window_label.text().startswith("1号窗口 · s1")
+    # The clerk's name from the server (the clerks table), with the staff id.
+    qtbot.waitUntil(lambda: app.view.window_label.text().startswith("1号窗口 · Clerk s1 (s1)"), timeout=3000)
     assert app.view.status_line.text() == "已签到"
     assert app.view.pin_edit.text() == ""
     assert server.snapshot().windows[0].clerk == "s1"

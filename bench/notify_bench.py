@@ -1,5 +1,5 @@
 """Notifications through the durable outbox: 1,000 messages queued as a change's rows, sent by the worker to the
-local fake SMS gateway on 127.0.0.1 (goal, issue 14: 1,000 a minute)."""
+local fake SMS gateway on 127.0.0.1, then 1,000 signed webhook deliveries (goal, issue 14: 1,000 a minute)."""
 from __future__ import annotations
 
 import asyncio
@@ -56,12 +56,46 @@ async def drain(data: Path) -> tuple[float, int, int]:
     return elapsed, sum(fake.received.values()), sent
 
 
+async def drain_webhooks(data: Path) -> tuple[float, int, int]:
+    """The same for webhooks: 1,000 signed deliveries to one webhook on 127.0.0.1, each attempt logged."""
+    fake = FakeGateway()
+    runner = web.AppRunner(fake.app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    store = Store(data, durable=True)
+    outbox = Outbox(store.conn, Cipher.from_dir(data), NOW.date())
+    hook = outbox.webhooks.register(f"http://127.0.0.1:{runner.addresses[0][1]}/hook", ["ticket_called"], "", NOW,
+                                    None)
+    rows = [(f"wh:{hook['id']}:{i}:0", NOW.date().isoformat(), f"t{i}", "webhook", hook["id"], "ticket_called",
+             json.dumps({"type": "ticket_called", "ticket_id": f"t{i}", "window": 1}), "queued", 0, NOW.isoformat(),
+             "", NOW.isoformat(), None) for i in range(MESSAGES)]
+    for i in range(0, MESSAGES, 50):
+        store.save_batch([Rows(version=0, tickets=[], windows=[], appointments=[], events=[],
+                               outbox=rows[i:i + 50])], day=NOW.date(), closed_services={})
+    wake = asyncio.Event()
+    started = time.perf_counter()
+    task = asyncio.create_task(run_worker(outbox, None, lambda: NOW, wake, N.Retry(), poll_s=0.01))
+    while sum(fake.received.values()) < MESSAGES and time.perf_counter() - started < 120:
+        await asyncio.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(0.05)
+    task.cancel()
+    sent = store.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").fetchone()[0]
+    store.close()
+    await runner.cleanup()
+    return elapsed, sum(fake.received.values()), sent
+
+
 def run() -> list[tuple[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="hallq-notify-") as tmp:
-        elapsed, received, sent = asyncio.run(drain(Path(tmp)))
-    rate = received / elapsed * 60
-    return [(f"outbox: {MESSAGES} SMS to the local gateway", f"{elapsed:.2f} s, {rate:,.0f} a minute, {received} "
-             f"received, {sent} recorded sent (goal {GOAL_PER_MIN:,}/min: {'met' if rate >= GOAL_PER_MIN else 'NOT met'})")]
+    out = []
+    for what, fn in (("SMS to the local gateway", drain), ("webhook deliveries to a 127.0.0.1 receiver", drain_webhooks)):
+        with tempfile.TemporaryDirectory(prefix="hallq-notify-") as tmp:
+            elapsed, received, sent = asyncio.run(fn(Path(tmp)))
+        rate = received / elapsed * 60
+        out.append((f"outbox: {MESSAGES} {what}", f"{elapsed:.2f} s, {rate:,.0f} a minute, {received} received, "
+                    f"{sent} recorded sent (goal {GOAL_PER_MIN:,}/min: {'met' if rate >= GOAL_PER_MIN else 'NOT met'})"))
+    return out
 
 
 if __name__ == "__main__":

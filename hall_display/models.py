@@ -156,7 +156,19 @@ class DisplayModel(QObject):
         n = self.state.notice
         if n is None or not n.shows(self.clock()):
             return ""
-        return (n.text_en or n.text_zh) if self.lang == "en" else n.text_zh
+        # An English screen shows no Chinese: a notice posted in Chinese only is not shown there.
+        return n.text_en if self.lang == "en" else n.text_zh
+
+    def hall_notice(self) -> str:
+        """The hall's standing display notice (its configuration), in the screen's language."""
+        hall = self.state.hall
+        if hall is None:
+            return ""
+        return hall.display_notice_en if self.lang == "en" else hall.display_notice_zh
+
+    @property
+    def notice_separator(self) -> str:
+        return "   ·   " if self.lang == "en" else "\u3000\u3000"
 
     @property
     def stale(self) -> bool:

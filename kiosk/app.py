@@ -325,7 +325,7 @@ class Kiosk(QObject):
         self.model.show_ticket(ticket)
         self.ticket_shown.emit(t.number)
         if self.printer is not None:
-            self.printer.print_requested.emit(t.number, printable(ticket, self.view.hall_name_zh, self.view.lang))
+            self.printer.print_requested.emit(t.number, printable(ticket, self.view.hall_name(), self.view.lang))
 
     @Slot(str, str, str)
     def _on_failed(self, cid: str, code: str, message: str) -> None:
@@ -416,7 +416,7 @@ class Kiosk(QObject):
         if t is None or self.printer is None:
             return
         self.model.reprinting()
-        self.printer.print_requested.emit(t.number, printable(t, self.view.hall_name_zh, self.view.lang))
+        self.printer.print_requested.emit(t.number, printable(t, self.view.hall_name(), self.view.lang))
 
     @Slot(str, int)
     def _on_printed(self, number: str, nbytes: int) -> None:

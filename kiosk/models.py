@@ -21,7 +21,7 @@ from kiosk.texts import (  # noqa: F401 - re-exported: the app and the tests rea
     text_of,
 )
 from qtclient.state import HallState
-from queuecore.model import HallConfig, PriorityKind
+from queuecore.model import HallConfig, PriorityKind, in_lang, pairs_in
 from queuecore.protocol import IssuedTicket
 
 # Tiles on one page (columns, rows) per (orientation, elderly mode), sized for the fixed screens:
@@ -85,11 +85,13 @@ class ServiceButton:
     code: str
     name_zh: str
     name_en: str
-    category: str
+    category: str  # the grouping key (its Chinese)
     waiting: int
     wait_minutes: int
     refusal: str | None  # None: can issue now
     closed_reason: str = ""
+    closed_reason_en: str = ""  # from the hall's close_reasons; "" for words typed in Chinese only
+    category_en: str = ""
     extended_until: datetime | None = None  # 延时服务: issuing stays open until then (hall time)
 
     @property
@@ -99,12 +101,17 @@ class ServiceButton:
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh
 
-    def reason_text(self) -> str:
-        """Why it is greyed: the admin's own words when they gave some, else the refusal in a few words."""
+    def category_name(self, lang: str) -> str:
+        return in_lang(lang, self.category, self.category_en)
+
+    def reason_text(self, lang: str = "zh") -> str:
+        """Why it is greyed: the admin's own words when they gave some (in English only when the hall's list has
+        them), else the refusal in a few words."""
         if self.refusal is None:
             return ""
-        if self.refusal == "service_closed" and self.closed_reason:
-            return self.closed_reason
+        reason = self.closed_reason_en if lang == "en" else self.closed_reason
+        if self.refusal == "service_closed" and reason:
+            return reason
         return text_of(REASONS.get(self.refusal, QT_TRANSLATE_NOOP("KioskText", "暂不可取号")))
 
 
@@ -129,20 +136,31 @@ def service_buttons(state: HallState) -> list[ServiceButton]:
                        and state.services[c].refusal == "service_closed"), None)
         refusal = "service_closed" if closed else (first.refusal if first else "day_not_started")
         first_svc = state.hall.service(b.steps[0])
+        reason = closed.closed_reason if closed else ""
         bundles.append(ServiceButton(
-            code=BUNDLE_PREFIX + b.code, name_zh=b.name_zh, name_en=b.name_en,
+            code=BUNDLE_PREFIX + b.code, name_zh=b.name_zh, name_en=b.name("en", state.hall),
             category=first_svc.category if first_svc else "", waiting=first.waiting if first else 0,
+            category_en=first_svc.category_en if first_svc else "",
             wait_minutes=first.estimated_wait_minutes if first else 0, refusal=refusal,
-            closed_reason=closed.closed_reason if closed else ""))
+            closed_reason=reason, closed_reason_en=_close_reason_en(state.hall, reason)))
     for svc in state.hall.services:
         s = state.services.get(svc.code)
         extended = s.extended_until if s else None
+        reason = s.closed_reason if s else ""
         out.append(ServiceButton(
             code=svc.code, name_zh=svc.name_zh, name_en=svc.name_en, category=svc.category,
+            category_en=svc.category_en,
             waiting=s.waiting if s else 0, wait_minutes=s.estimated_wait_minutes if s else 0,
-            refusal=(s.refusal if s else "day_not_started"), closed_reason=s.closed_reason if s else "",
+            refusal=(s.refusal if s else "day_not_started"), closed_reason=reason,
+            closed_reason_en=_close_reason_en(state.hall, reason),
             extended_until=hall_time(extended, state.hall.timezone) if extended else None))
     return out + bundles
+
+
+def _close_reason_en(hall: HallConfig, reason: str) -> str:
+    """The English of a closed service's reason when the hall lists it; "" for free text (shown as 暂停取号)."""
+    en = hall.close_reason(reason, "en")
+    return en if en and en != reason else ""
 
 
 def categories(buttons: list[ServiceButton]) -> list[str]:
@@ -158,8 +176,11 @@ def categories(buttons: list[ServiceButton]) -> list[str]:
 class CategoryEntry:
     """A category on the home screen (categories first): its name and the services it opens."""
 
-    name: str
+    name: str  # the grouping key (its Chinese)
     services: tuple[ServiceButton, ...]
+
+    def label(self, lang: str) -> str:
+        return self.services[0].category_name(lang) if self.services else self.name
 
     @property
     def enabled(self) -> bool:
@@ -192,9 +213,13 @@ class TicketView:
     appointment_at: datetime | None = None  # the start of the appointment slot (hall time)
     steps_zh: tuple[str, ...] = ()  # 一票到底: the bundle's services, in order
     steps_en: tuple[str, ...] = ()
+    materials_en: tuple[str, ...] = ()
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh
+
+    def materials_in(self, lang: str) -> tuple[str, ...]:
+        return pairs_in(lang, self.materials, self.materials_en)
 
     @classmethod
     def from_issued(cls, issued: IssuedTicket, hall: HallConfig | None, qr_data: str) -> TicketView:
@@ -212,7 +237,8 @@ class TicketView:
                    qr_data=qr_data, issued_at=hall_time(t.issued_at, tz), priority_label_zh=label_zh,
                    priority_label_en=label_en,
                    appointment_at=hall_time(t.appointment_start, tz) if t.appointment_start else None,
-                   steps_zh=tuple(issued.steps_zh), steps_en=tuple(issued.steps_en))
+                   steps_zh=tuple(issued.steps_zh), steps_en=tuple(issued.steps_en),
+                   materials_en=tuple(issued.materials_en))
 
 
 def qr_text(template: str, *, number: str, ticket_id: str, day: str, server: str, hall_name: str,
@@ -238,6 +264,8 @@ class KioskView:
     ever_online: bool = False
     hall_name_zh: str = ""
     hall_name_en: str = ""
+    notice_zh: str = ""  # the hall's standing kiosk notice
+    notice_en: str = ""
     timezone: str = ""  # the hall's (IANA name); "" until the first snapshot: the device's own
     buttons: list[ServiceButton] = field(default_factory=list)
     category: str | None = None  # the category screen's
@@ -262,6 +290,15 @@ class KioskView:
 
     def hall_name(self) -> str:
         return self.hall_name_en if self.lang == "en" and self.hall_name_en else self.hall_name_zh
+
+    def notice(self) -> str:
+        """The hall's kiosk notice in the screen's language ("" when the hall has none in that language)."""
+        return self.notice_en if self.lang == "en" else self.notice_zh
+
+    def category_label(self) -> str:
+        """The open category's name in the screen's language."""
+        b = next((b for b in self.buttons if b.category == self.category), None)
+        return b.category_name(self.lang) if b is not None else (self.category or "")
 
     @property
     def printer_ok(self) -> bool:
@@ -348,6 +385,7 @@ class KioskModel(QObject):
         h = self.hall.hall
         self._set(buttons=service_buttons(self.hall), timezone=h.timezone if h else "",
                   hall_name_zh=h.name_zh if h else "", hall_name_en=h.name_en if h else "",
+                  notice_zh=h.kiosk_notice_zh if h else "", notice_en=h.kiosk_notice_en if h else "",
                   has_appointments=priority_code(h, PriorityKind.APPOINTMENT) is not None,
                   has_green=priority_code(h, PriorityKind.PRIORITY) is not None,
                   day_closed_at=hall_time(self.hall.day_closed_at, h.timezone if h else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,9 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
         services.append(svc)
     if "services" in data:
         data["services"] = services
+    if isinstance(data.get("rules"), dict) and data["rules"].get("suspend_expire_minutes") == 0:
         # TOML has no null: 0 means "a suspended visit expires at 日终 only" (None in Rules).
+        data["rules"] = {**data["rules"], "suspend_expire_minutes": None}
     for key in REASON_LISTS:
         # A hall file from before the English lists: the default items' English, else the item itself.
         if isinstance(data.get(key), list) and f"{key}_en" not in data:
@@ -69,6 +71,36 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
         raise ConfigError(f"hall config: {exc}") from None
     _check(cfg)
     return cfg
+
+
+# The tables of a hall TOML besides [hall]; export_doc writes them in this order.
+_TABLES = ("rules", "calendar", "priorities", "outcomes", "services", "windows", "bundles")
+
+
+def export_doc(cfg: HallConfig, *, native: bool = True) -> dict[str, Any]:
+    """The inverse of parse_config: a document that parses back to an equal HallConfig.
+
+    native: dates stay `date` objects (for a TOML writer); otherwise ISO strings (JSON). Hours are
+    written "HH:MM-HH:MM" as a person writes them. TOML has no null: None fields are left out (they
+    are the defaults) except rules.suspend_expire_minutes, written 0."""
+    builtin = (date,) if native else ()
+    doc = msgspec.to_builtins(cfg, builtin_types=builtin)
+    for svc, raw in zip(cfg.services, doc["services"]):
+        raw["hours"] = [str(r) for r in svc.hours]
+    if cfg.rules.suspend_expire_minutes is None:
+        doc["rules"]["suspend_expire_minutes"] = 0
+    out: dict[str, Any] = {"hall": {k: v for k, v in doc.items() if k not in _TABLES}}
+    for table in _TABLES:
+        out[table] = doc[table]
+    return _drop_none(out)
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
 
 
 def load_config(path: str) -> HallConfig:

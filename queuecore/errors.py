@@ -62,3 +62,19 @@ SuspendedElsewhere = _error("SuspendedElsewhere", "suspended_at_other_window",
 UnknownMaterial = _error("UnknownMaterial", "unknown_material", "The service's materials list has no such item.")
 UnknownBundle = _error("UnknownBundle", "unknown_bundle", "The hall defines no bundle with this code.")
 VisitsInService = _error("VisitsInService", "visits_in_service", "Visits are still at windows: finish them or force.")
+
+# Configuration changes (queuecore.configedit): refused with these codes, nothing changed.
+ConfigInvalid = _error("ConfigInvalid", "config_invalid", "The changed configuration is not a valid hall configuration.")
+ConfigChanged = _error("ConfigChanged", "config_changed",
+                       "Someone changed the configuration since you read it: reload it and make your change again.")
+PrefixInUse = _error("PrefixInUse", "prefix_in_use", "Today's tickets already carry this prefix or numbering.")
+ServiceHasTickets = _error("ServiceHasTickets", "service_has_tickets", "The service still has open tickets today.")
+ServiceHasAppointments = _error("ServiceHasAppointments", "service_has_appointments",
+                                "Appointments not yet checked in are booked for this service.")
+WindowServingService = _error("WindowServingService", "window_serving_service",
+                              "The window has a visit of this service called, in service or suspended there.")
+WindowOpen = _error("WindowOpen", "window_open", "A clerk is signed in at this window.")
+PriorityInUse = _error("PriorityInUse", "priority_in_use", "Open tickets or appointments use this priority class.")
+BundleInUse = _error("BundleInUse", "bundle_in_use", "Open tickets are on this bundle's steps.")
+OutcomeInUse = _error("OutcomeInUse", "outcome_in_use", "Visits finished today carry this outcome.")
+TimezoneInUse = _error("TimezoneInUse", "timezone_in_use", "The business day has tickets; change the timezone for the next day.")

@@ -200,13 +200,36 @@ class NoticePosted(Event, tag="notice_posted"):
     until: datetime | None = None
 
 
+class ConfigChanged(Event, tag="config_changed"):
+    """The hall's configuration became `config_version` (an admin's change, applied now or at the day's start)."""
+
+    config_version: int
+    summary: list[str] = []  # e.g. ["put service realestate", "remove window 7"]
+
+
+class ConfigScheduled(Event, tag="config_scheduled"):
+    """A change that takes `config_version` was stored, to apply when the next business day starts."""
+
+    config_version: int
+    summary: list[str] = []
+
+
+class ConfigChangeFailed(Event, tag="config_change_failed"):
+    """A change scheduled for the next business day could not be applied then (the message says why)."""
+
+    config_version: int
+    code: str
+    message: str
+
+
 AnyEvent = (
     DayStarted | DayClosed | TicketIssued | AppointmentCheckedIn | AppointmentCreated | AppointmentCancelled
     | TicketCalled
     | TicketRecalled | ServingStarted | TicketSkipped | TicketRequeued | TicketFinished
     | BundleStepReached | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
-    | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded | NoticePosted
+    | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded | NoticePosted | ConfigChanged
+    | ConfigScheduled | ConfigChangeFailed
 )
 
 # Events after which a display speaks: a citizen must walk to a window.

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 
+from queuecore import configedit
 from queuecore import errors as E
 from queuecore import events as ev
 from queuecore.model import (
@@ -102,6 +103,7 @@ class Changes(msgspec.Struct, frozen=True):
     services: list[str]  # services whose queue figures changed
     devices: list[DeviceState] = []
     notice: Notice | None = None  # set when the ticker's notice changed (empty texts: taken down)
+    config: bool = False  # the configuration changed, or a change was scheduled (see Hall.change_config)
 
 
 class Hall:
@@ -119,13 +121,15 @@ class Hall:
         notice: Notice | None = None,
         version: int = 0,
         day_closed_at: datetime | None = None,
+        config_version: int = 1,
+        pending_config: Iterable[tuple[int, list]] = (),
     ) -> None:
-        self.config = config
-        self.services: dict[str, Service] = {s.code: s for s in config.services}
-        self.window_configs: dict[int, WindowConfig] = {w.id: w for w in config.windows}
-        self.priorities: dict[str, PriorityClass] = {p.code: p for p in config.priorities}
-        self.bundles: dict[str, Bundle] = {b.code: b for b in config.bundles}
-        self.rules = config.rules
+        self._use_config(config)
+        # The configuration's version (each change, applied or scheduled, takes the next one) and the
+        # changes scheduled for the next business day: (config version, ops), applied by start_day.
+        self.config_version = config_version
+        self.pending_config: list[tuple[int, list]] = list(pending_config)
+        self._config_dirty = False
         self.day = day
         self.version = version
         # 日终: when the business day was closed (kiosks show 今日已结束办理 until the next day starts).
@@ -199,7 +203,7 @@ class Hall:
     def take_changes(self) -> Changes | None:
         """Hand over what changed since the last call (one new version), or None."""
         if not (self._dirty_tickets or self._dirty_windows or self._dirty_appointments or self._dirty_services
-                or self._dirty_devices or self._notice_changed):
+                or self._dirty_devices or self._notice_changed or self._config_dirty):
             return None
         self.version += 1
         changes = Changes(
@@ -210,7 +214,9 @@ class Hall:
             services=sorted(self._dirty_services),
             devices=[self.devices[n] for n in sorted(self._dirty_devices)],
             notice=(self.notice or self._notice_taken_down) if self._notice_changed else None,
+            config=self._config_dirty,
         )
+        self._config_dirty = False
         self._notice_changed = False
         self._dirty_devices.clear()
         self._dirty_tickets.clear()
@@ -366,6 +372,7 @@ class Hall:
                 out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
             elif ws.current is not None or ws.priority_streak:
                 self._set_window(ws, current=None, priority_streak=0)
+        out += self._apply_pending_config(now)  # scheduled for this business day: nothing is open now
         self.day = day
         self.day_closed_at = None  # a new business day reopens the hall
         self._prune = True
@@ -411,6 +418,83 @@ class Hall:
         self.day_closed_at = now
         out.append(ev.DayClosed(at=now, day=self.day, reason=reason, forced=force and bool(at_windows),
                                 expired=expired, signed_out=signed_out))
+        return out
+
+    # ------------------------------------------------------------ configuration
+
+    def _use_config(self, config: HallConfig) -> None:
+        self.config = config
+        self.services: dict[str, Service] = {s.code: s for s in config.services}
+        self.window_configs: dict[int, WindowConfig] = {w.id: w for w in config.windows}
+        self.priorities: dict[str, PriorityClass] = {p.code: p for p in config.priorities}
+        self.bundles: dict[str, Bundle] = {b.code: b for b in config.bundles}
+        self.rules = config.rules
+
+    def _install(self, config: HallConfig) -> None:
+        """Take a new configuration (its conflicts with today's hall already refused): every index follows it."""
+        self._use_config(config)
+        for code in list(self.waiting):
+            if code not in self.services:  # a removed service: its queue is empty (live_conflicts)
+                del self.waiting[code]
+                self.special.pop(code, None)
+        for code in self.services:
+            self.waiting.setdefault(code, {})
+            self.special.setdefault(code, {})
+            self.issued.setdefault(code, 0)
+        self.closed = {c: r for c, r in self.closed.items() if c in self.services}
+        self.extended = {c: u for c, u in self.extended.items() if c in self.services}
+        for wid in [w for w in self.windows if w not in self.window_configs]:
+            del self.windows[wid]  # closed and holding nothing (live_conflicts)
+        for wid in self.window_configs:
+            if wid not in self.windows:
+                self.windows[wid] = WindowState(id=wid)
+        self._dirty_windows.update(self.windows)
+        self._dirty_services.update(self.services)
+        self._config_dirty = True
+
+    def change_config(self, base_version: int, ops: list, now: datetime, *, next_day: bool = False
+                      ) -> list[ev.Event]:
+        """An admin's change (queuecore.configedit ops) made on `base_version`: applied now, or scheduled for the
+        next business day. Refused, with nothing changed, when someone changed the configuration since
+        (config_changed), when the result is not a valid configuration (config_invalid), or when it conflicts
+        with today's tickets and windows (prefix_in_use, service_has_tickets, ... : then next_day is the way)."""
+        if base_version != self.config_version:
+            raise E.ConfigChanged(f"the configuration is at version {self.config_version}, not {base_version}: "
+                                  "reload it and make the change again", current=self.config_version)
+        ops = configedit.decode_ops(ops)
+        version = self.config_version + 1
+        summary = configedit.summary(ops)
+        if next_day:
+            base = self.config
+            for _, pending in self.pending_config:  # what tomorrow will be before this change
+                try:
+                    base = configedit.apply_ops(base, configedit.decode_ops(pending))
+                except E.ConfigInvalid:
+                    pass  # that one will fail on its own at the day's start
+            configedit.apply_ops(base, ops)  # must be valid on what tomorrow will be
+            self.pending_config.append((version, [msgspec.to_builtins(op) for op in ops]))
+            self.config_version = version
+            self._config_dirty = True
+            return [ev.ConfigScheduled(at=now, config_version=version, summary=summary)]
+        new = configedit.apply_ops(self.config, ops)
+        configedit.refuse(configedit.live_conflicts(self, new))
+        self._install(new)
+        self.config_version = version
+        return [ev.ConfigChanged(at=now, config_version=version, summary=summary)]
+
+    def _apply_pending_config(self, now: datetime) -> list[ev.Event]:
+        out: list[ev.Event] = []
+        for version, raw in self.pending_config:
+            try:
+                ops = configedit.decode_ops(raw)
+                self._install(configedit.apply_ops(self.config, ops))
+            except E.QueueError as exc:
+                out.append(ev.ConfigChangeFailed(at=now, config_version=version, code=exc.code, message=exc.message))
+            else:
+                out.append(ev.ConfigChanged(at=now, config_version=version, summary=configedit.summary(ops)))
+        if self.pending_config:
+            self.pending_config = []
+            self._config_dirty = True
         return out
 
     # ------------------------------------------------------------ issuing

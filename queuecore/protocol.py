@@ -398,6 +398,7 @@ class IssuedTicket(msgspec.Struct, kw_only=True):
     people_ahead: int
     estimated_wait_minutes: int
     materials: tuple[str, ...]
+    materials_en: tuple[str, ...] = ()  # the same items in English (an item without English: its Chinese)
     status_path: str = ""  # e.g. "/t/Xq3k9vT2mB7wLp0a": the public status page (an unguessable id, never the number)
     steps_zh: tuple[str, ...] = ()  # 一票到底: the bundle's steps (service names), printed on the ticket
     steps_en: tuple[str, ...] = ()

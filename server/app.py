@@ -23,6 +23,7 @@ from server import (appointments_import, auth, estimates, followups, forwarder, 
                     routes_people, routes_reports, views)
 from server.notify import outbox as notify_outbox
 from server import routes_webhooks
+from server import routes_config
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -99,6 +100,10 @@ ROUTES: list[Route] = [
           "verify (with valid: true/false), rectify or close, with a note (supervisor, admin; audited)"),
     Route("/api/notice", P.PostNotice, "Post a notice to the displays' ticker (text_zh, text_en, until; empty texts "
           "take it down; supervisor, admin; audited)"),
+    Route("/api/config", P.ChangeConfig, "Change the hall's configuration live (admin; audited): ops on base_version, "
+          "now or from the next business day; every device takes it within a second. Refused config_changed (someone "
+          "changed it since), config_invalid, or a conflict with today's hall (details.next_day). "
+          "POST /api/config/import takes a whole TOML file as one change"),
     Route("/api/clerks/{staff_id}/unlock", P.UnlockClerk, "Lift a clerk's wrong-PIN lockout (supervisor, admin; audited)"),
     Route("/api/appointments/{code}/cancel", P.CancelAppointment, "Cancel an appointment before its check-in (admin; "
           "audited): a checked-in one is refused (appointment_used), a cancelled one cannot check in"),
@@ -143,18 +148,19 @@ READ_ROUTES: list[dict[str, Any]] = [
      "schema": list[dict[str, Any]],
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")]},
+    *routes_config.OPENAPI_ROUTES,  # the configuration as data: read, history, export
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
     *routes_webhooks.OPENAPI_ROUTES,  # /api/webhooks: register, list, delete, delivery log (admin)
 ]
 RESULT_TYPES: dict[type, type] = {**{r.command: P.CommandResult for r in ROUTES},
                                   P.IssueTicket: P.IssuedTicket, P.IssueBundle: P.IssuedTicket, P.CheckIn: P.IssuedTicket,
                                   P.AdvanceFollowUp: FollowUp,
-                                  P.CloseDay: P.DayCloseResult}
+                                  P.CloseDay: P.DayCloseResult, P.ChangeConfig: P.ConfigChangeResult}
 
 WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked; do not reconnect with it
 
 STATUS = {
-    "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400,
+    "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400, "config_invalid": 400,
     "until_in_past": 400, "until_after_day_end": 400,
     "unauthorized": 401,
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
@@ -478,7 +484,8 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
         store = Store(config.data_dir, durable=config.durable)
         service = app[SERVICE] = HallService(config.hall, store, clock, kiosk_issue_limit=config.kiosk_issue_limit,
                                              backup_days=config.backup_days)
-        log.info("hall %s: store %s", config.hall.name_zh, store.path)
+        log.info("hall %s: store %s, configuration version %d", service.config.name_zh, store.path,
+                 service.hall.config_version)
 
         async def ticker() -> None:
             while True:
@@ -519,6 +526,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     routes_reports.mount(app)  # /api/reports/{kind}
     routes_console.mount(app)  # /console, its login and alerts
     routes_webhooks.mount(app)  # /api/webhooks (admin)
+    routes_config.mount(app)  # /api/config: read, history, export, import
     routes_people.mount(app)  # /api/clerks, /api/tokens: the manager's people and devices
     appointments_import.mount(app)  # /api/appointments/import (CSV, XLSX)
     app.router.add_get("/api/audit", audit_log)

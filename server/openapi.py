@@ -81,13 +81,18 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
         # Also other surfaces' operations (e.g. the console's): `method` (default get), `body` (a JSON
         # schema), `html` (the 200 is a page) and `refusals` (more statuses).
         op = {k: v for k, v in rr.items()
-              if k not in ("path", "schema", "auth", "method", "body", "html", "refusals", "response")}
+              if k not in ("path", "schema", "auth", "method", "body", "html", "refusals", "response",
+                           "response_content", "body_content")}
         schema = rr.get("schema")
         body_schema = rr.get("response") or (by_type[schema] if schema in by_type else {"type": "object"})
         op["responses"] = {"200": {"description": "ok", "content": HTML if rr.get("html") else {"application/json": {
             "schema": body_schema}}}}
+        if "response_content" in rr:  # not JSON: e.g. a TOML file as text/plain
+            op["responses"]["200"]["content"] = rr["response_content"]
         if rr.get("body") is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": rr["body"]}}}
+        if "body_content" in rr:
+            op["requestBody"] = {"required": True, "content": rr["body_content"]}
         read_refused = set(rr.get("refusals", ()))
         if any(p["in"] == "query" for p in rr.get("parameters", ())):
             read_refused.add(400)  # a malformed parameter is refused with invalid_format

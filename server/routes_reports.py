@@ -51,6 +51,16 @@ class ReportWorker:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="hallq-reports")
         self.source: FactSource | None = None
 
+    def use_config(self, config: HallConfig) -> None:
+        """A changed hall configuration (on the loop thread): the next report reads with it, from a fresh source."""
+        self.config = config
+        self.executor.submit(self._drop_source)
+
+    def _drop_source(self) -> None:
+        if self.source is not None and self.source.config is not self.config:
+            self.source.conn.close()
+            self.source = None
+
     def _source(self) -> FactSource:
         if self.source is None:
             self.source = FactSource(open_reading(self.db_path, read_only=False), self.config, read_only=False)
@@ -99,7 +109,8 @@ def mount(app: web.Application) -> None:
 
     async def start_worker(app: web.Application) -> None:
         config = app[CONFIG]
-        worker = app[WORKER] = ReportWorker(Path(config.data_dir) / DB_NAME, config.hall)
+        worker = app[WORKER] = ReportWorker(Path(config.data_dir) / DB_NAME, app[SERVICE].config)
+        app[SERVICE].config_listeners.append(worker.use_config)  # names and outcome classes follow live changes
         today = app[SERVICE].clock().astimezone(app[SERVICE].tz).date()
         task = asyncio.ensure_future(worker.run(worker.backfill, today))
         task.add_done_callback(lambda t: t.cancelled() or t.exception() is None

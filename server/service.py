@@ -710,7 +710,7 @@ class HallService:
                 ticket=ticket, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
                 people_ahead=ticket.ahead_at_issue,
                 estimated_wait_minutes=self.hall.estimated_wait_minutes(ticket.service, ticket.ahead_at_issue),
-                materials=svc.materials, status_path=f"/t/{ticket.public_id}")
+                materials=svc.materials, materials_en=svc.materials_in("en"), status_path=f"/t/{ticket.public_id}")
         window = self.hall.windows.get(cmd.window) if isinstance(cmd, P.WindowCommand) else None
         if window is not None and ticket is None and window.current:
             ticket = self.hall.tickets.get(window.current)

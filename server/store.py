@@ -156,6 +156,15 @@ def _m12_clerks_disabled_appointments_cancelled(db: sqlite_utils.Database) -> No
     db["appointments"].add_column("cancelled_at", str)
 
 
+def _m_config_changes(db: sqlite_utils.Database) -> None:
+    # Configuration as data (issue 13): every change an admin made or scheduled, with its ops and actor. The
+    # current configuration itself is meta "config" (JSON) at meta "config_version", written in the same
+    # transaction as the change's event: a crash leaves the old or the new configuration, never a mix.
+    db["config_changes"].create({"version": int, "at": str, "actor": str, "effective": str, "status": str,
+                                 "ops": str, "summary": str, "note": str, "applied_at": str, "message": str},
+                                pk="version")
+
+
 def _m_webhooks(db: sqlite_utils.Database) -> None:
     # Webhooks an admin registered (the secret sealed) and each delivery attempt (server.notify.webhooks).
     db["webhooks"].create({"id": str, "url": str, "events": str, "description": str, "secret": str,
@@ -172,7 +181,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_re
                                                              _m6_report_index, _m7_console_users, _m8_suspend_kinds,
                                                              _m9_wait_estimates, _m10_bundles, _m11_notify_outbox,
                                                              _m12_clerks_disabled_appointments_cancelled,
-                                                             _m_webhooks]
+                                                             _m_webhooks, _m_config_changes]
 
 
 def _upsert_sql(table: str, fields: list[str], pk: str) -> str:
@@ -201,6 +210,11 @@ _OUTBOX_INSERT = ("INSERT INTO outbox (key, day, ticket_id, channel, address, te
                   "next_at, last_error, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                   "ON CONFLICT(key) DO NOTHING")
 REPLY_DAYS = 2  # a repeated id is answered from the store for today and yesterday (at least a business day)
+CONFIG_FIELDS = ["version", "at", "actor", "effective", "status", "ops", "summary", "note", "applied_at", "message"]
+# A later row for the same version (scheduled, then applied or failed) keeps the first's who/when/what.
+_CONFIG_UPSERT = (f"INSERT INTO config_changes ({', '.join(CONFIG_FIELDS)}) VALUES ({', '.join('?' * len(CONFIG_FIELDS))}) "
+                  "ON CONFLICT(version) DO UPDATE SET status = excluded.status, applied_at = excluded.applied_at, "
+                  "message = excluded.message")
 _META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
@@ -233,6 +247,8 @@ class Rows(msgspec.Struct):
     followups: list[tuple] = []
     estimates: list[tuple] = []  # server.estimates.Row
     outbox: list[tuple] = []  # server.notify.outbox: messages caused by this change
+    config: list[tuple] = []  # config_changes rows (a change made, scheduled, applied or failed)
+    meta: list[tuple] = []  # (key, value): the configuration document and version when it changed
 
 
 class LoadedState(msgspec.Struct):
@@ -245,6 +261,9 @@ class LoadedState(msgspec.Struct):
     devices: list[DeviceState] = []
     extended_services: dict[str, datetime] = {}  # 延时服务 of the stored business day
     notice: Notice | None = None  # the displays' ticker notice
+    config_doc: str = ""  # the hall configuration (JSON of queuecore.config.export_doc); "" before the first start
+    config_version: int = 0
+    pending_config: list[tuple[int, list]] = []  # (version, ops) scheduled for the next business day
 
 
 class Store:
@@ -334,7 +353,8 @@ class Store:
                                   (_DEVICE_UPSERT, [r for b in batch for r in b.devices]),
                                   (_ESTIMATE_UPSERT, [r for b in batch for r in b.estimates]),
                                   (_OUTBOX_INSERT, [r for b in batch for r in b.outbox]),
-                                  (_META_UPSERT, meta_rows)):
+                                  (_CONFIG_UPSERT, [r for b in batch for r in b.config]),
+                                  (_META_UPSERT, meta_rows + [r for b in batch for r in b.meta])):
                     if rows:
                         ex(sql, rows)
             self._meta_written.update(meta)
@@ -386,8 +406,31 @@ class Store:
             for row in self.db.query("SELECT * FROM appointments WHERE day >= ?", [day_iso])
         ]
         devices = [_from_row(row, DeviceState) for row in self.db.query("SELECT * FROM devices ORDER BY name")]
+        pending = [(v, msgspec.json.decode(ops)) for v, ops in self.conn.execute(
+            "SELECT version, ops FROM config_changes WHERE status = 'pending' ORDER BY version")]
         return LoadedState(day=day, version=version, closed_services=closed, tickets=tickets, windows=windows,
-                           appointments=appointments, devices=devices, extended_services=extended, notice=notice)
+                           appointments=appointments, devices=devices, extended_services=extended, notice=notice,
+                           config_doc=meta.get("config", ""), config_version=int(meta.get("config_version") or 0),
+                           pending_config=pending)
+
+    def seed_config(self, doc: str, now: datetime) -> None:
+        """A new store's configuration, version 1: the hall file it was started with."""
+        with self._transaction():
+            self.conn.execute(_CONFIG_UPSERT, (1, now.isoformat(), "seed", "now", "applied", "[]",
+                                               '["the hall file"]', "", now.isoformat(), ""))
+            self.conn.executemany(_META_UPSERT, [("config", doc), ("config_version", "1")])
+
+    def config_changes(self, limit: int = 200) -> list[dict]:
+        """The configuration's history, newest first."""
+        rows = self.conn.execute(f"SELECT {', '.join(CONFIG_FIELDS)} FROM config_changes ORDER BY version DESC "
+                                 "LIMIT ?", (limit,)).fetchall()
+        out = []
+        for row in rows:
+            item = dict(zip(CONFIG_FIELDS, row))
+            item["ops"] = msgspec.json.decode(item["ops"] or "[]")
+            item["summary"] = msgspec.json.decode(item["summary"] or "[]")
+            out.append(item)
+        return out
 
     def day_closed_at(self, day: date | None) -> datetime | None:
         """When `day` was closed (日终), from its last day_closed event; None while it is open."""

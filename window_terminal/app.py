@@ -24,7 +24,6 @@ from qtclient.heartbeat import Heartbeat
 from qtclient.link import ONLINE, HallLink, LinkTimings
 from queuecore import events as ev
 from queuecore import protocol as P
-from queuecore.model import DEFAULT_RATING_REASONS
 from window_terminal.config import TerminalConfig
 from window_terminal.models import RatingModel, TerminalModel
 from window_terminal.widgets.rating import RatingView
@@ -211,8 +210,7 @@ class TerminalApp(QObject):
         elif sent.action == "sign_out":
             self.model.signed_out()
         elif sent.action == "finish" and number:
-            hall = self.model.state.hall
-            self.rating.begin(number, hall.rating_reasons if hall else DEFAULT_RATING_REASONS)
+            self.rating.begin(number, *self.model.rating_reasons())
         log.info("%s done%s", sent.action, f" {number}" if number else "")
         if sent.action == "finish":
             code = getattr(sent.command, "outcome", None) or self.model.default_outcome()

@@ -9,7 +9,6 @@ from queuecore.config import read_toml_table, reject_unknown_keys
 
 LAYOUTS = ("full", "compact")
 LANGUAGES = ("zh", "en")
-DEFAULT_PAUSE_REASONS = ("休息", "会议", "业务咨询", "培训", "其他")
 
 
 class ConfigError(ValueError):
@@ -25,7 +24,9 @@ class TerminalConfig:
     rating_timeout_s: float = 30.0  # an unrated visit is sent as level 0 (未评价) after this long
     rating_screen: int = -1  # screen index for the citizen's rating view; -1: the second screen if any
     window: int | None = None  # only shown before sign-in; the sign-in reply says which window the token is
-    pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
+    # The hall's pause reasons (zh/en, its configuration) are what the F-key picker offers; this local list is only
+    # a fallback before the hall's configuration has arrived (old window.toml files may still set it).
+    pause_reasons: tuple[str, ...] = ()
     heartbeat_seconds: float = 30.0  # how often it reports its health and version (3 missed: the console shows it stale)
 
     def __post_init__(self) -> None:
@@ -39,8 +40,6 @@ class TerminalConfig:
             raise ConfigError(f"language must be one of {LANGUAGES}, got {self.language!r}")
         if not 3 <= self.rating_timeout_s <= 600:
             raise ConfigError(f"rating_timeout_s must be 3..600, got {self.rating_timeout_s}")
-        if not self.pause_reasons:
-            raise ConfigError("pause_reasons must not be empty")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TerminalConfig:

@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from qtclient.link import ONLINE
 from qtclient.state import HallState
 from queuecore.hall import RESUME_AT_SAME_WINDOW, TICKET_TRANSITIONS, WINDOW_TRANSITIONS, ready_to_call
-from queuecore.model import (DEFAULT_OUTCOMES, LOW_RATINGS, PriorityKind, Ticket, TicketStatus, WindowConfig,
-                             WindowState, WindowStatus)
+from queuecore.model import (DEFAULT_OUTCOMES, DEFAULT_RATING_REASONS, LOW_RATINGS, PriorityKind, Ticket, TicketStatus,
+                             WindowConfig, WindowState, WindowStatus, pairs_in)
 from queuecore.protocol import Change, Snapshot
 
 # Every clerk action, in button order, with its hotkey. The hotkey is part of the model: it is
@@ -279,6 +279,36 @@ class TerminalModel(QObject):
         svc = hall.service(t.service) if t is not None and hall is not None else None
         return svc.materials if svc is not None else ()
 
+    def material_choices(self) -> list[tuple[str, str]]:
+        """(stored item, shown text) of the 不持件 pick list: the items are stored as the hall lists them in
+        Chinese, and shown in the terminal's language."""
+        t, hall = self.current(), self.state.hall
+        svc = hall.service(t.service) if t is not None and hall is not None else None
+        if svc is None:
+            return []
+        return list(zip(svc.materials, svc.materials_in(self.language)))
+
+    def pause_choices(self, fallback: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """(stored reason, shown text) of the hall's pause reasons; the terminal's own list until the hall is known."""
+        hall = self.state.hall
+        if hall is None or not hall.pause_reasons:
+            return [(r, pairs_in(self.language, (r,), ())[0]) for r in fallback]
+        return list(zip(hall.pause_reasons, pairs_in(self.language, hall.pause_reasons, hall.pause_reasons_en)))
+
+    def pause_text(self, stored: str) -> str:
+        """A window's stored pause reason ("休息" or "休息：a note") in the terminal's language."""
+        hall = self.state.hall
+        reason, sep, note = stored.partition("：")
+        shown = hall.pause_reason(reason, self.language) if hall is not None else reason
+        return f"{shown}{': ' if self.language == 'en' else sep}{note}" if sep else shown
+
+    def rating_reasons(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The hall's rating reasons as stored, and as the citizen reads them in the terminal's language."""
+        hall = self.state.hall
+        if hall is None:
+            return DEFAULT_RATING_REASONS, pairs_in(self.language, DEFAULT_RATING_REASONS, ())
+        return hall.rating_reasons, pairs_in(self.language, hall.rating_reasons, hall.rating_reasons_en)
+
     def transfer_targets(self) -> list[tuple[str, str]]:
         """(code, name) of the services the current ticket can go to: any other service open today."""
         t, hall = self.current(), self.state.hall
@@ -329,7 +359,8 @@ class RatingModel(QObject):
         self.reason = ""
         self.comment = ""
         self.error = ""  # shown to the citizen, e.g. a reason is needed
-        self.reasons: tuple[str, ...] = ()
+        self.reasons: tuple[str, ...] = ()  # as stored
+        self.labels: tuple[str, ...] = ()  # as shown (the terminal's language), same order
         self._deadline = 0.0
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
@@ -339,11 +370,12 @@ class RatingModel(QObject):
         self._thanks.setInterval(int(thanks_s * 1000))
         self._thanks.timeout.connect(self.reset)
 
-    def begin(self, number: str, reasons: tuple[str, ...]) -> None:
+    def begin(self, number: str, reasons: tuple[str, ...], labels: tuple[str, ...] = ()) -> None:
         if self.phase == self.ASKING and self.number and self.number != number:
             # The clerk finished the next visit before this citizen chose: this one is 未评价.
             self.rate_requested.emit(self.number, 0, "", "")
         self.phase, self.number, self.reasons = self.ASKING, number, reasons
+        self.labels = labels if len(labels) == len(reasons) else reasons
         self.level, self.reason, self.comment, self.error = None, "", "", ""
         self._thanks.stop()
         self._deadline = time.monotonic() + self.timeout_s

@@ -142,11 +142,13 @@ def take(outdir: Path, lang: str = "zh") -> list[Path]:
 
         for name, level, reason in (("rating", None, ""), ("rating_low", 2, "等候时间长")):
             rating = RatingModel(30)
-            rating.begin("A012", demo_config().rating_reasons)
+            hall = demo_config()
+            rating.begin("A012", hall.rating_reasons,
+                         tuple(hall.rating_reason(r, lang) for r in hall.rating_reasons))
             if level is not None:
                 rating.choose_level(level)
                 rating.choose_reason(reason)
-            view = RatingView(rating, "3号窗口")
+            view = RatingView(rating, "3号窗口" if lang == "zh" else "Window 3")
             view.show()
             QApplication.processEvents()
             out.append(save_png(view, outdir / f"{name}{suffix}.png"))

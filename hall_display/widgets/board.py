@@ -162,7 +162,9 @@ class DisplayBoard(QWidget):
         self._update_ticker()
 
     def _update_ticker(self) -> None:
-        text = "\u3000\u3000".join(t for t in (self.model.notice_text(), self._own_notice) if t)
+        # This display's own notice (its config, in its language) stands in for the hall's standing one.
+        own = self._own_notice or self.model.hall_notice()
+        text = self.model.notice_separator.join(t for t in (self.model.notice_text(), own) if t)
         if text == self.ticker.text():
             return
         self.ticker.set_text(text)
@@ -381,7 +383,9 @@ class DisplayBoard(QWidget):
             return
         self._update_ticker()  # a posted notice ends at its `until`
         now = self.model.clock()
-        date = QLocale().toString(now.date(), self.tr("yyyy年M月d日 dddd"))
+        # English weekday names on an English screen, whatever the machine's own locale.
+        locale = QLocale(QLocale.Language.English) if self.model.lang == "en" else QLocale()
+        date = locale.toString(now.date(), self.tr("yyyy年M月d日 dddd"))
         clock = now.strftime("%H:%M:%S")
         resized = len(date) != len(self.date.text()) or not self.time.text()
         self.date.setText(date)

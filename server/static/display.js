@@ -134,8 +134,11 @@ import { HallLink, wsUrl } from "/static/link.js";
   let tickerShown = null;
   function renderTicker() {
     const n = S.notice;
-    const posted = n && (!n.until || hallNow() < Date.parse(n.until)) ? (LANG === "en" ? n.text_en || n.text_zh : n.text_zh) : "";
-    const text = [posted, NOTICE].filter(Boolean).join("\u3000\u3000");
+    // An English screen shows no Chinese: a notice posted in Chinese only is not shown there.
+    const posted = n && (!n.until || hallNow() < Date.parse(n.until)) ? (LANG === "en" ? n.text_en : n.text_zh) : "";
+    // This page's own notice (?notice=, in its language) stands in for the hall's standing one (its configuration).
+    const own = NOTICE || (S.hall ? (LANG === "en" ? S.hall.display_notice_en : S.hall.display_notice_zh) || "" : "");
+    const text = [posted, own].filter(Boolean).join(LANG === "en" ? "   \u00b7   " : "\u3000\u3000");
     if (text === tickerShown) return;
     tickerShown = text;
     const t = $("tickerText");

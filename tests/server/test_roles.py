@@ -26,6 +26,7 @@ BODIES = {
     "close_service": {"reason": "test"},
     "advance_followup": {"note": "x"},
     "extend_service": {"until": "2026-11-23T20:00:00+08:00"},
+    "change_config": {"base_version": 1, "ops": [{"op": "set", "kind": "rules", "value": {"priority_ratio": 3}}]},
 }
 
 

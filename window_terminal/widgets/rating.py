@@ -26,6 +26,7 @@ class RatingView(QWidget):
         self.resize(820, 500)
         self.setStyleSheet("#ratingView { background: #ffffff; }")
         self.window_name = window_name
+        self._labels: tuple[str, ...] = ()
 
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
@@ -112,15 +113,16 @@ class RatingView(QWidget):
         self._tick.start()
         self.render()
 
-    def _set_reasons(self, reasons: tuple[str, ...]) -> None:
-        if tuple(self.reason_buttons) == reasons:
+    def _set_reasons(self, reasons: tuple[str, ...], labels: tuple[str, ...]) -> None:
+        if (tuple(self.reason_buttons), self._labels) == (reasons, labels):
             return
+        self._labels = labels
         for b in self.reason_buttons.values():
             self.reason_group.removeButton(b)
             b.deleteLater()
         self.reason_buttons = {}
-        for i, reason in enumerate(reasons):
-            b = QPushButton(reason)
+        for i, (reason, text) in enumerate(zip(reasons, labels)):
+            b = QPushButton(text)
             b.setObjectName(f"reason_{i}")
             b.setCheckable(True)
             b.setMinimumHeight(48)
@@ -143,7 +145,7 @@ class RatingView(QWidget):
             return
         self.stack.setCurrentWidget(self.ask_page)
         self.title.setText(self.tr("%1 号，请您对本次服务进行评价").replace("%1", m.number))
-        self._set_reasons(m.reasons)
+        self._set_reasons(m.reasons, m.labels)
         for level, b in self.level_buttons.items():
             b.setChecked(level == m.level)
             b.setEnabled(m.phase == m.ASKING)

@@ -42,12 +42,12 @@ class TerminalView(QWidget):
     bring_chosen = Signal(str)  # internal: the ticked materials, a line each
 
     def __init__(self, model: TerminalModel, link: HallLink, *, compact: bool = False,
-                 pause_reasons: tuple[str, ...] = ("休息", "会议", "业务咨询", "其他"),
+                 pause_reasons: tuple[str, ...] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.compact = compact
-        self.pause_reasons = pause_reasons
+        self.pause_reasons = pause_reasons  # a fallback until the hall's list is known
         self.dialog: ChoiceDialog | None = None  # the open picker, if any
         self.setObjectName("windowTerminal")
         self.setWindowTitle(self.tr("叫号器"))
@@ -308,11 +308,12 @@ class TerminalView(QWidget):
         w = m.window()
         state = ""
         if w is not None and w.status is WindowStatus.PAUSED:
-            state = self.tr("已暂停：%1").replace("%1", w.pause_reason or "")
+            state = self.tr("已暂停：%1").replace("%1", m.pause_text(w.pause_reason or ""))
         header = f"{name} · {m.clerk_label()}" + (f" · {state}" if state else "")
         self.window_label.setText(header)
         self.window_label.setProperty("paused", bool(state))
         counts = m.waiting_counts()
+        gap = "   " if m.language == "en" else "\u3000"  # an ideographic space is Chinese typography
         if self.compact:
             # Ticket letters, not service names: the strip has no room, and clerks know "A" is their queue.
             suspended_word = self.tr("挂起")
@@ -320,11 +321,11 @@ class TerminalView(QWidget):
             if m.resumable():
                 text += f" · {suspended_word} {len(m.resumable())}"
             self.waiting_label.setText(text)
-            self.waiting_label.setToolTip("　".join(f"{c.prefix} {c.name} {c.count}" for c in counts))
+            self.waiting_label.setToolTip(gap.join(f"{c.prefix} {c.name} {c.count}" for c in counts))
         else:
-            self.waiting_label.setText(self.tr("等候人数：") + "　".join(f"{c.name} {c.count}" for c in counts))
+            self.waiting_label.setText(self.tr("等候人数：") + gap.join(f"{c.name} {c.count}" for c in counts))
             suspended = m.resumable()
-            self.suspended_label.setText(self.tr("可恢复的挂起：") + ("　".join(t.number for t in suspended)
+            self.suspended_label.setText(self.tr("可恢复的挂起：") + (gap.join(t.number for t in suspended)
                                                                   if suspended else self.tr("无")))
         self.render_timers()
 
@@ -428,17 +429,17 @@ class TerminalView(QWidget):
             self._pick(self.tr("指呼：输入号码"), [], self.call_number_requested, text_label=self.tr("号码"),
                        pattern=NUMBER_PATTERN, uppercase=True)
         elif name == "pause":
-            self._pick(self.tr("暂停服务的原因"), [(r, r) for r in self.pause_reasons], self.pause_requested,
+            self._pick(self.tr("暂停服务的原因"), self.model.pause_choices(self.pause_reasons), self.pause_requested,
                        text_label=self.tr("补充说明（可不填）"))
 
     @Slot(str)
     def _on_suspend_kind(self, kind: str) -> None:
         """不持件 of a service with a materials list: the clerk ticks what the citizen must bring back."""
-        materials = self.model.materials_of_current() if kind == "away" else ()
+        materials = self.model.material_choices() if kind == "away" else []
         if not materials:
             self.suspend_requested.emit(kind, "")
             return
-        self._pick(self.tr("请群众补充的材料（可多选）"), [(m, m) for m in materials], self.bring_chosen,
+        self._pick(self.tr("请群众补充的材料（可多选）"), materials, self.bring_chosen,
                    numbered=True, checkable=True, accept_key=Qt.Key.Key_F7,
                    hint=self.tr("数字键或空格勾选 · Enter 或 F7 确认 · Esc 取消"))
 

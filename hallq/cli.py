@@ -14,6 +14,7 @@ import time
 COMMAND_MODULES = (
     "server.cli",
     "server.console_cli",
+    "server.config_cli",
     "server.reports.cli",
     "central.cli",
     "printers.cli",

@@ -318,18 +318,20 @@ class ApiError(Exception):
         super().__init__(f"{status} {code}: {message}")
 
 
-def api(server: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
-    """One request to the hall server's REST API; a refusal raises ApiError."""
+def api(server: str, token: str, method: str, path: str, body: dict | None = None, *, data: bytes | None = None,
+        content_type: str = "application/json", text: bool = False) -> dict | str:
+    """One request to the hall server's REST API; a refusal raises ApiError. `data`: a raw body (e.g. a TOML
+    file, with its content_type); `text`: the answer is text (e.g. an export), not JSON."""
     import json
     import urllib.error
     import urllib.request
 
     req = urllib.request.Request(server.rstrip("/") + path, method=method,
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                                 data=json.dumps(body).encode() if body is not None else None)
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
+                                 data=data if data is not None else json.dumps(body).encode() if body is not None else None)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())
+            return r.read().decode("utf-8") if text else json.loads(r.read())
     except urllib.error.HTTPError as exc:
         try:
             refusal = json.loads(exc.read() or b"{}")

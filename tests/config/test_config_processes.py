@@ -99,3 +99,45 @@ def test_sigkill_while_admins_change_the_configuration_leaves_one_whole_version(
         # The restarted hall takes the next change on the stored version.
         api.ok("POST", "/api/config", {"base_version": version, "ops": [
             {"op": "set", "kind": "rules", "value": {"priority_ratio": 2 + round_}}]})
+
+
+def hallq(hall: Hall, *argv: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "hallq", *argv, "--server", hall.url,
+                           f"--token={hall.tokens['admin']}"], capture_output=True, text=True, timeout=60)
+
+
+def test_the_cli_exports_imports_and_lists_the_history(hall: Hall, tmp_path) -> None:
+    import tomllib
+
+    api = admin(hall)
+    out = tmp_path / "hall.toml"
+    done = hallq(hall, "config", "export", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    doc = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert [s["code"] for s in doc["services"]] == ["social", "estate", "tax"]
+    doc_text = out.read_text(encoding="utf-8") + (
+        '\n[[services]]\ncode = "passport"\nprefix = "P"\nname_zh = "出入境"\nname_en = "Exit-entry"\n')
+    out.write_text(doc_text, encoding="utf-8")
+    done = hallq(hall, "config", "import", str(out), "--note", "add 出入境")
+    assert done.returncode == 0 and "version 2, in force now" in done.stdout, done.stderr
+    assert "passport" in [s["code"] for s in api.ok("GET", "/api/config")["config"]["services"]]
+    # A prefix change conflicts with today's B001: refused with the hint, then scheduled with --next-day.
+    hall.api("kiosk-1").ok("POST", "/api/tickets", {"service": "social"})
+    out.write_text(doc_text.replace('prefix = "B"', 'prefix = "S"'), encoding="utf-8")
+    done = hallq(hall, "config", "import", str(out))
+    assert done.returncode == 1 and "prefix_in_use" in done.stderr and "--next-day" in done.stderr, done.stderr
+    done = hallq(hall, "config", "import", str(out), "--next-day")
+    assert done.returncode == 0 and "from the next business day" in done.stdout, done.stderr
+    done = hallq(hall, "config", "history")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("v3") and "pending" in lines[0] and "admin:e2e-admin" in lines[0]
+    assert lines[1].startswith("v2") and "applied" in lines[1] and "(add 出入境)" in lines[1]
+    assert lines[2].startswith("v1") and "seed" in lines[2]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[hall\n", encoding="utf-8")
+    done = hallq(hall, "config", "import", str(bad))
+    assert done.returncode == 1 and "config_invalid" in done.stderr

@@ -188,6 +188,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             "wait_range": wait_range(estimate, ahead) if estimate is not None else None,
             "window": t.window, "window_name_zh": wc.name_zh if wc else None, "window_name_en": wc.name_en if wc else None,
             "materials": list(svc.materials) if svc else [], "recent_calls": calls,
+            "materials_en": list(svc.materials_in("en")) if svc else [],
             "hall_name_zh": config.name_zh, "hall_name_en": config.name_en,
             "rated": bool(t.rating), "rating": t.rating or None, "sms": service.outbox.masked.get(t.id),
         }
@@ -197,12 +198,15 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             kind = getattr(t, "suspend_kind", None)
             back = hall.window_configs.get(getattr(t, "suspended_window", None) or t.window)
             out[t.id].update(suspend_kind=str(kind) if kind else "away",
-                             bring=[b for b in (getattr(t, "bring", "") or "").splitlines() if b.strip()],
+                             bring=(bring := [b for b in (getattr(t, "bring", "") or "").splitlines() if b.strip()]),
+                             # The items are stored as the hall lists them in Chinese: their English by lookup.
+                             bring_en=[svc.material_in(b, "en") if svc else b for b in bring],
                              window_name_zh=back.name_zh if back else None, window_name_en=back.name_en if back else None)
         if t.status == "done" and not t.rating:  # 扫码评价: the window's levels and reasons
             out[t.id]["rating_levels"] = [[k, zh, en] for k, (zh, en) in sorted(RATING_LEVELS.items(), reverse=True)
                                           if k > 0]
-            out[t.id]["rating_reasons"] = list(config.rating_reasons)
+            out[t.id]["rating_reasons"] = list(config.rating_reasons)  # what is sent back (and stored)
+            out[t.id]["rating_reasons_en"] = [config.rating_reason(r, "en") for r in config.rating_reasons]
     return out
 
 

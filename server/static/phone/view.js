@@ -13,8 +13,13 @@ function recentCalls(e, t, lang) {
   return `<section class="recent"><h2>${t.recent}</h2>${rows.length ? `<ul>${rows.join('')}</ul>` : `<p class="muted">${t.noCalls}</p>`}</section>`;
 }
 
-function materials(e, t) {
-  const items = (e.materials || []).map(m => `<li>${esc(m)}</li>`);
+// The hall's lists in the page's language: an English item by position, the Chinese where the server sent none.
+function inLang(zh, en, lang) {
+  return (zh || []).map((z, i) => (lang === 'en' && en && en[i]) || z);
+}
+
+function materials(e, t, lang) {
+  const items = inLang(e.materials, e.materials_en, lang).map(m => `<li>${esc(m)}</li>`);
   return `<section class="materials"><h2>${t.materials}</h2>${items.length ? `<ul>${items.join('')}</ul>` : `<p class="muted">${t.noMaterials}</p>`}</section>`;
 }
 
@@ -43,8 +48,9 @@ function rating(e, t, form) {
     `<button type="button" class="level${form.level === k ? ' on' : ''}" data-level="${k}" aria-pressed="${form.level === k}">` +
     `<span class="stars">${'★'.repeat(k)}${'☆'.repeat(5 - k)}</span><span>${esc(lang === 'en' ? en : zh)}</span></button>`).join('');
   const low = form.level !== null && form.level <= 2;
-  const reasons = low ? `<h3>${t.reasonTitle}</h3><div class="reasons">` + (e.rating_reasons || []).map(r =>
-    `<button type="button" class="reason${form.reason === r ? ' on' : ''}" data-reason="${esc(r)}" aria-pressed="${form.reason === r}">${esc(r)}</button>`).join('') + '</div>' : '';
+  const shown = inLang(e.rating_reasons, e.rating_reasons_en, lang);
+  const reasons = low ? `<h3>${t.reasonTitle}</h3><div class="reasons">` + (e.rating_reasons || []).map((r, i) =>
+    `<button type="button" class="reason${form.reason === r ? ' on' : ''}" data-reason="${esc(r)}" aria-pressed="${form.reason === r}">${esc(shown[i])}</button>`).join('') + '</div>' : '';
   const ready = form.level !== null && (!low || form.reason);
   return `<section class="rating"><h2>${t.rateTitle}</h2><div class="levels">${levels}</div>${reasons}` +
     `<button type="button" id="send" class="send"${ready && !form.busy ? '' : ' disabled'}>${t.send}</button>` +
@@ -60,7 +66,7 @@ export function render(e, lang, form) {
       const [lo, hi] = e.wait_range || [0, 0];
       return { tone: 'waiting', html: head(e, t, lang) +
         `<div class="where"><p id="ahead" class="big">${t.ahead(e.people_ahead)}</p><p id="estimate">${t.estimate(lo, hi)}</p></div>` +
-        steps(e, t, lang) + materials(e, t) + recentCalls(e, t, lang) };
+        steps(e, t, lang) + materials(e, t, lang) + recentCalls(e, t, lang) };
     }
     case 'called':
       return { tone: 'called', html: `<div class="callout"><p id="goto" class="goto">${t.goTo(`<b>${w}</b>`)}</p>` +
@@ -71,8 +77,8 @@ export function render(e, lang, form) {
       const bw = w ? `<b>${w}</b>` : '';
       const line = e.suspend_kind === 'hold' && w ? t.suspendedHold(bw) : e.suspend_kind === 'wait' && w ? t.suspendedWait(bw) : t.suspendedAt(bw);
       const bring = (e.bring || []).length
-        ? `<section class="materials"><h2>${t.bring}</h2><ul>${e.bring.map(b => `<li>${esc(b)}</li>`).join('')}</ul></section>`
-        : e.suspend_kind === 'away' || !e.suspend_kind ? materials(e, t) : '';
+        ? `<section class="materials"><h2>${t.bring}</h2><ul>${inLang(e.bring, e.bring_en, lang).map(b => `<li>${esc(b)}</li>`).join('')}</ul></section>`
+        : e.suspend_kind === 'away' || !e.suspend_kind ? materials(e, t, lang) : '';
       return { tone: 'suspended', html: head(e, t, lang) + `<div class="where"><p id="where" class="big">${line}</p></div>` + bring + steps(e, t, lang) };
     }
     case 'no_show':

@@ -43,6 +43,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
 class Forwarder:
     def __init__(self, data_dir: str | Path, url: str, token: str, *, config: dict[str, Any] | None = None,
                  batch: int = 5000, idle_s: float = 0.5, retry_max_s: float = 5.0, timeout_s: float = 10.0) -> None:
@@ -102,10 +107,12 @@ class Forwarder:
                         self.data_dir, cursor, head, held)
             epoch, cursor = ensure_epoch(conn, renew=True), 0
         self._set(epoch=epoch)
-        send_config, clerks_seen, delay = True, None, 0.2
+        send_config, clerks_seen, config_seen, delay = True, None, None, 0.2
         while not self.stop.is_set():
             head = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
             clerk_mark = conn.execute("SELECT count(*), max(created_at) FROM clerks").fetchone()
+            config_mark = _meta(conn, "config_version")  # the configuration changes live (issue 13)
+            send_config = send_config or config_mark != config_seen
             self._behind(conn, cursor, head)
             if cursor >= head and not send_config and clerk_mark == clerks_seen:
                 self._set(state="caught_up")
@@ -113,7 +120,8 @@ class Forwarder:
                 continue
             batch = self._read(conn, epoch, cursor, head)
             if send_config:
-                batch.config = self.config
+                stored = _meta(conn, "config")  # the hall's configuration now (the file only seeded it)
+                batch.config = msgspec.json.decode(stored) if stored else self.config
             if clerk_mark != clerks_seen:
                 batch.clerks = conn.execute("SELECT staff_id, name FROM clerks ORDER BY staff_id").fetchall()
             try:
@@ -132,7 +140,7 @@ class Forwarder:
                 delay = min(self.retry_max_s, delay * 2)
                 continue
             delay = 0.2
-            send_config, clerks_seen = False, clerk_mark
+            send_config, clerks_seen, config_seen = False, clerk_mark, config_mark
             cursor = max(cursor, ack.seq)
             self._save_cursor(epoch, cursor)
             with self._lock:

@@ -108,3 +108,15 @@ def test_defaults_pair_up() -> None:
     cfg = HallConfig(name_zh="大厅", name_en="Hall", services=(), windows=())
     assert len(cfg.rating_reasons_en) == len(DEFAULT_RATING_REASONS)
     assert not [t for t in cfg.rating_reasons_en + cfg.pause_reasons_en + cfg.close_reasons_en if CJK.search(t)]
+
+
+def test_the_english_texts_round_trip_through_export() -> None:
+    """`hallq config export` writes them back: every new field is a plain TOML string or list."""
+    import tomli_w
+
+    from queuecore.config import export_doc
+
+    cfg = load_config(str(EXAMPLE))
+    assert parse_config(tomllib.loads(tomli_w.dumps(export_doc(cfg)))) == cfg
+    old = parse_config(tomllib.loads(OLD))  # the filled-in English of an old file round-trips too
+    assert parse_config(tomllib.loads(tomli_w.dumps(export_doc(old)))) == old

@@ -2,7 +2,7 @@
 // issuing hours today (延时服务), post a notice to the displays' ticker, cancel a ticket, lift a clerk's PIN lockout;
 // and the audit viewer (admin).
 import { api } from "/static/console/api.js";
-import { T, nameOf } from "/static/console/i18n.js";
+import { T, lang, nameOf } from "/static/console/i18n.js";
 import { S, el, toast } from "/static/console/app.js";
 
 const $ = id => document.getElementById(id);
@@ -12,6 +12,24 @@ function button(text, fn) { const b = el("button", null, text); b.type = "button
 async function run(path, body) {
   try { await api(path, { method: "POST", body }); toast(T().done); document.activeElement.blur(); render(); return true; }
   catch (e) { toast(`${e.code || ""} ${e.message}`); return false; }
+}
+
+// The hall's close reasons (its configuration, zh/en): offered as the reason, stored as the Chinese text so that
+// kiosks in English find its English; a reason typed by hand is stored as typed.
+function closeReasonText(reason) {
+  const i = (S.hall.close_reasons || []).indexOf(reason);
+  const en = i >= 0 ? (S.hall.close_reasons_en || [])[i] : "";
+  return lang === "en" && en ? en : reason;
+}
+
+function closeReasonList() {
+  const list = el("datalist"); list.id = "closeReasons";
+  for (const r of S.hall.close_reasons || []) {
+    const o = el("option"); o.value = r;
+    if (lang === "en") o.label = closeReasonText(r);
+    list.append(o);
+  }
+  return list;
 }
 
 export function render() {
@@ -26,9 +44,11 @@ export function render() {
   for (const svc of S.hall.services) {
     const st = S.services.get(svc.code) || {};
     const tr = el("tr"); tr.dataset.service = svc.code;
-    const state = st.open === false ? `${T().serviceClosed}${st.closed_reason ? `（${st.closed_reason}）` : ""}`
+    const why = st.closed_reason ? closeReasonText(st.closed_reason) : "";
+    const state = st.open === false ? `${T().serviceClosed}${!why ? "" : lang === "en" ? ` (${why})` : `（${why}）`}`
       : st.extended_until ? T().extendedTo(st.extended_until.slice(11, 16)) : T().serviceOpen;
     const reason = input(T().reason);
+    reason.setAttribute("list", "closeReasons");
     const openClose = st.open === false
       ? button(T().openService, () => run(`/api/services/${svc.code}/open`, {}))
       : button(T().closeService, () => reason.value.trim() ? run(`/api/services/${svc.code}/close`, { reason: reason.value.trim() }) : reason.focus());
@@ -42,6 +62,8 @@ export function render() {
     rows.push(tr);
   }
   $("serviceActions").replaceChildren(...rows);
+  const old = $("closeReasons"), list = closeReasonList();
+  if (old) old.replaceWith(list); else $("serviceActions").after(list);
   const n = S.notice;
   $("noticeNow").textContent = n ? T().noticeNow(n.text_zh + (n.text_en ? ` / ${n.text_en}` : "")
     + (n.until ? ` (→ ${n.until.slice(11, 16)})` : "")) : T().noNotice;

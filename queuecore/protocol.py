@@ -7,7 +7,7 @@ command may carry an `id` that its `result` / `error` reply echoes. JSON, sent a
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import msgspec
 from msgspec import Meta
@@ -256,6 +256,20 @@ class CancelAppointment(Command, tag="cancel_appointment", kw_only=True):
     roles: ClassVar[frozenset[str]] = frozenset({"admin"})
 
 
+class ChangeConfig(Command, tag="change_config", kw_only=True):
+    """Change the hall's configuration (admin; audited): `ops` (queuecore.configedit) made on `base_version` (the
+    version read), applied now or scheduled for the next business day. Refused with config_changed when someone
+    changed it since, config_invalid when the result is not a valid hall, or a conflict code (prefix_in_use,
+    service_has_tickets, window_serving_service, window_open, priority_in_use, bundle_in_use, outcome_in_use,
+    service_has_appointments, timezone_in_use) when today's hall cannot take it now (details.next_day: true)."""
+
+    base_version: Annotated[int, Meta(ge=1)]
+    ops: Annotated[list[dict[str, Any]], Meta(min_length=1, max_length=500)]
+    effective: Literal["now", "next_day"] = "now"
+    note: Text = ""
+    roles: ClassVar[frozenset[str]] = frozenset({"admin"})
+
+
 class GetSnapshot(Command, tag="get_snapshot"):
     roles: ClassVar[frozenset[str]] = frozenset({"kiosk", "window", "display", "supervisor", "admin"})
     needs_clerk: ClassVar[bool] = False
@@ -273,7 +287,7 @@ COMMANDS: tuple[type[Command], ...] = (
     Transfer, Suspend, Resume, Requeue, PauseWindow, ResumeWindow, RateVisit, ReportDevice, CancelTicket,
     StartDay, CloseDay, OpenService, CloseService, ExtendService, EndServiceExtension, CreateAppointments,
     GetSnapshot, Ping,
-    UnlockClerk, AdvanceFollowUp, PostNotice, CancelAppointment,
+    UnlockClerk, AdvanceFollowUp, PostNotice, ChangeConfig, CancelAppointment,
 )
 AnyCommand = Union[COMMANDS]  # type: ignore[valid-type]
 
@@ -325,6 +339,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     devices: list[DeviceState] = []
     notice: Notice | None = None  # the displays' ticker notice, if one is posted
     day_closed_at: datetime | None = None  # 日终: the day was closed then; kiosks show 今日已结束办理
+    config_version: int = 0  # the version of `hall` (it changes live: a device takes the new snapshot's)
 
 
 class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):
@@ -377,6 +392,16 @@ class CommandResult(msgspec.Struct, kw_only=True):
     events: list[AnyEvent]
     ticket: Ticket | None = None
     window: WindowState | None = None
+
+
+class ConfigChangeResult(msgspec.Struct, kw_only=True):
+    """The reply to change_config: the configuration's new version, and when it applies."""
+
+    version: int  # the hall's state version
+    config_version: int
+    effective: str  # "now" or "next_day"
+    summary: list[str]
+    events: list[AnyEvent]
 
 
 class DayCloseResult(msgspec.Struct, kw_only=True):

@@ -67,7 +67,10 @@ class Staged(msgspec.Struct):
 class HallService:
     def __init__(self, config: HallConfig, store: Store, clock: Callable[[], datetime] | None = None, *,
                  kiosk_issue_limit: int = 60, backup_days: int = 30) -> None:
-        self.config = config
+        # `config` (the hall TOML) seeds a new store; from then on the store's configuration is the hall's
+        # (changed live by change_config; `hallq config import` applies a file). See _load.
+        self.seed = self.config = config
+        self.config_listeners: list[Callable[[HallConfig], None]] = []  # e.g. the report worker
         self.backup_days = backup_days
         self.kiosk_issue_limit = kiosk_issue_limit
         self._issue_times: dict[str, deque[datetime]] = {}
@@ -102,10 +105,13 @@ class HallService:
     def _load(self) -> None:
         """(Re)build the hall from the store: at start, and after a failed write."""
         state = self.store.load()
-        self.hall = hall = Hall(self.config, day=state.day, tickets=state.tickets, windows=state.windows,
+        config = self._stored_config(state)
+        self.hall = hall = Hall(config, day=state.day, tickets=state.tickets, windows=state.windows,
                                 appointments=state.appointments, closed_services=state.closed_services,
                                 version=state.version, devices=state.devices, extended_services=state.extended_services,
-                                notice=state.notice)
+                                notice=state.notice, config_version=max(state.config_version, 1),
+                                pending_config=state.pending_config)
+        self._use_config(config)
         hall.day_closed_at = self.store.day_closed_at(state.day)  # 日终 survives a restart
         self._refused.clear()
         self._inflight.clear()
@@ -121,10 +127,39 @@ class HallService:
                 e = msgspec.json.decode(data, type=ev.AnyEvent)
                 if isinstance(e, ev.ANNOUNCED):
                     self.recent_calls.append(self._call_view(e))
-        self.estimates = estimates.load(self.config, self.store, state.day)  # learned wait estimates
+        self.estimates = estimates.load(config, self.store, state.day)  # learned wait estimates
         self.outbox = Outbox(self.store.conn, Cipher.from_dir(self.store.path.parent), state.day)  # SMS opt-ins
         log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
                  state.day, state.version, len(state.tickets), len(hall.active_tickets()))
+
+    def _stored_config(self, state) -> HallConfig:
+        """The store's configuration; a new store takes the seed (the TOML) as version 1, stored now."""
+        if not state.config_doc:
+            self.store.seed_config(msgspec.json.encode(self.seed).decode(), self.clock())
+            log.info("configuration: seeded version 1 from the hall file (%d services, %d windows)",
+                     len(self.seed.services), len(self.seed.windows))
+            return self.seed
+        try:
+            stored = msgspec.json.decode(state.config_doc, type=HallConfig)
+        except msgspec.ValidationError as exc:  # written by this code: only a hand-edited file gets here
+            raise StoreError(f"the stored hall configuration is unreadable: {exc}") from exc
+        if stored != self.seed and not getattr(self, "_seed_warned", False):
+            self._seed_warned = True
+            log.warning("configuration: the hall file differs from the stored configuration (version %d), which "
+                        "the hall runs; `hallq config import FILE` applies a file as a change", state.config_version)
+        return stored
+
+    def _use_config(self, config: HallConfig) -> None:
+        """The service's own views of the configuration follow the hall's (at load, and after a change)."""
+        changed = config is not self.config
+        self.config = config
+        self.tz = ZoneInfo(config.timezone)
+        self.followups.config, self.followups.tz = config, self.tz
+        if changed:
+            if hasattr(self, "estimates"):
+                self.estimates.config = config
+            for listener in self.config_listeners:
+                listener(config)
 
     def _call_view(self, e: ev.Event) -> P.CallView:
         """A call, recall or resumed visit as displays list it."""
@@ -151,7 +186,7 @@ class HallService:
     def _snapshot(self) -> P.Snapshot:
         hall = self.hall
         return P.Snapshot(
-            version=hall.version, day=hall.day, now=self.clock(), hall=self.config,
+            version=hall.version, day=hall.day, now=self.clock(), hall=self.config, config_version=hall.config_version,
             services=self.service_states(), windows=list(hall.windows.values()),
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed),
@@ -350,6 +385,10 @@ class HallService:
                 return h.report_device(who.name, cmd.kind, cmd.state, cmd.detail, now)
             case P.CancelTicket():
                 return h.cancel(cmd.number, cmd.reason, now)
+            case P.ChangeConfig():
+                events = h.change_config(cmd.base_version, cmd.ops, now, next_day=cmd.effective == "next_day")
+                self._config_cmd = (cmd, who)  # for its config_changes row (see _config_rows)
+                return events
             case P.StartDay():
                 return h.start_day(now.date(), now)
             case P.CloseDay():
@@ -407,8 +446,36 @@ class HallService:
         staged.rows.followups.extend(self.followups.opened_by(events))  # a 差评 opens its case in the same commit
         staged.rows.estimates.extend(self.estimates.rows_for(self.hall, events))  # estimate vs actual wait, logged
         staged.rows.outbox.extend(self.outbox.rows_for(self.hall, events, self.clock()))  # SMS, in the same commit
+        if changes.config:
+            self._config_rows(staged, events)
         self._pending.append(staged)
         return staged
+
+    def _config_rows(self, staged: Staged, events: list[ev.Event]) -> None:
+        """A configuration change made, scheduled, applied or failed: its history row and the configuration
+        itself, in the change's own transaction. An applied one reaches every device as a fresh snapshot."""
+        cmd, who = getattr(self, "_config_cmd", None) or (None, None)
+        self._config_cmd = None
+        for e in events:
+            if isinstance(e, ev.ConfigChanged | ev.ConfigScheduled) and cmd is not None:
+                status = "applied" if isinstance(e, ev.ConfigChanged) else "pending"
+                staged.rows.config.append((
+                    e.config_version, e.at.isoformat(), f"{who.role}:{who.name}", cmd.effective, status,
+                    msgspec.json.encode(cmd.ops).decode(), msgspec.json.encode(e.summary).decode(), cmd.note,
+                    e.at.isoformat() if status == "applied" else None, ""))
+            elif isinstance(e, ev.ConfigChanged):  # a scheduled change, applied as the day started
+                staged.rows.config.append((e.config_version, "", "", "", "applied", "[]", "[]", "", e.at.isoformat(), ""))
+            elif isinstance(e, ev.ConfigChangeFailed):
+                log.error("configuration version %d, scheduled for today, failed: %s", e.config_version, e.message)
+                staged.rows.config.append((e.config_version, "", "", "", "failed", "[]", "[]", "", None,
+                                           f"{e.code}: {e.message}"))
+        staged.rows.meta.extend([("config", msgspec.json.encode(self.hall.config).decode()),
+                                 ("config_version", str(self.hall.config_version))])
+        if any(isinstance(e, ev.ConfigChanged) for e in events):
+            staged.reload = True
+            self._use_config(self.hall.config)
+            log.info("configuration version %d in force (%s)", self.hall.config_version,
+                     "; ".join(s for e in events if isinstance(e, ev.ConfigChanged) for s in e.summary) or "scheduled")
 
     def _stage_side(self) -> Staged | None:
         """A decision outside the hall's state (a follow-up step): its rows, no push, no new version."""
@@ -463,7 +530,7 @@ class HallService:
         snap = self._snapshot()
         payloads = {aud: P.encode(views.snapshot(snap, aud)) for aud in views.AUDIENCES}
         self._broadcast(payloads)
-        log.info("day closed: %d devices told to reload", len(self.subscribers))
+        log.info("%d devices told to reload (day closed or configuration changed)", len(self.subscribers))
 
     def backup(self, now: datetime) -> P.DayCloseResult:
         """Back the store up into <data>/backups and drop backups older than backup_days (a result's backup fields)."""
@@ -695,6 +762,10 @@ class HallService:
             return {"version": self.hall.version, "now": now}
         if isinstance(cmd, P.CloseDay):
             return P.DayCloseResult(version=self.hall.version, events=events)
+        if isinstance(cmd, P.ChangeConfig):
+            return P.ConfigChangeResult(version=self.hall.version, config_version=self.hall.config_version,
+                                        effective=cmd.effective, events=events,
+                                        summary=[s for e in events for s in getattr(e, "summary", [])])
         ticket = None
         for e in events:
             tid = getattr(e, "ticket_id", None)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from queuecore import protocol as P
 from server.cli import mask_name
@@ -232,8 +233,9 @@ async def file_of(request: web.Request) -> tuple[bytes, str]:
                 async for part in reader:
                     if getattr(part, "name", None) == "file":
                         return bytes(await part.read()), part.filename or ""
-            except (ValueError, AssertionError, RuntimeError) as exc:
-                raise Refused("invalid_format", f"a broken multipart form: {exc}") from None
+            except (ValueError, LookupError, AssertionError, RuntimeError, HttpProcessingError) as exc:
+                # aiohttp's multipart reader raises these on a malformed form (a bad part header, a lost boundary)
+                raise Refused("invalid_format", f"a broken multipart form: {type(exc).__name__}") from None
             raise Refused("invalid_format", "send the file as the form's `file` field")
         return await request.read(), ""
     except web.HTTPRequestEntityTooLarge:

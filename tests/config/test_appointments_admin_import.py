@@ -111,6 +111,11 @@ async def test_a_file_without_its_columns_or_rows_or_not_a_table_is_refused(srv,
     for body, ctype, code in cases:
         status, err = await upload(srv, body, ctype)
         assert (status, err["code"]) == (400, code), body[:20]
+    broken = (b'--b1\r\nContent-Disposition: form-data; name="l\xc2\x8b\x18"\r\n\r\nx\r\n--b1\r\n'
+              b'Content-Disposition: form-data; name="file"; filename="f"\r\n\r\nod\r\n--b1--\r\n')
+    for form in (broken, b"--b1--\r\n"):  # a bad part header; no `file` field
+        status, err = await upload(srv, form, "multipart/form-data; boundary=b1")
+        assert (status, err["code"]) == (400, "invalid_format")
     status, err = await upload(srv, b"code,service,date\nA1234,estate,2026-11-23\n", "text/csv")
     assert [(e["row"], e["column"], e["code"]) for e in err["details"]["errors"]] == [
         (1, "start", "missing_column"), (1, "end", "missing_column")]

@@ -171,6 +171,9 @@ async def city_report(conn, start: date, end: date, by: list[str], halls: list[s
             # The period's waits are sorted in memory (the default 4 MB spills a month to disk); no JIT.
             await c.execute("SET LOCAL work_mem = '192MB'")
             await c.execute("SET LOCAL jit = off")
+            # Memoize would cache unnest() by the arrays' value: a win only when daily rows repeat (as in a
+            # fixture built from a few day templates), a cost otherwise.
+            await c.execute("SET LOCAL enable_memoize = off")
             cur = await c.execute(sql, args)
             names = [col.name for col in cur.description]
             for raw in await cur.fetchall():

@@ -157,6 +157,15 @@ async def test_cancel_goes_through_the_core(srv) -> None:
         assert (r.status, (await r.json())["code"]) == (status_wanted, err_code), code
 
 
+async def test_a_full_name_sent_to_the_json_route_is_masked_too(srv) -> None:
+    day = srv.clock.now.date().isoformat()
+    body = {"appointments": [{"code": "J0001", "service": "estate", "start": f"{day}T15:00:00+08:00",
+                              "end": f"{day}T15:30:00+08:00", "name_masked": "张三丰"}]}
+    assert (await srv.post("/api/appointments", "admin", body)).status == 200
+    assert [a["name_masked"] for a in await listing(srv, srv.clock.now.date())] == ["张*丰"]
+    assert "张三丰".encode() not in store_bytes(srv)
+
+
 async def test_only_an_admin_imports(srv) -> None:
     for who in ("kiosk", "window1", "display"):
         status, err = await upload(srv, b"code,service,date,start,end\n", "text/csv", who=who)

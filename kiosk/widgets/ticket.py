@@ -166,7 +166,8 @@ class TicketScreen(QWidget):
         self.materials_title.setVisible(bool(t.materials))
         items = t.materials_in(v.lang)
         # English items run about twice as long as Chinese ones: smaller type, so the list fits beside the QR.
-        self.materials.setStyleSheet(f"font-size: {scaled(20, v.elderly)}px;" if v.lang == "en" else "")
+        px = scaled(20 if landscape else 24, v.elderly)
+        self.materials.setStyleSheet(f"font-size: {px}px;" if v.lang == "en" else "")
         self.materials.setText("\n".join(f"· {m}" for m in items))
         self.materials.setVisible(bool(t.materials))
         steps = t.steps_en if v.lang == "en" and t.steps_en else t.steps_zh

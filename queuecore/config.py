@@ -10,7 +10,8 @@ from typing import Any
 
 import msgspec
 
-from queuecore.model import KNOWN_EN, RESERVED_OUTCOMES, HallConfig, PriorityKind, TimeRange
+from queuecore.model import (KNOWN_EN, RESERVED_OUTCOMES, WEEKDAYS, Bundle, HallConfig, Outcome, PriorityClass,
+                             PriorityKind, Rules, Service, TimeRange, WindowConfig)
 
 # The hall's lists of reasons: each zh list has an en list of the same length.
 REASON_LISTS = ("rating_reasons", "pause_reasons", "close_reasons")
@@ -31,6 +32,12 @@ def _parse_range(text: str) -> TimeRange:
     return TimeRange(start, end)
 
 
+def _parse_ranges(ranges: Any) -> Any:
+    if not isinstance(ranges, list | tuple):
+        return ranges  # msgspec names the wrong type
+    return [_parse_range(h) if isinstance(h, str) else h for h in ranges]
+
+
 def parse_config(doc: dict[str, Any]) -> HallConfig:
     """Build a HallConfig from a parsed TOML document ([hall], [rules], [[priorities]], [[services]], [[windows]],
     [[outcomes]], [calendar], [[bundles]])."""
@@ -42,9 +49,20 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
     for i, svc in enumerate(data.get("services", [])):
         svc = dict(svc)
         try:
-            svc["hours"] = [_parse_range(h) if isinstance(h, str) else h for h in svc.get("hours", [])]
+            svc["hours"] = _parse_ranges(svc.get("hours", []))
         except ValueError as exc:
             raise ConfigError(f"services[{i}] ({svc.get('code')}): hours: {exc}") from None
+        if isinstance(svc.get("weekly"), dict):
+            weekly = {}
+            for day, ranges in svc["weekly"].items():
+                if day not in WEEKDAYS:
+                    raise ConfigError(f"services[{i}] ({svc.get('code')}): weekly: {day!r} is not one of "
+                                      f"{', '.join(WEEKDAYS)}")
+                try:
+                    weekly[day] = _parse_ranges(ranges)
+                except ValueError as exc:
+                    raise ConfigError(f"services[{i}] ({svc.get('code')}): weekly.{day}: {exc}") from None
+            svc["weekly"] = weekly
         services.append(svc)
     if "services" in data:
         data["services"] = services
@@ -65,6 +83,7 @@ def parse_config(doc: dict[str, Any]) -> HallConfig:
     # A misspelt key here would silently drop every holiday and move every follow-up deadline.
     if isinstance(doc.get("calendar"), dict) and (typos := set(doc["calendar"]) - {"holidays", "workdays"}):
         raise ConfigError(f"calendar: unknown keys: {', '.join(sorted(typos))}")
+    _reject_unknown_fields(data)
     try:
         cfg = msgspec.convert(data, HallConfig, strict=True)
     except msgspec.ValidationError as exc:
@@ -87,6 +106,7 @@ def export_doc(cfg: HallConfig, *, native: bool = True) -> dict[str, Any]:
     doc = msgspec.to_builtins(cfg, builtin_types=builtin)
     for svc, raw in zip(cfg.services, doc["services"]):
         raw["hours"] = [str(r) for r in svc.hours]
+        raw["weekly"] = {day: [str(r) for r in ranges] for day, ranges in svc.weekly.items()}
     if cfg.rules.suspend_expire_minutes is None:
         doc["rules"]["suspend_expire_minutes"] = 0
     out: dict[str, Any] = {"hall": {k: v for k, v in doc.items() if k not in _TABLES}}
@@ -101,6 +121,27 @@ def _drop_none(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_drop_none(v) for v in value]
     return value
+
+
+def _reject_unknown_fields(data: dict[str, Any]) -> None:
+    """A misspelt key (`daily_capp`) would silently keep the default: name it instead."""
+    problems = []
+    hall_fields = set(HallConfig.__struct_fields__)
+    if unknown := sorted(set(data) - hall_fields):
+        problems.append(f"hall: unknown keys: {', '.join(unknown)}")
+    for table, cls in (("services", Service), ("windows", WindowConfig), ("priorities", PriorityClass),
+                       ("outcomes", Outcome), ("bundles", Bundle)):
+        items = data.get(table)
+        if not isinstance(items, list | tuple):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and (unknown := sorted(set(item) - set(cls.__struct_fields__))):
+                name = item.get("code", item.get("id", i))
+                problems.append(f"{table}[{i}] ({name}): unknown keys: {', '.join(map(str, unknown))}")
+    if isinstance(data.get("rules"), dict) and (unknown := sorted(set(data["rules"]) - set(Rules.__struct_fields__))):
+        problems.append(f"rules: unknown keys: {', '.join(unknown)}")
+    if problems:
+        raise ConfigError("; ".join(problems))
 
 
 def load_config(path: str) -> HallConfig:

@@ -330,8 +330,11 @@ class Hall:
 
     def _check_issuable(self, svc: Service, now: datetime) -> None:
         self._require_open(svc)
-        if not svc.within_hours(now.time()) and self.extension(svc.code, now) is None:
-            hours = ", ".join(str(r) for r in svc.hours)
+        workday = now.date() in self.config.calendar.workdays  # 调休: a weekend day worked keeps the usual hours
+        if not svc.within_hours(now, workday) and self.extension(svc.code, now) is None:
+            hours = ", ".join(str(r) for r in svc.hours_on(now, workday) or ())
+            if not hours:
+                raise E.OutsideHours(f"{svc.name_zh} issues no tickets on {now:%A}s", service=svc.code, hours="")
             raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=svc.code, hours=hours)
         if svc.daily_cap is not None and self.issued.get(svc.code, 0) >= svc.daily_cap:
             raise E.DailyCapReached(f"{svc.name_zh}: all {svc.daily_cap} tickets for today are issued",

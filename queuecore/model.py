@@ -54,6 +54,9 @@ class PriorityKind(StrEnum):
 # ---------------------------------------------------------------- configuration
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 class TimeRange(msgspec.Struct, frozen=True):
     start: time
     end: time
@@ -81,6 +84,9 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     category_en: str = ""
     daily_cap: int | None = None
     hours: tuple[TimeRange, ...] = ()  # empty: whenever the hall issues tickets
+    # Hours of the weekdays that differ from `hours` ("mon" .. "sun"); an empty list: not issued that day.
+    # A 调休 make-up workday (a weekend day worked) keeps `hours`, like an ordinary weekday.
+    weekly: dict[str, tuple[TimeRange, ...]] = {}
     materials: tuple[str, ...] = ()  # 一次性告知: what to bring
     materials_en: tuple[str, ...] = ()  # the same items in English, in the same order
     digits: int = 3
@@ -89,8 +95,21 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     alert_minutes: int = 30  # ... and red
     target_wait_minutes: int = 30  # service level: the share of tickets called within this wait
 
-    def within_hours(self, t: time) -> bool:
-        return not self.hours or any(t in r for r in self.hours)
+    def within_hours(self, t: time | datetime, workday: bool = False) -> bool:
+        """Is `t` within the issuing hours? A datetime also picks its weekday's hours (unless the day is a
+        调休 `workday`, which keeps the ordinary hours); a bare time reads the ordinary hours."""
+        ranges = self.hours_on(t, workday) if isinstance(t, datetime) else self.hours
+        if ranges is None:
+            return True
+        clock = t.time() if isinstance(t, datetime) else t
+        return any(clock in r for r in ranges)
+
+    def hours_on(self, when: date | datetime, workday: bool = False) -> tuple[TimeRange, ...] | None:
+        """The issuing hours of that day: its weekday's, or the ordinary ones; None: at any time."""
+        day = WEEKDAYS[when.weekday()]
+        if day in self.weekly and not workday:
+            return self.weekly[day]
+        return self.hours or None
 
     def name(self, lang: str) -> str:
         return in_lang(lang, self.name_zh, self.name_en)

@@ -12,7 +12,7 @@ from bench.harness import print_rows
 BENCHMARKS = ("bench.issue_throughput", "bench.announce_latency", "bench.ticket_bytes", "bench.simulate_day",
               "bench.store_year", "bench.kiosk_tap_to_print", "bench.gui_startup", "bench.pin_flood",
               "bench.reports_bench", "bench.central_bench", "bench.estimate_bench",
-              "bench.console_bench", "bench.notify_bench", "bench.phone_bench")
+              "bench.console_bench", "bench.notify_bench", "bench.phone_bench", "bench.config_bench")
 
 
 def main(argv: list[str]) -> int:

@@ -238,6 +238,10 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
                 out.append(Conflict(code="window_serving_service", key=wid, message=(
                     f"window {wid} holds {', '.join(t.number for t in held)}; remove it after they are done")))
             continue
+        if not nw.open and ws.status.value != "closed":
+            out.append(Conflict(code="window_open", key=wid, message=(
+                f"window {wid}: clerk {ws.clerk} is signed in; close the window after they sign out, or from "
+                f"the next business day")))
         lost = [t for t in held if t.service not in nw.services]
         if lost:
             out.append(Conflict(code="window_serving_service", key=wid, message=(

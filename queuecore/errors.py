@@ -64,6 +64,7 @@ UnknownBundle = _error("UnknownBundle", "unknown_bundle", "The hall defines no b
 VisitsInService = _error("VisitsInService", "visits_in_service", "Visits are still at windows: finish them or force.")
 
 # Configuration changes (queuecore.configedit): refused with these codes, nothing changed.
+WindowNotInUse = _error("WindowNotInUse", "window_not_in_use", "The hall's configuration has this window closed.")
 ConfigInvalid = _error("ConfigInvalid", "config_invalid", "The changed configuration is not a valid hall configuration.")
 ConfigChanged = _error("ConfigChanged", "config_changed",
                        "Someone changed the configuration since you read it: reload it and make your change again.")

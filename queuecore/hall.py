@@ -634,7 +634,10 @@ class Hall:
     # ------------------------------------------------------------ clerks and windows
 
     def sign_in(self, wid: int, clerk: str, now: datetime) -> list[ev.Event]:
-        _, ws = self._window(wid)
+        wc, ws = self._window(wid)
+        if not wc.open:
+            raise E.WindowNotInUse(f"window {wid} is closed in the hall's configuration; an admin may open it",
+                                   window=wid)
         if not clerk:
             raise E.InvalidArgument("a staff id is needed to sign in")
         for other in self.windows.values():

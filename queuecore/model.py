@@ -132,6 +132,9 @@ class WindowConfig(msgspec.Struct, frozen=True, kw_only=True):
     services: tuple[str, ...]  # in preference order
     ordered: bool = True  # False: all its services are equal, oldest ticket first
     zone: str = ""
+    # False: the window is closed in the hall's plan (no clerk may sign in there); True again to open it
+    # (临时增开窗口). Changed live; closing one with a clerk signed in waits for the sign-out (window_open).
+    open: bool = True
 
 
 class Rules(msgspec.Struct, frozen=True, kw_only=True):

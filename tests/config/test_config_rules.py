@@ -129,6 +129,9 @@ CONFLICTS = [
     ("a window losing the service it serves", [{"op": "put", "kind": "window", "value": W1_TAX_ONLY}],
      ["window_serving_service"]),
     ("an open window removed", [{"op": "remove", "kind": "window", "key": 3}], ["window_open"]),
+    ("a window with a clerk closed in the plan", [{"op": "put", "kind": "window", "value": {
+        "id": 3, "name_zh": "3号窗口", "name_en": "Window 3", "services": ["social", "estate"], "open": False}}],
+     ["window_open"]),
     ("a priority class in use removed", [{"op": "remove", "kind": "priority", "key": "green"}],
      ["priority_in_use"]),
     ("a priority class in use changing kind", [{"op": "put", "kind": "priority", "value": {
@@ -262,3 +265,14 @@ def test_hours_per_weekday(when, workday, issuable):
     hall = Hall(cfg)
     hall.start_day(now.date(), now)
     assert (hall.issuable("passport", now) is None) is issuable
+
+
+def test_a_window_closed_in_the_plan_refuses_sign_in_until_it_is_opened_again():
+    hall = open_hall(windows=(1, 2, 3))
+    window4 = {"id": 4, "name_zh": "4号窗口", "name_en": "Window 4", "services": ["tax"]}
+    hall.change_config(1, [{"op": "put", "kind": "window", "value": {**window4, "open": False}}], at("10:00"))
+    with pytest.raises(E.WindowNotInUse):
+        hall.sign_in(4, "clerk4", at("10:01"))
+    assert hall.windows[4].clerk is None
+    hall.change_config(2, [{"op": "put", "kind": "window", "value": window4}], at("10:02"))  # 临时增开窗口
+    assert [type(e) for e in hall.sign_in(4, "clerk4", at("10:03"))] == [ev.ClerkSignedIn]

@@ -1,6 +1,7 @@
 """The console offers the hall's close reasons (zh/en, its configuration) when a supervisor closes a service: the
 reason is stored as the hall lists it in Chinese, the English console shows its English, and the English kiosk then
-finds it (Debian's Chromium against the real server on the sample hall)."""
+finds it; a window paused for one of the hall's pause reasons reads in English too (Debian's Chromium against the
+real server on the sample hall)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from queuecore import protocol as P
 from queuecore.config import load_config
 from server.app import ServerConfig
 from server.console_cli import add_user_in
 from tests.browser import chromium_path
 from tests.qtclient.conftest import LoopThread, ServerThread
 from tests.queuecore.conftest import at
-from tests.server.conftest import Clock, provision
+from tests.server.conftest import PINS, Clock, provision
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
 expect = playwright.expect
@@ -54,6 +56,11 @@ def test_a_service_closed_with_a_listed_reason_reads_in_english(county) -> None:
         row.locator('input[type="text"]').fill("人员不足")  # what picking "Short of staff" from the list puts in
         row.locator("button").first.click()
         expect(row).to_contain_text("(Short of staff)", timeout=3000)
+        # A window paused for a listed reason (stored in Chinese, with the clerk's note) reads in English.
+        assert isinstance(county.execute(P.SignIn(staff_id="s1", pin=PINS["s1"]), "window1"), P.Result)
+        assert isinstance(county.execute(P.PauseWindow(reason="培训：两点回来"), "window1"), P.Result)
+        page.click('#tabs button[data-tab="live"]')
+        expect(page.locator('#tiles .tile[data-window="1"]')).to_contain_text("(Training: 两点回来)", timeout=3000)
         browser.close()
     snap = county.snapshot()
     social = next(s for s in snap.services if s.code == "social")

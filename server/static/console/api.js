@@ -17,7 +17,7 @@ export async function api(path, { method = "GET", body, background = false } = {
   if (r.status === 401 && !path.endsWith("/login")) onEnded();
   if (!r.ok) {
     const err = new Error((data && data.message) || String(r.status));
-    err.code = data && data.code; err.status = r.status;
+    err.code = data && data.code; err.status = r.status; err.details = data && data.details;
     throw err;
   }
   return data;

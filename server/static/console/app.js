@@ -224,9 +224,19 @@ async function loadLevels() {
 function loadLevelsSoon() { clearTimeout(levelsTimer); levelsTimer = setTimeout(loadLevels, 3000); }
 setInterval(() => { if (S.me) loadLevels(); }, 60000);
 
+// A stored pause reason ("休息", or "休息：a note") in the console's language: the hall's list has its English.
+function pauseText(stored) {
+  const [reason, ...note] = stored.split("：");
+  const i = (S.hall?.pause_reasons || []).indexOf(reason);
+  const en = i >= 0 ? (S.hall.pause_reasons_en || [])[i] : "";
+  if (lang !== "en" || !en) return stored;
+  return note.length ? `${en}: ${note.join("：")}` : en;
+}
+const bracket = s => (lang === "en" ? ` (${s})` : `（${s}）`);
+
 function tileState(w, t) {
   if (w.status === "closed") return ["closed", T().closed];
-  if (w.status === "paused") return ["paused", `${T().paused}${w.pause_reason ? `（${w.pause_reason}）` : ""}`];
+  if (w.status === "paused") return ["paused", `${T().paused}${w.pause_reason ? bracket(pauseText(w.pause_reason)) : ""}`];
   if (t && t.status === "serving") return ["serving", T().serving];
   if (t && t.status === "called") return ["called", T().called];
   return ["idle", T().idle];

@@ -1,0 +1,257 @@
+// Texts of the admin's hall-configuration screens (config.js): Simplified Chinese by default, complete English.
+// What the hall's configuration holds (names, codes, reasons, materials) is shown as it is stored, in both languages.
+import { lang } from "/static/console/i18n.js";
+
+const ZH = {
+  tabConfig: "大厅配置",
+  subs: { services: "服务事项", windows: "窗口", lists: "类别与清单", rules: "规则", calendar: "工作日历",
+          history: "变更历史" },
+  version: v => `当前配置版本 v${v}`, pending: n => `${n} 项变更待下一工作日生效`, noPending: "无待生效变更",
+  pendingItem: (v, what) => `v${v}（下一工作日生效）：${what}`,
+  note: "变更说明", notePh: "变更说明（记入变更历史，可不填）", reload: "重新载入", exportToml: "导出配置（TOML）",
+  importToml: "导入配置（TOML）", importPick: "选择 TOML 文件", importGo: "导入", importChoose: "请先选择 TOML 文件",
+  importConfirm: (f, v) => `用文件“${f}”替换整个大厅配置（当前 v${v}）？`,
+  imported: (v, e) => `已导入，配置版本 v${v}${e === "next_day" ? "（下一工作日生效）" : "（已生效）"}`,
+  importRefused: "导入被拒绝，配置未改变：",
+  applied: (v, what) => `已保存，配置版本 v${v}，已生效：${what}`,
+  scheduled: (v, what) => `已安排，配置版本 v${v}，将于下一个工作日生效：${what}`,
+  sending: "提交中…",
+  // refusals
+  changedTitle: "配置已被他人修改",
+  changedBody: (mine, now) => `你载入的是 v${mine}，现在已是 v${now}。你的修改没有保存，也没有丢失：下面是你要做的修改` +
+    `（与最新配置对比）。`,
+  resendMine: "载入最新配置并重新提交我的修改", dropMine: "放弃我的修改，载入最新配置",
+  conflictTitle: "今天的大厅不能立即接受这项修改", nextDay: "明天起生效（下一个工作日）",
+  nextDayHint: "选择“明天起生效”：今天照常运行，下一个工作日开始时自动生效。",
+  invalidTitle: "配置有误，未保存", serverSays: "服务器说明：", refusedTitle: "修改被拒绝", cancel: "关闭",
+  conflicts: {
+    service_has_tickets: (k, n, nums) => `事项“${k}”今天还有 ${n} 张未办结的号${nums ? `（${nums}）` : ""}：` +
+      "办完后才能删除，或从下一个工作日起删除。",
+    service_has_appointments: (k, n) => `事项“${k}”还有 ${n} 个预约未签到：请先在“预约”中取消这些预约。`,
+    prefix_in_use: k => `事项“${k}”今天已经按原前缀（或位数）出号：新的编号从下一个工作日起使用。`,
+    window_serving_service: (k, nums) => `窗口“${k}”正在办理 ${nums || "号票"}：办完前不能拿掉该事项或删除窗口。`,
+    window_open: (k, c) => `窗口“${k}”有工作人员${c ? ` ${c} ` : ""}在岗签到：签退后才能删除，或从下一个工作日起删除。`,
+    priority_in_use: k => `类别“${k}”今天还有未办结的号或未签到的预约在用：从下一个工作日起修改。`,
+    bundle_in_use: k => `一票到底“${k}”今天还有号票在办理其步骤：从下一个工作日起修改步骤。`,
+    outcome_in_use: k => `办理结果“${k}”已记在今天办结的业务上（修改会改变今日办结率）：从下一个工作日起修改。`,
+    timezone_in_use: () => "今天的号票按原时区出号：时区从下一个工作日起修改。",
+  },
+  // op descriptions
+  ops: {
+    put: (kind, key, isNew) => `${isNew ? "添加" : "修改"}${kind}“${key}”`, remove: (kind, key) => `删除${kind}“${key}”`,
+    move: (kind, key, i) => `将${kind}“${key}”移到第 ${i + 1} 位`, set: what => `修改${what}`,
+    replace: "用导入的文件替换整个配置", save: (kind, key) => `保存${kind}“${key}”`,
+    setFields: (what, list) => `修改${what}：${list.join("、")}`,
+    calendar: (h, w) => `修改工作日历（节假日 ${h} 天，调休上班日 ${w} 天）`,
+  },
+  yes: "是", no: "否", stale: (mine, now) => `配置已被他人修改：现在是 v${now}（本页显示的是 v${mine}）`, categoryCol: "类别",
+  kinds: { service: "事项", window: "窗口", priority: "类别", outcome: "办理结果", bundle: "一票到底", hall: "大厅设置",
+           rules: "规则", calendar: "工作日历" },
+  diffWas: "最新", diffMine: "你的", noDiff: "（与最新配置相同）", gone: "（最新配置中已不存在）",
+  // services
+  order: "顺序", code: "代码", prefix: "前缀", digits: "号码位数", nameZh: "名称（中文）", nameEn: "名称（英文）",
+  name: "名称", category: "类别（中文）", categoryEn: "类别（英文）", dailyCap: "每日号源上限", noCap: "不限",
+  hours: "取号时段", hoursPh: "08:30-11:45, 13:30-17:00", allDay: "大厅开放时间内",
+  hoursHint: "每天相同（系统按时段设置，不分星期）；多个时段用逗号分开；留空＝大厅开放时间内都可取号。",
+  materials: "一次性告知材料", materialsZh: "材料（中文）", materialsEn: "材料（英文）", addLine: "＋ 添加一项",
+  avgMin: "平均办理时长（分）", warnMin: "办理预警（分）", alertMin: "办理超时（分）", targetWait: "目标等候（分）",
+  warnHint: "窗口计时器到“办理预警”变黄，到“办理超时”变红；按时叫号率按“目标等候”统计。",
+  actions: "操作", up: "上移", down: "下移", edit: "编辑", remove: "删除", add: "添加", save: "保存",
+  addService: "添加事项", editService: c => `编辑事项 ${c}`, tileOrderHint: "表格顺序即取号机上事项按钮的顺序（上移/下移调整）。",
+  removeConfirm: (kind, key) => `删除${kind}“${key}”？`, minutes: "分",
+  codeHint: "代码保存后不能更改（号票按代码记录）", serviceCount: n => `共 ${n} 个事项`,
+  // windows
+  windowId: "窗口号", zone: "区域", services: "办理事项（按优先顺序）", ordered: "按顺序优先",
+  orderedLabel: "按事项顺序优先叫号（不勾选：所列事项平等，先到先叫）", equal: "平等（先到先叫）",
+  today: "今天", signedIn: c => `在岗：${c}`, notSignedIn: "未签到（关闭）",
+  windowsHint: "窗口没有“开/关”设置：工作人员在窗口终端签到即开放，签退即关闭（见“今天”一列）。" +
+               "此处的窗口即大厅里存在的窗口；删除后从显示屏和监管台消失。",
+  addWindow: "添加窗口", editWindow: id => `编辑窗口 ${id}`, pick: "选择事项…", addSvc: "加入", none: "（尚未选择事项）",
+  // lists
+  priorities: "号票类别", kind: "性质", pkinds: { normal: "普通", priority: "优先（绿色通道）", appointment: "预约" },
+  outcomes: "办理结果", cls: "统计分类",
+  oclasses: { completed: "办结", accepted: "受理", incomplete: "补正", refused: "不予受理", enquiry: "咨询" },
+  defaultOutcome: "默认办理结果（窗口按 F5 预选）", reasons: "原因清单",
+  reasonLists: { rating_reasons: "差评原因", pause_reasons: "窗口暂停原因", close_reasons: "停止取号原因" },
+  reasonsHint: "中英文逐行对应：保存的是中文，英文界面显示同一行的英文。",
+  zh: "中文", en: "英文", hall: "大厅", hallNameZh: "大厅名称（中文）", hallNameEn: "大厅名称（英文）",
+  timezone: "时区", publicUrl: "公网地址（号票二维码）", notices: "常驻通知",
+  kioskZh: "取号机通知（中文）", kioskEn: "取号机通知（英文）", displayZh: "显示屏滚动通知（中文）",
+  displayEn: "显示屏滚动通知（英文）", noticesHint: "留空则不显示。值班长在“操作”中发布的临时通知优先显示。",
+  newRow: "新增：",
+  // rules
+  rule: "规则", value: "值", meaning: "含义",
+  ruleText: {
+    priority_ratio: "连续叫了这么多个优先号后，若有等得更久的普通号，先叫普通号（防止绿色通道让普通群众一直等）。",
+    preference_max_wait_minutes: "号票等候超过这么多分钟，视为任何窗口的首选事项（防止窗口的靠后事项一直叫不到）。留空：严格按窗口顺序。",
+    skip_grace_minutes: "过号的群众在这么多分钟内回来，可以重新排队。",
+    requeue_places: "过号回来的群众插回队列的位置（排在第几位之后）。",
+    suspend_expire_minutes: "挂起的业务超过这么多分钟未恢复即作废。0：到日终才作废。",
+    transfer_keeps_arrival: "转办到其他事项时保留原取号时间排队（不勾选：排到新队列末尾）。",
+    appointment_early_minutes: "预约群众最早可在预约时段开始前这么多分钟签到取号。",
+    appointment_late_minutes: "预约群众最晚可在预约时段开始后这么多分钟签到取号。",
+    followup_contact_days: "差评回访期限：评价当天起这么多个工作日内联系群众。",
+    followup_rectify_days: "差评整改期限：评价当天起这么多个工作日内整改完毕（不少于回访期限）。",
+  },
+  ruleNames: {
+    priority_ratio: "优先号连续叫号数", preference_max_wait_minutes: "首选事项等候上限（分）",
+    skip_grace_minutes: "过号保留时间（分）", requeue_places: "过号回队位置", suspend_expire_minutes: "挂起作废时间（分）",
+    transfer_keeps_arrival: "转办保留取号时间", appointment_early_minutes: "预约提前签到（分）",
+    appointment_late_minutes: "预约迟到签到（分）", followup_contact_days: "差评回访期限（工作日）",
+    followup_rectify_days: "差评整改期限（工作日）",
+  },
+  followupHint: "回访与整改期限按下面的工作日历计算（周一至周五，去掉节假日，加上调休上班日）。",
+  // calendar
+  holidays: "节假日（不上班）", workdays: "调休上班日（周末上班）", addDate: "加入",
+  calHint: "工作日 = 周一至周五 − 节假日 + 调休上班日。调休上班日必须是周六或周日。",
+  weekdays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"], noDates: "（无）",
+  notWeekend: d => `${d} 不是周末：调休上班日只能是周六或周日`, both: d => `${d} 不能既是节假日又是调休上班日`,
+  saveCalendar: "保存日历",
+  // history
+  when: "时间", who: "操作人", what: "修改内容", status: "状态",
+  statuses: { applied: "已生效", pending: "待生效", failed: "失败" }, effective: "生效", effNow: "立即", effNext: "下一工作日",
+  noHistory: "暂无变更记录", seed: "初始配置（来自配置文件）",
+  // client-side checks (a convenience: the server decides)
+  check: {
+    required: f => `请填写“${f}”`, prefix: "前缀须为大写英文字母（如 A、AB）", number: f => `“${f}”须为数字`,
+    code: "代码须为字母、数字、下划线或连字符", hours: h => `时段“${h}”格式应为 08:30-11:45，且开始早于结束`,
+    pairs: "材料的中文和英文须逐行对应：有英文的行都要有中文", windowId: "窗口号须为正整数",
+    windowServices: "窗口至少办理一个事项", alertAfterWarn: "“办理超时”应不小于“办理预警”",
+    reasonPairs: "每个原因都要有中文和英文", date: "日期格式应为 2026-10-01",
+  },
+};
+
+const EN = {
+  tabConfig: "Hall setup",
+  subs: { services: "Services", windows: "Windows", lists: "Classes & lists", rules: "Rules", calendar: "Calendar",
+          history: "History" },
+  version: v => `Configuration version v${v}`, pending: n => `${n} change${n === 1 ? "" : "s"} scheduled for the next business day`,
+  noPending: "Nothing scheduled", pendingItem: (v, what) => `v${v} (next business day): ${what}`,
+  note: "Note", notePh: "Note for the change (kept in the history; optional)", reload: "Reload",
+  exportToml: "Export (TOML)", importToml: "Import (TOML)", importPick: "Choose a TOML file", importGo: "Import",
+  importChoose: "Choose a TOML file first",
+  importConfirm: (f, v) => `Replace the whole hall configuration (now v${v}) with "${f}"?`,
+  imported: (v, e) => `Imported: configuration v${v}${e === "next_day" ? " (from the next business day)" : " (in force)"}`,
+  importRefused: "The import was refused; nothing changed:",
+  applied: (v, what) => `Saved as v${v}, in force now: ${what}`,
+  scheduled: (v, what) => `Scheduled as v${v}, in force from the next business day: ${what}`,
+  sending: "Sending…",
+  changedTitle: "Someone else changed the configuration",
+  changedBody: (mine, now) => `You loaded v${mine}; it is v${now} now. Your change was not saved, and it is not lost: ` +
+    "here it is, compared with the latest configuration.",
+  resendMine: "Load the latest and send my change again", dropMine: "Drop my change and load the latest",
+  conflictTitle: "Today's hall cannot take this change now", nextDay: "From the next business day",
+  nextDayHint: "\"From the next business day\": today runs as it is; the change applies when the next business day starts.",
+  invalidTitle: "The configuration would be invalid; nothing was saved", serverSays: "The server says: ",
+  refusedTitle: "The change was refused", cancel: "Close",
+  conflicts: {
+    service_has_tickets: (k, n, nums) => `Service "${k}" still has ${n} open ticket${n === 1 ? "" : "s"} today` +
+      `${nums ? ` (${nums})` : ""}: remove it once they are served, or from the next business day.`,
+    service_has_appointments: (k, n) => `Service "${k}" has ${n} appointment${n === 1 ? "" : "s"} not yet checked in: ` +
+      "cancel them first (Appointments).",
+    prefix_in_use: k => `Service "${k}" has numbered tickets with its old prefix (or digits) today: the new numbering ` +
+      "starts on the next business day.",
+    window_serving_service: (k, nums) => `Window "${k}" is serving ${nums || "a ticket"}: it keeps that service ` +
+      "(and stays) until the visit ends.",
+    window_open: (k, c) => `Window "${k}" has a clerk${c ? ` (${c})` : ""} signed in: remove it after they sign out, ` +
+      "or from the next business day.",
+    priority_in_use: k => `Class "${k}" is used by open tickets or appointments not yet checked in: change it from ` +
+      "the next business day.",
+    bundle_in_use: k => `Bundle "${k}" has tickets on its steps today: change its steps from the next business day.`,
+    outcome_in_use: k => `Outcome "${k}" is on visits finished today (today's completion rate would change): change ` +
+      "it from the next business day.",
+    timezone_in_use: () => "Today's tickets were issued on the old time zone: change it from the next business day.",
+  },
+  ops: {
+    put: (kind, key, isNew) => `${isNew ? "add" : "edit"} ${kind} "${key}"`, remove: (kind, key) => `remove ${kind} "${key}"`,
+    move: (kind, key, i) => `move ${kind} "${key}" to place ${i + 1}`, set: what => `change the ${what}`,
+    replace: "replace the whole configuration with the imported file", save: (kind, key) => `save ${kind} "${key}"`,
+    setFields: (what, list) => `change the ${what}: ${list.join(", ")}`,
+    calendar: (h, w) => `change the calendar (${h} holiday${h === 1 ? "" : "s"}, ${w} make-up workday${w === 1 ? "" : "s"})`,
+  },
+  yes: "yes", no: "no", stale: (mine, now) => `Someone else changed the configuration: it is v${now} now (this page shows v${mine})`, categoryCol: "Category",
+  kinds: { service: "service", window: "window", priority: "class", outcome: "outcome", bundle: "bundle",
+           hall: "hall settings", rules: "rules", calendar: "calendar" },
+  diffWas: "latest", diffMine: "yours", noDiff: "(the same as the latest)", gone: "(no longer in the latest)",
+  order: "Order", code: "Code", prefix: "Prefix", digits: "Digits", nameZh: "Name (Chinese)", nameEn: "Name (English)",
+  name: "Name", category: "Category (Chinese)", categoryEn: "Category (English)", dailyCap: "Daily cap",
+  noCap: "No cap", hours: "Issuing hours", hoursPh: "08:30-11:45, 13:30-17:00", allDay: "While the hall is open",
+  hoursHint: "The same every day (hours are set per service, not per weekday); separate periods with commas; empty: " +
+             "whenever the hall issues tickets.",
+  materials: "Materials to bring", materialsZh: "Item (Chinese)", materialsEn: "Item (English)", addLine: "+ Add an item",
+  avgMin: "Average service (min)", warnMin: "Amber after (min)", alertMin: "Red after (min)",
+  targetWait: "Target wait (min)",
+  warnHint: "The window's timer turns amber, then red, after these minutes of service; the service level counts " +
+            "tickets called within the target wait.",
+  actions: "Actions", up: "Up", down: "Down", edit: "Edit", remove: "Remove", add: "Add", save: "Save",
+  addService: "Add a service", editService: c => `Edit service ${c}`,
+  tileOrderHint: "The table's order is the order of the kiosk's service buttons (Up / Down to change it).",
+  removeConfirm: (kind, key) => `Remove ${kind} "${key}"?`, minutes: "min",
+  codeHint: "The code cannot change once saved (tickets record it)", serviceCount: n => `${n} services`,
+  windowId: "Window no.", zone: "Zone", services: "Services (in preference order)", ordered: "In order",
+  orderedLabel: "Call its services in this order of preference (unticked: all equal, oldest ticket first)",
+  equal: "Equal (oldest first)", today: "Today", signedIn: c => `Staffed: ${c}`, notSignedIn: "Not signed in (closed)",
+  windowsHint: "A window has no open/closed setting: it opens when a clerk signs in at its terminal and closes when " +
+               "they sign out (see Today). The windows listed here are the windows the hall has; a removed window " +
+               "leaves the displays and the console.",
+  addWindow: "Add a window", editWindow: id => `Edit window ${id}`, pick: "Choose a service…", addSvc: "Add",
+  none: "(no service chosen yet)",
+  priorities: "Ticket classes", kind: "Kind", pkinds: { normal: "Normal", priority: "Priority (green channel)",
+                                                        appointment: "Appointment" },
+  outcomes: "Outcomes", cls: "Counted as",
+  oclasses: { completed: "Completed", accepted: "Accepted", incomplete: "Materials incomplete", refused: "Refused",
+              enquiry: "Enquiry" },
+  defaultOutcome: "Default outcome (preselected by F5 at a window)", reasons: "Reason lists",
+  reasonLists: { rating_reasons: "Bad-rating reasons", pause_reasons: "Window pause reasons",
+                 close_reasons: "Stop-issuing reasons" },
+  reasonsHint: "Chinese and English go line by line: the Chinese is stored, English screens show the English line.",
+  zh: "Chinese", en: "English", hall: "Hall", hallNameZh: "Hall name (Chinese)", hallNameEn: "Hall name (English)",
+  timezone: "Time zone", publicUrl: "Public address (ticket QR code)", notices: "Standing notices",
+  kioskZh: "Kiosk notice (Chinese)", kioskEn: "Kiosk notice (English)", displayZh: "Display ticker (Chinese)",
+  displayEn: "Display ticker (English)",
+  noticesHint: "Empty: none shown. A notice a supervisor posts (Actions) shows first.", newRow: "New:",
+  rule: "Rule", value: "Value", meaning: "What it means",
+  ruleText: {
+    priority_ratio: "After this many priority calls in a row, an older normal ticket goes first (the green channel " +
+                    "cannot keep everyone else waiting).",
+    preference_max_wait_minutes: "A ticket that has waited this many minutes counts as any window's preferred " +
+                                 "service (a window's last service is never starved). Empty: strict preference.",
+    skip_grace_minutes: "A citizen whose number was skipped may come back within this many minutes.",
+    requeue_places: "How many places from the front a returning skipped citizen is put back.",
+    suspend_expire_minutes: "A suspended visit not resumed within this many minutes expires. 0: at the day's close.",
+    transfer_keeps_arrival: "A transferred visit keeps its original arrival time (unticked: it goes to the end of " +
+                            "the new queue).",
+    appointment_early_minutes: "An appointment may check in this many minutes before its slot.",
+    appointment_late_minutes: "An appointment may check in up to this many minutes after its slot starts.",
+    followup_contact_days: "Bad-rating follow-up: contact the citizen within this many working days of the rating.",
+    followup_rectify_days: "Bad-rating follow-up: rectify within this many working days (not fewer than the " +
+                           "contact days).",
+  },
+  ruleNames: {
+    priority_ratio: "Priority calls in a row", preference_max_wait_minutes: "Preference wait limit (min)",
+    skip_grace_minutes: "Skip grace (min)", requeue_places: "Requeue places",
+    suspend_expire_minutes: "Suspension expires after (min)", transfer_keeps_arrival: "Transfer keeps arrival",
+    appointment_early_minutes: "Appointment early check-in (min)", appointment_late_minutes: "Appointment late check-in (min)",
+    followup_contact_days: "Follow-up: contact (working days)", followup_rectify_days: "Follow-up: rectify (working days)",
+  },
+  followupHint: "Follow-up deadlines count working days on the calendar below (Monday to Friday, minus holidays, " +
+                "plus make-up workdays).",
+  holidays: "Holidays (no work)", workdays: "Make-up workdays (weekend days worked)", addDate: "Add",
+  calHint: "Working days = Monday to Friday − holidays + make-up workdays. A make-up workday is a Saturday or Sunday.",
+  weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], noDates: "(none)",
+  notWeekend: d => `${d} is not a weekend day: a make-up workday is a Saturday or Sunday`,
+  both: d => `${d} cannot be both a holiday and a workday`, saveCalendar: "Save the calendar",
+  when: "When", who: "Who", what: "What changed", status: "Status",
+  statuses: { applied: "In force", pending: "Scheduled", failed: "Failed" }, effective: "Effective",
+  effNow: "Now", effNext: "Next business day", noHistory: "No changes yet", seed: "First configuration (from the file)",
+  check: {
+    required: f => `Fill in "${f}"`, prefix: "A prefix is capital letters (A, AB …)", number: f => `"${f}" must be a number`,
+    code: "A code is letters, digits, _ or -", hours: h => `"${h}": write periods as 08:30-11:45, start before end`,
+    pairs: "Materials go line by line: every line with English needs its Chinese",
+    windowId: "A window number is a whole number above 0", windowServices: "A window serves at least one service",
+    alertAfterWarn: "\"Red after\" must not be less than \"Amber after\"",
+    reasonPairs: "Every reason needs its Chinese and its English", date: "Write dates as 2026-10-01",
+  },
+};
+
+export const C = () => (lang === "en" ? EN : ZH);

@@ -10,6 +10,7 @@ import * as users from "/static/console/users.js";
 import * as actions from "/static/console/actions.js";
 import * as people from "/static/console/people.js";
 import * as central from "/static/console/central.js";
+import * as config from "/static/console/config.js";
 
 const $ = id => document.getElementById(id);
 export const S = {
@@ -61,7 +62,7 @@ function applyTexts() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
   document.title = T().title;
   for (const e of document.querySelectorAll("[data-t]")) e.textContent = T()[e.dataset.t];
-  people.relabel();
+  people.relabel(); config.relabel();
   $("langBtn").textContent = lang === "en" ? "中文" : "English";
   if (S.hall) $("hallName").textContent = `${nameOf(S.hall)} · ${T().title}`;
   if (S.me) $("userName").textContent = `${S.me.name} (${T().roles[S.me.role] || S.me.role})`;
@@ -107,7 +108,7 @@ $("logoutBtn").addEventListener("click", async () => {
 $("langBtn").addEventListener("click", () => {
   setLang(lang === "en" ? "zh" : "en");
   applyTexts();
-  if (S.started) { reports.init(); inbox.relabel(); users.init(); actions.init(); people.init(); people.show(S.tab); }
+  if (S.started) { reports.init(); inbox.relabel(); users.init(); actions.init(); people.init(); people.show(S.tab); config.init(); if (S.tab === "config") config.show(); }
   renderAll();
   if (S.tab === "reports") reports.show();
 });
@@ -132,13 +133,14 @@ async function loadClerks() {
 
 // ------------------------------------------------------------ tabs
 function showTab(tab) {
-  if (!document.getElementById("tab-" + tab) || (["users", "audit", ...Object.keys(people.TABS)].includes(tab) && S.me.role !== "admin")) tab = "live";
+  if (!document.getElementById("tab-" + tab) || (["users", "audit", "config", ...Object.keys(people.TABS)].includes(tab) && S.me.role !== "admin")) tab = "live";
   S.tab = tab;
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + tab;
   if (tab === "reports") reports.show();
   if (tab === "users") users.show();
   people.show(tab);
+  if (tab === "config") config.show();
   if (tab === "actions") actions.render();
   if (tab === "audit") actions.audit();
   if (tab === "alerts") alerts.render();
@@ -164,7 +166,7 @@ function applySnapshot(snap) {
   loadLevels();
   if (!S.started) {
     S.started = true;
-    alerts.start(); inbox.start(); reports.init(); users.init(); actions.init(); people.init();
+    alerts.start(); inbox.start(); reports.init(); users.init(); actions.init(); people.init(); config.init();
     showTab(location.hash.slice(1) || S.tab);
   }
   renderAll();

@@ -161,6 +161,7 @@ WS_TOKEN_REVOKED = 4401  # close code (application range): the token was revoked
 
 STATUS = {
     "invalid_json": 400, "invalid_format": 400, "invalid_argument": 400, "config_invalid": 400,
+    "from_after_to": 400, "range_too_long": 400,
     "until_in_past": 400, "until_after_day_end": 400,
     "unauthorized": 401,
     "forbidden": 403, "wrong_window": 403, "clerk_not_signed_in": 403, "bad_credentials": 403, "locked_out": 403,
@@ -356,13 +357,13 @@ async def list_appointments(request: web.Request, who: auth.Principal) -> web.Re
 
 
 def _period(request: web.Request) -> tuple[date, date]:
-    """?from=&to= days (today by default): from <= to, at most 366 days."""
+    """?from=&to= days (today by default): from <= to, at most 366 days; refused with the reports' codes."""
     today = request.app[SERVICE].clock().date()
     start, end = _day(request, "from", today), _day(request, "to", today)
     if start > end:
-        raise P.ProtocolError("invalid_argument", f"from ({start}) is after to ({end})")
+        raise P.ProtocolError("from_after_to", f"from ({start}) is after to ({end})")
     if (end - start).days > 366:
-        raise P.ProtocolError("invalid_argument", "a period is at most 366 days")
+        raise P.ProtocolError("range_too_long", "a period is at most 366 days")
     return start, end
 
 

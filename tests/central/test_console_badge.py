@@ -125,9 +125,10 @@ def test_the_badge_shows_how_far_behind_and_when_the_city_is_unreachable(dsn, tm
         levels = page.evaluate("""async () => {
             const { badgeOf } = await import("/static/console/central.js");
             const at = (s) => badgeOf({state: "sending", behind: 120, behind_s: s, url: "x"}).level;
-            return [at(5), at(90), at(900), badgeOf(null), badgeOf({state: "starting", behind: 0}).level];
+            return [at(5), at(90), at(900), badgeOf(null), badgeOf({state: "starting", behind: 0}).level,
+                    badgeOf({state: "sending", behind: 12, behind_s: 7.4}).text];
         }""")
-        assert levels == ["green", "amber", "red", None, "amber"]
+        assert levels == ["green", "amber", "red", None, "amber", "市级平台 · 落后 12 条（7秒）"]
         page.close()
     finally:
         server.stop()

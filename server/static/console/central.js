@@ -1,7 +1,7 @@
 // The header's city badge: how far behind the hall's forwarding to the city server is (GET /api/health "central").
 // Hidden when the hall does not forward; green when (nearly) caught up, amber when minutes behind, red when far
 // behind or the city server cannot be reached (未连接市级平台). Polled; the hall itself never waits on the city.
-import { T, span } from "/static/console/i18n.js";
+import { T, lang, span } from "/static/console/i18n.js";
 
 const POLL_MS = 5000;
 const AMBER_S = 60, RED_S = 600;
@@ -11,7 +11,8 @@ let timer = null, last = null;
 export function badgeOf(c, t = T()) {
   if (!c) return null;
   const behind = c.behind ?? 0, secs = c.behind_s ?? 0;
-  const lag = behind ? t.cityBehind(behind.toLocaleString(), span(secs * 1000)) : "";
+  const age = secs < 60 ? (lang === "en" ? `${Math.round(secs)} s` : `${Math.round(secs)}秒`) : span(secs * 1000);
+  const lag = behind ? t.cityBehind(behind.toLocaleString(), age) : "";
   const title = [c.url, c.last_ok_at ? t.cityLastOk(new Date(c.last_ok_at).toLocaleString()) : "", c.error || ""]
     .filter(Boolean).join("\n");
   if (c.state === "retrying" || c.state === "stopped") {

@@ -24,6 +24,7 @@ from server import (appointments_import, auth, estimates, followups, forwarder, 
 from server.notify import outbox as notify_outbox
 from server import routes_webhooks
 from server import routes_config
+from server import whatif as whatif_routes
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
@@ -149,6 +150,7 @@ READ_ROUTES: list[dict[str, Any]] = [
      "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
                     for n in ("from", "to")]},
     *routes_config.OPENAPI_ROUTES,  # the configuration as data: read, history, export
+    whatif_routes.OPENAPI_ROUTE,  # what-if staffing over a recorded day
     *phone.READ_ROUTES,  # the citizen's phone: /t/<public id>, its events, 扫码评价
     *routes_webhooks.OPENAPI_ROUTES,  # /api/webhooks: register, list, delete, delivery log (admin)
 ]
@@ -528,6 +530,7 @@ def create_app(config: ServerConfig, *, clock: Callable[[], datetime] | None = N
     routes_console.mount(app)  # /console, its login and alerts
     routes_webhooks.mount(app)  # /api/webhooks (admin)
     routes_config.mount(app)  # /api/config: read, history, export, import
+    whatif_routes.mount(app)  # /api/whatif: what-if staffing (admin)
     routes_people.mount(app)  # /api/clerks, /api/tokens: the manager's people and devices
     appointments_import.mount(app)  # /api/appointments/import (CSV, XLSX)
     app.router.add_get("/api/audit", audit_log)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tomllib
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from queuecore.config import parse_config
 from tests.browser import chromium_path
 from tests.console.test_console_browser import PASSWORD, hall  # noqa: F401  (fixture: a real server, its accounts)
+from tests.server.conftest import PINS
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
 expect = playwright.expect
@@ -112,6 +114,10 @@ def test_a_service_added_in_the_form_is_in_the_halls_snapshot(admin, hall):
         f.locator('input[name="materials_zh"]').nth(i).fill(zh)
         f.locator('input[name="materials_en"]').nth(i).fill(en)
     f.locator('input[name="target_wait_minutes"]').fill("25")
+    f.locator('select[name="weekly_sat_mode"]').select_option("own")
+    f.locator('input[name="weekly_sat"]').fill("9:00-12:00")
+    f.locator('select[name="weekly_sun_mode"]').select_option("none")
+    shot(page, "service-form-zh")
     page.fill("#cfgNote", "增设出入境窗口")
     f.locator('button[type="submit"]').click()
     expect(page.locator("#cfgMsg")).to_contain_text("已保存，配置版本 v2")
@@ -124,6 +130,9 @@ def test_a_service_added_in_the_form_is_in_the_halls_snapshot(admin, hall):
     svc = next(s for s in snap["hall"]["services"] if s["code"] == "passport")
     assert (svc["prefix"], svc["daily_cap"], svc["target_wait_minutes"]) == ("P", 120, 25)
     assert svc["materials"] == ["身份证原件", "近期照片"] and svc["materials_en"] == ["ID card (original)", "Recent photo"]
+    stored = next(s for s in get(hall, "/api/config")["config"]["services"] if s["code"] == "passport")
+    assert stored["weekly"] == {"sat": ["09:00-12:00"], "sun": []} and stored["hours"] == ["08:30-11:45", "13:30-17:00"]
+    expect(row).to_contain_text("周六 09:00-12:00; 周日 当天不取号")
     # the kiosk order: moved to the top
     for version in (3, 4, 5):  # each move is a change of its own, made on the version shown
         row.locator('button[data-act="up"]').click()
@@ -142,7 +151,7 @@ def test_a_service_added_in_the_form_is_in_the_halls_snapshot(admin, hall):
     expect(page.locator("#cfgMsg")).to_contain_text("duplicate service prefix 'A'")
     expect(f).to_be_visible()  # the form keeps what was typed
     assert f.locator('input[name="code"]').input_value() == "visa"
-    f.locator("button", has_text="关闭").click()
+    f.locator("button", has_text="取消").click()
 
 
 def test_a_windows_services_are_picked_and_reordered(admin, hall):
@@ -150,7 +159,7 @@ def test_a_windows_services_are_picked_and_reordered(admin, hall):
     sub(page, "windows")
     row = page.locator('#cfgWindows tr[data-window="4"]')
     expect(row).to_contain_text("税务")
-    expect(page.locator('#cfgWindows tr[data-window="1"]')).to_contain_text("未签到")
+    expect(page.locator('#cfgWindows tr[data-window="1"] td.today')).to_have_text("未签到")
     row.locator('button[data-act="edit"]').click()
     f = page.locator("#cfgWindowForm")
     f.locator('select[name="pick"]').select_option("passport")
@@ -172,9 +181,29 @@ def test_a_windows_services_are_picked_and_reordered(admin, hall):
     f.locator('select[name="pick"]').select_option("social")
     f.locator('button[data-act="add-service"]').click()
     f.locator('button[type="submit"]').click()
+    expect(page.locator('#cfgWindows tr[data-window="9"]')).to_contain_text("9号窗口")
     expect(page.locator('#cfgWindows tr[data-window="9"]')).to_contain_text("社保")
     assert 9 in [w["id"] for w in get(hall, "/api/hall")["hall"]["windows"]]
+    # closed in the plan: nobody can sign in there until it is opened again
+    w2 = page.locator('#cfgWindows tr[data-window="2"]')
+    page.once("dialog", lambda d: d.accept())
+    w2.locator('button[data-act="close"]').click()
+    expect(page.locator("#cfgMsg")).to_contain_text("关闭窗口“2号窗口”")
+    expect(w2).to_contain_text("关闭（不能签到）")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        hall.post("/api/windows/2/sign-in", "window2", {"staff_id": "s2", "pin": PINS["s2"]})
+    assert json.loads(refused.value.read())["code"] == "window_not_in_use"
     shot(page, "windows-zh")
+    w2.locator('button[data-act="open"]').click()
+    expect(w2.locator("td.plan-open")).to_have_text("开放")
+    hall.post("/api/windows/2/sign-in", "window2", {"staff_id": "s2", "pin": PINS["s2"]})
+    expect(w2).to_contain_text("在岗：Clerk s2")
+    page.once("dialog", lambda d: d.accept())
+    w2.locator('button[data-act="close"]').click()
+    expect(page.locator('#cfgMsg li[data-code="window_open"]')).to_contain_text(
+        "窗口“2号窗口”有工作人员 Clerk s2 在岗签到：签退后才能关闭")
+    page.locator("#cfgMsg button", has_text="知道了").click()
+    hall.post("/api/windows/2/sign-out", "window2", {})
 
 
 def test_a_refused_remove_is_explained_and_scheduled_for_the_next_business_day(admin, hall):

@@ -178,7 +178,12 @@ function describeOp(op, past = false) {
   }
   if (op.op === "put") {
     const key = op.value ? op.value[KEYS[op.kind]] : op.key;
-    const isNew = !(cfg()[TABLES[op.kind]] || []).some(x => x[KEYS[op.kind]] === key);
+    const cur = (cfg()[TABLES[op.kind]] || []).find(x => x[KEYS[op.kind]] === key);
+    const isNew = !cur;
+    if (cur && op.kind === "window" && cur.open !== op.value.open &&
+        JSON.stringify({ ...cur, open: op.value.open }) === JSON.stringify(op.value)) {
+      return (op.value.open === false ? C().ops.close : C().ops.open)(keyLabel("window", key));
+    }
     return C().ops.put(k, isNew ? (nm(op.value) || key) : keyLabel(op.kind, key), isNew);
   }
   if (op.op === "remove") return C().ops.remove(k, keyLabel(op.kind, op.key));
@@ -253,7 +258,7 @@ async function send(change, effective = "now") {
   return true;
 }
 
-function conflictText(c) {
+function conflictText(c, change) {
   const T = C().conflicts;
   const msg = c.message || "";
   if (c.code === "service_has_tickets") {
@@ -272,7 +277,8 @@ function conflictText(c) {
   }
   if (c.code === "window_open") {
     const w = S.windows.get(c.key);
-    return T.window_open(keyLabel("window", c.key), w && w.clerk ? (S.clerks[w.clerk] || w.clerk) : "");
+    const closing = (change.ops || []).some(op => op.op === "put" && op.kind === "window" && op.value && op.value.id === c.key);
+    return (closing ? T.window_closing : T.window_open)(keyLabel("window", c.key), w && w.clerk ? (S.clerks[w.clerk] || w.clerk) : "");
   }
   const kind = { prefix_in_use: "service", priority_in_use: "priority", bundle_in_use: "bundle", outcome_in_use: "outcome" }[c.code];
   if (T[c.code]) return T[c.code](kind ? keyLabel(kind, c.key) : c.key);
@@ -303,18 +309,18 @@ async function refused(e, change, base) {
     box.push(el("h3", null, C().conflictTitle), el("p", "muted", what.join("; ")));
     const ul = el("ul", "cfg-conflicts");
     for (const c of details.conflicts || [{ code: e.code, message: e.message }]) {
-      const li = el("li", null, conflictText(c)); li.dataset.code = c.code; ul.append(li);
+      const li = el("li", null, conflictText(c, change)); li.dataset.code = c.code; ul.append(li);
     }
     const next = button(C().nextDay, () => send(change, "next_day"), "primary"); next.id = "cfgNextDay";
-    box.push(ul, el("p", "muted", C().nextDayHint), next, button(C().cancel, () => say("")));
+    box.push(ul, el("p", "muted", C().nextDayHint), next, button(C().dismiss, () => say("")));
     toast(C().conflictTitle);
   } else if (e.code === "config_invalid") {
     box.push(el("h3", null, C().invalidTitle), el("p", null, what.join("; ")),
-             el("p", "server", C().serverSays + e.message), button(C().cancel, () => say("")));
+             el("p", "server", C().serverSays + e.message), button(C().dismiss, () => say("")));
     toast(C().invalidTitle);
   } else {
     box.push(el("h3", null, C().refusedTitle), el("p", "server", `${e.code || e.status || ""} ${e.message}`),
-             button(C().cancel, () => say("")));
+             button(C().dismiss, () => say("")));
     toast(`${e.code || ""} ${e.message}`);
   }
   m.replaceChildren(...box);
@@ -356,7 +362,7 @@ function services() {
     tools.append(...moveButtons("service", list, i), edit, removeButton("service", s.code));
     tr.append(el("td", "n", i + 1), el("td", "mono", s.code), el("td", "mono", s.prefix), el("td", null, nm(s)),
               el("td", null, nm(s, "category", "category_en")), el("td", "n", s.daily_cap ?? C().noCap),
-              el("td", "nowrap", (s.hours || []).join(", ") || C().allDay),
+              hoursCell(s),
               el("td", "n", `${s.avg_service_minutes} / ${s.target_wait_minutes ?? 30}`),
               el("td", "n", `${s.warn_minutes ?? 15} / ${s.alert_minutes ?? 30}`), tools);
     return tr;
@@ -370,6 +376,13 @@ function services() {
   out[2].append(add);
   if (form && form.kind === "service") out.push(serviceForm(list.find(s => s.code === form.key)));
   return out;
+}
+
+function hoursCell(s) {
+  const td = el("td", "nowrap", (s.hours || []).join(", ") || C().allDay);
+  const w = weeklyText(s.weekly);
+  if (w) td.append(el("div", "muted weekly-note", w));
+  return td;
 }
 
 function serviceForm(s) {
@@ -388,6 +401,7 @@ function serviceForm(s) {
   const warn = input("warn_minutes", v("warn_minutes", 15), { type: "number" }); warn.min = 0;
   const alert = input("alert_minutes", v("alert_minutes", 30), { type: "number" }); alert.min = 0;
   const mats = pairEditor("materials", s.materials || [], s.materials_en || []);
+  const weekly = weeklyEditor(s.weekly || {});
   const save = el("button", "primary", C().save); save.type = "submit";
   f.append(el("h3", null, isNew ? C().addService : C().editService(s.code)),
     box("div", "cfg-grid",
@@ -395,12 +409,13 @@ function serviceForm(s) {
            field(C().nameZh, nzh), field(C().nameEn, nen), field(C().category, czh), field(C().categoryEn, cen),
            field(C().dailyCap, cap), field(C().hours, hours, C().hoursHint), field(C().avgMin, avg),
            field(C().targetWait, target), field(C().warnMin, warn), field(C().alertMin, alert)]),
-    el("p", "hint", C().warnHint), el("h4", null, C().materials), mats,
+    el("p", "hint", C().warnHint), el("h4", null, C().weeklyTitle), el("p", "hint", C().weeklyHint), weekly,
+    el("h4", null, C().materials), mats,
     el("div", "bar section-gap"));
   f.lastChild.append(save, button(C().cancel, () => { form = null; render(); }));
   f.onsubmit = ev => {
     ev.preventDefault();
-    const item = readService({ code, prefix, digits, nzh, nen, czh, cen, cap, hours, avg, target, warn, alert, mats });
+    const item = readService({ code, prefix, digits, nzh, nen, czh, cen, cap, hours, weekly, avg, target, warn, alert, mats });
     if (item) send({ ops: [isNew ? { op: "put", kind: "service", value: item }
                                  : { op: "put", kind: "service", key: s.code, value: item }] });
   };
@@ -415,6 +430,57 @@ function num(i, label, { int = true, optional = false } = {}) {
   return n;
 }
 
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+// "08:30-11:45, 13:30-17:00" -> ["08:30-11:45", "13:30-17:00"]; null (after saying why) when one is wrong.
+function readHours(i) {
+  const hours = i.value.split(/[,，;；\s]+/).map(h => h.trim()).filter(Boolean);
+  for (const h of hours) {
+    const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(h);
+    if (!m || Number(m[1]) * 60 + Number(m[2]) >= Number(m[3]) * 60 + Number(m[4])) return bad(C().check.hours(h), i);
+  }
+  return hours.map(h => h.replace(/^(\d):/, "0$1:").replace(/-(\d):/, "-0$1:"));
+}
+
+// The weekdays whose hours differ from the usual ones: per day "usual", "own" (its own periods) or "none".
+function weeklyEditor(weekly) {
+  const t = el("table", "grid weekly"); t.id = "cfgWeekly";
+  const rows = {};
+  for (const d of DAYS) {
+    const tr = el("tr"); tr.dataset.day = d;
+    const mode = el("select"); mode.name = `weekly_${d}_mode`;
+    for (const m of ["usual", "own", "none"]) { const o = el("option", null, C().dayModes[m]); o.value = m; mode.append(o); }
+    const has = weekly && d in weekly;
+    mode.value = !has ? "usual" : weekly[d].length ? "own" : "none";
+    const hours = input(`weekly_${d}`, has ? weekly[d].join(", ") : "", { ph: C().hoursPh, size: 30 });
+    const sync = () => { hours.hidden = mode.value !== "own"; };
+    mode.addEventListener("change", sync); sync();
+    const td = el("td"); td.append(mode, hours);
+    tr.append(el("td", "day", C().dayNames[d]), td);
+    t.append(tr);
+    rows[d] = { mode, hours };
+  }
+  t.read = () => {
+    const out = {};
+    for (const d of DAYS) {
+      const { mode, hours } = rows[d];
+      if (mode.value === "none") out[d] = [];
+      if (mode.value === "own") {
+        const h = readHours(hours);
+        if (h === null) return null;
+        if (!h.length) return bad(C().check.required(`${C().dayNames[d]} · ${C().hours}`), hours);
+        out[d] = h;
+      }
+    }
+    return out;
+  };
+  return t;
+}
+function weeklyText(weekly) {
+  return DAYS.filter(d => weekly && d in weekly)
+    .map(d => `${C().dayNames[d]} ${weekly[d].length ? weekly[d].join(", ") : C().dayModes.none}`).join("; ");
+}
+
 function readService(x) {
   const code = x.code.value.trim(), prefix = x.prefix.value.trim();
   if (!code) return bad(C().check.required(C().code), x.code);
@@ -422,14 +488,12 @@ function readService(x) {
   if (!/^[A-Z]+$/.test(prefix)) return bad(C().check.prefix, x.prefix);
   if (!x.nzh.value.trim()) return bad(C().check.required(C().nameZh), x.nzh);
   if (!x.nen.value.trim()) return bad(C().check.required(C().nameEn), x.nen);
-  const hours = x.hours.value.split(/[,，;；\s]+/).map(h => h.trim()).filter(Boolean);
-  for (const h of hours) {
-    const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(h);
-    if (!m || Number(m[1]) * 60 + Number(m[2]) >= Number(m[3]) * 60 + Number(m[4])) return bad(C().check.hours(h), x.hours);
-  }
+  const hours = readHours(x.hours);
+  if (hours === null) return null;
+  const weekly = x.weekly.read();
+  if (weekly === null) return null;
   const item = { code, prefix, name_zh: x.nzh.value.trim(), name_en: x.nen.value.trim(),
-                 category: x.czh.value.trim(), category_en: x.cen.value.trim(),
-                 hours: hours.map(h => h.replace(/^(\d):/, "0$1:").replace(/-(\d):/, "-0$1:")) };
+                 category: x.czh.value.trim(), category_en: x.cen.value.trim(), hours, weekly };
   for (const [k, i, label, opt] of [["digits", x.digits, C().digits], ["daily_cap", x.cap, C().dailyCap, true],
                                     ["target_wait_minutes", x.target, C().targetWait], ["warn_minutes", x.warn, C().warnMin],
                                     ["alert_minutes", x.alert, C().alertMin]]) {
@@ -455,32 +519,51 @@ function windows() {
   const list = cfg().windows;
   const rows = list.map((w, i) => {
     const tr = el("tr"); tr.dataset.window = w.id;
-    const live = S.windows.get(w.id);
-    const staffed = live && live.status !== "closed";
     const tools = el("td", "tools");
     const edit = button(C().edit, () => { form = { kind: "window", key: w.id }; render(); }, "mini"); edit.dataset.act = "edit";
     tools.append(...moveButtons("window", list, i), edit, removeButton("window", w.id));
+    const isOpen = w.open !== false;
+    const toggle = button(isOpen ? C().closeWindow : C().openWindow, () => {
+      if (!isOpen || confirm(C().closeConfirm(nm(w)))) send({ ops: [{ op: "put", kind: "window", key: w.id, value: { ...w, open: !isOpen } }] });
+    }, "mini"); toggle.dataset.act = isOpen ? "close" : "open";
+    tools.prepend(toggle);
+    tr.classList.toggle("closed", !isOpen);
     tr.append(el("td", "n", w.id), el("td", null, nm(w)), el("td", "val", w.zone || "—"),
               el("td", "svc-list", w.services.map(svcName).join(" › ")),
               el("td", null, w.ordered === false ? C().equal : C().ordered),
-              el("td", staffed ? "" : "muted", staffed ? C().signedIn(S.clerks[live.clerk] || live.clerk) : C().notSignedIn),
-              tools);
+              el("td", isOpen ? "plan-open" : "plan-closed", isOpen ? C().planOpen : C().planClosed),
+              todayCell(w.id), tools);
     return tr;
   });
   const add = button(C().addWindow, () => { form = { kind: "window", key: null }; render(); }, "primary");
   add.id = "cfgAddWindow";
   const out = [el("p", "hint", C().windowsHint),
-    table([C().windowId, C().name, C().zone, C().services, C().ordered, C().today, C().actions], rows, "cfgWindows"),
+    table([C().windowId, C().name, C().zone, C().services, C().ordered, C().plan, C().today, C().actions], rows, "cfgWindows"),
     el("div", "bar section-gap")];
   out[2].append(add);
   if (form && form.kind === "window") out.push(windowForm(list.find(w => w.id === form.key)));
   return out;
 }
 
+// Who is at the window now, from the live link (kept current while the table is shown).
+function todayCell(id) {
+  const td = el("td", "today"); td.dataset.window = id;
+  drawToday(td);
+  return td;
+}
+function drawToday(td) {
+  const live = S.windows.get(Number(td.dataset.window));
+  const staffed = live && live.status !== "closed";
+  const text = staffed ? C().signedIn(S.clerks[live.clerk] || live.clerk) : C().notSignedIn;
+  if (td.textContent !== text) td.textContent = text;
+  td.classList.toggle("muted", !staffed);
+}
+setInterval(() => { for (const td of document.querySelectorAll("#cfgWindows td.today")) drawToday(td); }, 1000);
+
 function windowForm(w) {
   const isNew = !w;
   const next = Math.max(0, ...cfg().windows.map(x => x.id)) + 1;
-  w = w || { id: next, name_zh: `${next}号窗口`, name_en: `Window ${next}`, services: [], ordered: true, zone: "" };
+  w = w || { id: next, name_zh: `${next}号窗口`, name_en: `Window ${next}`, services: [], ordered: true, zone: "", open: true };
   const f = el("form", "cfg-form"); f.id = "cfgWindowForm";
   const id = input("id", w.id, { type: "number", size: 4 }); id.readOnly = !isNew; id.min = 1;
   const nzh = input("name_zh", w.name_zh, { size: 20 }), nen = input("name_en", w.name_en, { size: 24 });
@@ -519,10 +602,12 @@ function windowForm(w) {
   addSvc.dataset.act = "add-service";
   const save = el("button", "primary", C().save); save.type = "submit";
   const ol = el("label", "cfg-check"); ol.append(ordered, el("span", null, C().orderedLabel));
+  const open = input("open", undefined, { type: "checkbox" }); open.checked = w.open !== false;
+  const opl = el("label", "cfg-check"); opl.append(open, el("span", null, C().openLabel));
   const pickRow = el("div", "bar"); pickRow.append(pick, addSvc);
   f.append(el("h3", null, isNew ? C().addWindow : C().editWindow(w.id)),
     box("div", "cfg-grid", field(C().windowId, id), field(C().nameZh, nzh), field(C().nameEn, nen), field(C().zone, zone)),
-    el("h4", null, C().services), picked, pickRow, ol, el("div", "bar section-gap"));
+    el("h4", null, C().services), picked, pickRow, ol, opl, el("div", "bar section-gap"));
   f.lastChild.append(save, button(C().cancel, () => { form = null; render(); }));
   f.onsubmit = ev => {
     ev.preventDefault();
@@ -532,7 +617,7 @@ function windowForm(w) {
     if (!nen.value.trim()) { bad(C().check.required(C().nameEn), nen); return; }
     if (!chosen.length) { bad(C().check.windowServices, pick); return; }
     const value = { id: n, name_zh: nzh.value.trim(), name_en: nen.value.trim(), services: [...chosen],
-                    ordered: ordered.checked, zone: zone.value.trim() };
+                    ordered: ordered.checked, zone: zone.value.trim(), open: open.checked };
     send({ ops: [isNew ? { op: "put", kind: "window", value } : { op: "put", kind: "window", key: w.id, value }] });
   };
   return f;

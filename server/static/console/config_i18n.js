@@ -23,7 +23,7 @@ const ZH = {
   resendMine: "载入最新配置并重新提交我的修改", dropMine: "放弃我的修改，载入最新配置",
   conflictTitle: "今天的大厅不能立即接受这项修改", nextDay: "明天起生效（下一个工作日）",
   nextDayHint: "选择“明天起生效”：今天照常运行，下一个工作日开始时自动生效。",
-  invalidTitle: "配置有误，未保存", serverSays: "服务器说明：", refusedTitle: "修改被拒绝", cancel: "关闭",
+  invalidTitle: "配置有误，未保存", serverSays: "服务器说明：", refusedTitle: "修改被拒绝", cancel: "取消", dismiss: "知道了",
   conflicts: {
     service_has_tickets: (k, n, nums) => `事项“${k}”今天还有 ${n} 张未办结的号${nums ? `（${nums}）` : ""}：` +
       "办完后才能删除，或从下一个工作日起删除。",
@@ -31,6 +31,7 @@ const ZH = {
     prefix_in_use: k => `事项“${k}”今天已经按原前缀（或位数）出号：新的编号从下一个工作日起使用。`,
     window_serving_service: (k, nums) => `窗口“${k}”正在办理 ${nums || "号票"}：办完前不能拿掉该事项或删除窗口。`,
     window_open: (k, c) => `窗口“${k}”有工作人员${c ? ` ${c} ` : ""}在岗签到：签退后才能删除，或从下一个工作日起删除。`,
+    window_closing: (k, c) => `窗口“${k}”有工作人员${c ? ` ${c} ` : ""}在岗签到：签退后才能关闭，或从下一个工作日起关闭。`,
     priority_in_use: k => `类别“${k}”今天还有未办结的号或未签到的预约在用：从下一个工作日起修改。`,
     bundle_in_use: k => `一票到底“${k}”今天还有号票在办理其步骤：从下一个工作日起修改步骤。`,
     outcome_in_use: k => `办理结果“${k}”已记在今天办结的业务上（修改会改变今日办结率）：从下一个工作日起修改。`,
@@ -40,6 +41,7 @@ const ZH = {
   ops: {
     put: (kind, key, isNew) => `${isNew ? "添加" : "修改"}${kind}“${key}”`, remove: (kind, key) => `删除${kind}“${key}”`,
     move: (kind, key, i) => `将${kind}“${key}”移到第 ${i + 1} 位`, set: what => `修改${what}`,
+    close: k => `关闭窗口“${k}”`, open: k => `开放窗口“${k}”`,
     replace: "用导入的文件替换整个配置", save: (kind, key) => `保存${kind}“${key}”`,
     setFields: (what, list) => `修改${what}：${list.join("、")}`,
     calendar: (h, w) => `修改工作日历（节假日 ${h} 天，调休上班日 ${w} 天）`,
@@ -52,7 +54,10 @@ const ZH = {
   order: "顺序", code: "代码", prefix: "前缀", digits: "号码位数", nameZh: "名称（中文）", nameEn: "名称（英文）",
   name: "名称", category: "类别（中文）", categoryEn: "类别（英文）", dailyCap: "每日号源上限", noCap: "不限",
   hours: "取号时段", hoursPh: "08:30-11:45, 13:30-17:00", allDay: "大厅开放时间内",
-  hoursHint: "每天相同（系统按时段设置，不分星期）；多个时段用逗号分开；留空＝大厅开放时间内都可取号。",
+  hoursHint: "平时（周一至周五及调休上班日）的时段；多个时段用逗号分开；留空＝大厅开放时间内都可取号。",
+  weeklyTitle: "按星期另设取号时段", weeklyHint: "某天与平时不同时另设；“当天不取号”即该事项当天停办。调休上班日按平时时段。",
+  dayModes: { usual: "平时时段", own: "另设时段", none: "当天不取号" },
+  dayNames: { mon: "周一", tue: "周二", wed: "周三", thu: "周四", fri: "周五", sat: "周六", sun: "周日" },
   materials: "一次性告知材料", materialsZh: "材料（中文）", materialsEn: "材料（英文）", addLine: "＋ 添加一项",
   avgMin: "平均办理时长（分）", warnMin: "办理预警（分）", alertMin: "办理超时（分）", targetWait: "目标等候（分）",
   warnHint: "窗口计时器到“办理预警”变黄，到“办理超时”变红；按时叫号率按“目标等候”统计。",
@@ -63,9 +68,12 @@ const ZH = {
   // windows
   windowId: "窗口号", zone: "区域", services: "办理事项（按优先顺序）", ordered: "按顺序优先",
   orderedLabel: "按事项顺序优先叫号（不勾选：所列事项平等，先到先叫）", equal: "平等（先到先叫）",
-  today: "今天", signedIn: c => `在岗：${c}`, notSignedIn: "未签到（关闭）",
-  windowsHint: "窗口没有“开/关”设置：工作人员在窗口终端签到即开放，签退即关闭（见“今天”一列）。" +
-               "此处的窗口即大厅里存在的窗口；删除后从显示屏和监管台消失。",
+  today: "今天", signedIn: c => `在岗：${c}`, notSignedIn: "未签到",
+  windowsHint: "“计划”是窗口在大厅配置中开放或关闭：关闭的窗口不能签到（临时增开窗口时再开放）。" +
+               "“今天”是实际在岗情况：工作人员签到即开始办理，签退即停止。删除窗口后它从显示屏和监管台消失。",
+  plan: "计划", planOpen: "开放", planClosed: "关闭（不能签到）", openWindow: "开放", closeWindow: "关闭",
+  closeConfirm: n => `关闭“${n}”？关闭后该窗口不能签到，直到再次开放。`,
+  openLabel: "开放（不勾选：窗口在计划中关闭，工作人员不能签到）",
   addWindow: "添加窗口", editWindow: id => `编辑窗口 ${id}`, pick: "选择事项…", addSvc: "加入", none: "（尚未选择事项）",
   // lists
   priorities: "号票类别", kind: "性质", pkinds: { normal: "普通", priority: "优先（绿色通道）", appointment: "预约" },
@@ -143,7 +151,7 @@ const EN = {
   conflictTitle: "Today's hall cannot take this change now", nextDay: "From the next business day",
   nextDayHint: "\"From the next business day\": today runs as it is; the change applies when the next business day starts.",
   invalidTitle: "The configuration would be invalid; nothing was saved", serverSays: "The server says: ",
-  refusedTitle: "The change was refused", cancel: "Close",
+  refusedTitle: "The change was refused", cancel: "Cancel", dismiss: "Dismiss",
   conflicts: {
     service_has_tickets: (k, n, nums) => `Service "${k}" still has ${n} open ticket${n === 1 ? "" : "s"} today` +
       `${nums ? ` (${nums})` : ""}: remove it once they are served, or from the next business day.`,
@@ -155,6 +163,8 @@ const EN = {
       "(and stays) until the visit ends.",
     window_open: (k, c) => `Window "${k}" has a clerk${c ? ` (${c})` : ""} signed in: remove it after they sign out, ` +
       "or from the next business day.",
+    window_closing: (k, c) => `Window "${k}" has a clerk${c ? ` (${c})` : ""} signed in: close it after they sign ` +
+      "out, or from the next business day.",
     priority_in_use: k => `Class "${k}" is used by open tickets or appointments not yet checked in: change it from ` +
       "the next business day.",
     bundle_in_use: k => `Bundle "${k}" has tickets on its steps today: change its steps from the next business day.`,
@@ -165,6 +175,7 @@ const EN = {
   ops: {
     put: (kind, key, isNew) => `${isNew ? "add" : "edit"} ${kind} "${key}"`, remove: (kind, key) => `remove ${kind} "${key}"`,
     move: (kind, key, i) => `move ${kind} "${key}" to place ${i + 1}`, set: what => `change the ${what}`,
+    close: k => `close window "${k}"`, open: k => `open window "${k}"`,
     replace: "replace the whole configuration with the imported file", save: (kind, key) => `save ${kind} "${key}"`,
     setFields: (what, list) => `change the ${what}: ${list.join(", ")}`,
     calendar: (h, w) => `change the calendar (${h} holiday${h === 1 ? "" : "s"}, ${w} make-up workday${w === 1 ? "" : "s"})`,
@@ -176,8 +187,12 @@ const EN = {
   order: "Order", code: "Code", prefix: "Prefix", digits: "Digits", nameZh: "Name (Chinese)", nameEn: "Name (English)",
   name: "Name", category: "Category (Chinese)", categoryEn: "Category (English)", dailyCap: "Daily cap",
   noCap: "No cap", hours: "Issuing hours", hoursPh: "08:30-11:45, 13:30-17:00", allDay: "While the hall is open",
-  hoursHint: "The same every day (hours are set per service, not per weekday); separate periods with commas; empty: " +
-             "whenever the hall issues tickets.",
+  hoursHint: "The usual hours (weekdays and make-up workdays); separate periods with commas; empty: whenever the " +
+             "hall issues tickets.",
+  weeklyTitle: "Hours by weekday", weeklyHint: "Set a day's own hours where it differs; \"Not issued\" closes the " +
+               "service that day. A make-up workday keeps the usual hours.",
+  dayModes: { usual: "Usual hours", own: "Its own hours", none: "Not issued" },
+  dayNames: { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" },
   materials: "Materials to bring", materialsZh: "Item (Chinese)", materialsEn: "Item (English)", addLine: "+ Add an item",
   avgMin: "Average service (min)", warnMin: "Amber after (min)", alertMin: "Red after (min)",
   targetWait: "Target wait (min)",
@@ -190,10 +205,13 @@ const EN = {
   codeHint: "The code cannot change once saved (tickets record it)", serviceCount: n => `${n} services`,
   windowId: "Window no.", zone: "Zone", services: "Services (in preference order)", ordered: "In order",
   orderedLabel: "Call its services in this order of preference (unticked: all equal, oldest ticket first)",
-  equal: "Equal (oldest first)", today: "Today", signedIn: c => `Staffed: ${c}`, notSignedIn: "Not signed in (closed)",
-  windowsHint: "A window has no open/closed setting: it opens when a clerk signs in at its terminal and closes when " +
-               "they sign out (see Today). The windows listed here are the windows the hall has; a removed window " +
-               "leaves the displays and the console.",
+  equal: "Equal (oldest first)", today: "Today", signedIn: c => `Staffed: ${c}`, notSignedIn: "Nobody signed in",
+  windowsHint: "Plan: the window is open or closed in the hall's configuration; nobody can sign in at a closed one " +
+               "(open it again for extra capacity). Today: who is actually there; a clerk's sign-in starts service, " +
+               "the sign-out ends it. A removed window leaves the displays and the console.",
+  plan: "Plan", planOpen: "Open", planClosed: "Closed (no sign-in)", openWindow: "Open", closeWindow: "Close",
+  closeConfirm: n => `Close "${n}"? Nobody can sign in there until it is opened again.`,
+  openLabel: "Open (unticked: closed in the plan, nobody can sign in)",
   addWindow: "Add a window", editWindow: id => `Edit window ${id}`, pick: "Choose a service…", addSvc: "Add",
   none: "(no service chosen yet)",
   priorities: "Ticket classes", kind: "Kind", pkinds: { normal: "Normal", priority: "Priority (green channel)",

@@ -37,6 +37,7 @@ from kiosk.models import (
     REFUSALS,
 )
 from kiosk.printing import PrinterThread, printable
+from kiosk.sms_optin import SmsOptIn
 from kiosk.widgets.common import style_sheet
 from kiosk.widgets.home import HomeScreen
 from kiosk.widgets.keypad import KeypadScreen
@@ -193,6 +194,7 @@ class Kiosk(QObject):
         win.admin.quit_requested.connect(self._quit)
 
         self.model.changed.connect(self._on_view)
+        self.sms = SmsOptIn(self)  # 短信提醒: the optional phone-number keypad after issuing
         self._idle = self._timer(config.idle_seconds * 1000, self._on_idle, single=True)
         self._tick = self._timer(1000, self._on_tick)
         self._poll = self._timer(int(config.printer_poll_seconds * 1000), self._poll_printer)
@@ -494,7 +496,7 @@ class Kiosk(QObject):
     @Slot()
     def _on_tick(self) -> None:
         self.window.header.set_clock(self.clock(), self.view)
-        if self.view.screen == Screen.TICKET:
+        if self.view.screen == Screen.TICKET and not self.sms.is_open:  # typing a number: the countdown waits
             self._countdown -= 1
             if self._countdown <= 0:
                 self.model.go_home()

@@ -211,6 +211,7 @@ class TicketView:
     print_state: PrintState = PrintState.PRINTING
     printer_state: str = ""  # why it did not print (a device state), when FAILED
     appointment_at: datetime | None = None  # the start of the appointment slot (hall time)
+    status_path: str = ""  # "/t/<public id>": the phone page, and its SMS opt-in (kiosk.sms_optin)
     steps_zh: tuple[str, ...] = ()  # 一票到底: the bundle's services, in order
     steps_en: tuple[str, ...] = ()
     materials_en: tuple[str, ...] = ()
@@ -237,7 +238,7 @@ class TicketView:
                    qr_data=qr_data, issued_at=hall_time(t.issued_at, tz), priority_label_zh=label_zh,
                    priority_label_en=label_en,
                    appointment_at=hall_time(t.appointment_start, tz) if t.appointment_start else None,
-                   steps_zh=tuple(issued.steps_zh), steps_en=tuple(issued.steps_en),
+                   status_path=issued.status_path, steps_zh=tuple(issued.steps_zh), steps_en=tuple(issued.steps_en),
                    materials_en=tuple(issued.materials_en))
 
 

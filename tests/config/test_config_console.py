@@ -306,6 +306,14 @@ def test_calendar_reasons_and_notices(admin, hall):
     page.click("#cfgSaveNotices")
     expect(page.locator("#cfgMsg")).to_contain_text("已保存")
     assert get(hall, "/api/hall")["hall"]["display_notice_zh"] == "今日下午三点系统维护"
+    new = page.locator("#cfgBundles tr.new-row")  # 一票到底: one ticket through two services
+    new.locator('input[name="code"]').fill("estate_tax")
+    new.locator('input[name="name_zh"]').fill("不动产登记＋契税")
+    new.locator('input[name="steps"]').fill("estate，tax")
+    new.locator('button[data-act="add"]').click()
+    expect(page.locator('#cfgBundles tr[data-key="estate_tax"] input[name="steps"]')).to_have_value("estate, tax")
+    [bundle] = get(hall, "/api/config")["config"]["bundles"]
+    assert (bundle["code"], bundle["steps"]) == ("estate_tax", ["estate", "tax"])
     shot(page, "lists-zh")
 
 
@@ -371,4 +379,9 @@ def test_english_shows_no_chinese_but_the_halls_own_values(browser, hall):
     msg = page.locator("#cfgMsg")
     expect(msg).to_be_visible()
     assert not CJK.search(msg.text_content())
+    shot(page, "refused-en")
+    page.click("#langBtn")  # back to Chinese from the switch in the header: the tab is drawn again in zh
+    expect(page.locator('#tabs button[data-tab="config"]')).to_have_text("大厅配置")
+    expect(page.locator('#cfgSubs button[data-sub="services"]')).to_have_text("服务事项")
+    expect(page.locator("#cfgServices")).to_contain_text("不动产登记")
     ctx.close()

@@ -47,9 +47,12 @@ function table(headers, rows, id) {
 const cfg = () => view.config;
 const nm = (o, zh = "name_zh", en = "name_en") => (o ? (lang === "en" ? o[en] || o[zh] : o[zh] || o[en]) : "");
 const svcName = code => nm(cfg().services.find(s => s.code === code)) || code;
+// An item's name in the console's language; a bundle without an English name reads as its steps' (as the model does).
+const itemName = (kind, item) => (kind === "bundle" && lang === "en" && !item.name_en
+  ? (item.steps || []).map(svcName).join(" + ") : nm(item));
 const keyLabel = (kind, key) => {
   const item = (cfg()[TABLES[kind]] || []).find(x => x[KEYS[kind]] === key);
-  return item ? `${nm(item)}${kind === "window" ? "" : ` (${key})`}` : String(key);
+  return item ? `${itemName(kind, item)}${kind === "window" ? "" : ` (${key})`}` : String(key);
 };
 
 // A list of paired lines (zh, en): materials, reasons. read() -> [zh[], en[]] without empty lines.
@@ -174,7 +177,7 @@ function describeOp(op, past = false) {
   }
   if (op.op === "put" && past) {  // the history: whether it was new then is not known now
     const key = op.value ? op.value[KEYS[op.kind]] : op.key;
-    return C().ops.save(k, keyLabel(op.kind, key) === String(key) ? `${nm(op.value) || key}` : keyLabel(op.kind, key));
+    return C().ops.save(k, keyLabel(op.kind, key) === String(key) ? `${itemName(op.kind, op.value || {}) || key}` : keyLabel(op.kind, key));
   }
   if (op.op === "put") {
     const key = op.value ? op.value[KEYS[op.kind]] : op.key;
@@ -184,7 +187,7 @@ function describeOp(op, past = false) {
         JSON.stringify({ ...cur, open: op.value.open }) === JSON.stringify(op.value)) {
       return (op.value.open === false ? C().ops.close : C().ops.open)(keyLabel("window", key));
     }
-    return C().ops.put(k, isNew ? (nm(op.value) || key) : keyLabel(op.kind, key), isNew);
+    return C().ops.put(k, isNew ? (itemName(op.kind, op.value || {}) || key) : keyLabel(op.kind, key), isNew);
   }
   if (op.op === "remove") return C().ops.remove(k, keyLabel(op.kind, op.key));
   if (op.op === "move") return C().ops.move(k, keyLabel(op.kind, op.key), op.index);
@@ -415,8 +418,11 @@ function serviceForm(s) {
   f.lastChild.append(save, button(C().cancel, () => { form = null; render(); }));
   f.onsubmit = ev => {
     ev.preventDefault();
-    const item = readService({ code, prefix, digits, nzh, nen, czh, cen, cap, hours, weekly, avg, target, warn, alert, mats });
-    if (item) send({ ops: [isNew ? { op: "put", kind: "service", value: item }
+    const read = readService({ code, prefix, digits, nzh, nen, czh, cen, cap, hours, weekly, avg, target, warn, alert, mats });
+    if (!read) return;
+    const item = isNew ? read : { ...s, ...read };  // fields this form does not show are kept as they are
+    if (!("daily_cap" in read)) delete item.daily_cap;  // emptied: no cap
+    send({ ops: [isNew ? { op: "put", kind: "service", value: item }
                                  : { op: "put", kind: "service", key: s.code, value: item }] });
   };
   return f;
@@ -616,8 +622,8 @@ function windowForm(w) {
     if (!nzh.value.trim()) { bad(C().check.required(C().nameZh), nzh); return; }
     if (!nen.value.trim()) { bad(C().check.required(C().nameEn), nen); return; }
     if (!chosen.length) { bad(C().check.windowServices, pick); return; }
-    const value = { id: n, name_zh: nzh.value.trim(), name_en: nen.value.trim(), services: [...chosen],
-                    ordered: ordered.checked, zone: zone.value.trim(), open: open.checked };
+    const value = { ...(isNew ? {} : w), id: n, name_zh: nzh.value.trim(), name_en: nen.value.trim(),
+                    services: [...chosen], ordered: ordered.checked, zone: zone.value.trim(), open: open.checked };
     send({ ops: [isNew ? { op: "put", kind: "window", value } : { op: "put", kind: "window", key: w.id, value }] });
   };
   return f;
@@ -636,6 +642,9 @@ function keyedEditor(kind, fields, id) {
         c = el("select"); c.name = name;
         for (const [v, t] of Object.entries(type)) { const o = el("option", null, t); o.value = v; c.append(o); }
         c.value = item[name] || Object.keys(type)[0];
+      } else if (type === "steps") {
+        c = input(name, (item[name] || []).join(", "), { size: 30, ph: cfg().services.map(s => s.code).slice(0, 3).join(", ") });
+        c.title = C().stepsHint;
       } else {
         c = input(name, item[name] || "", { size: name === "code" ? 12 : 20 });
         if (name === "code" && !isNew) c.readOnly = true;
@@ -645,10 +654,13 @@ function keyedEditor(kind, fields, id) {
     }
     const tools = el("td", "tools");
     const save = button(isNew ? C().add : C().save, () => {
-      const value = {};
-      for (const [name, label] of fields) {
+      const value = isNew ? {} : { ...item };
+      for (const [name, label, type] of fields) {
         value[name] = ctrls[name].value.trim();
-        if (!value[name]) { bad(C().check.required(label), ctrls[name]); return; }
+        if (type === "steps") value[name] = value[name].split(/[,，;；\s]+/).filter(Boolean);
+        if (!value[name].length && !(type === "text" && name === "name_en" && kind === "bundle")) {
+          bad(C().check.required(label), ctrls[name]); return;
+        }
       }
       send({ ops: [isNew ? { op: "put", kind, value } : { op: "put", kind, key: item.code, value }] });
     }, "mini" + (isNew ? " primary" : ""));
@@ -705,7 +717,11 @@ function lists() {
   ob.append(el("h3", null, C().outcomes),
             keyedEditor("outcome", [["code", C().code, "text"], ["name_zh", C().nameZh, "text"],
                                     ["name_en", C().nameEn, "text"], ["cls", C().cls, C().oclasses]], "cfgOutcomes"));
-  out.push(pb, ob);
+  const bb = el("div", "cfg-form");
+  bb.append(el("h3", null, C().bundles), el("p", "hint", C().bundlesHint(cfg().services.map(s => `${s.code} ${nm(s)}`))),
+            keyedEditor("bundle", [["code", C().code, "text"], ["name_zh", C().nameZh, "text"],
+                                   ["name_en", C().nameEn, "text"], ["steps", C().steps, "steps"]], "cfgBundles"));
+  out.push(pb, ob, bb);
   // reasons
   const rb = el("div", "cfg-form");
   rb.append(el("h3", null, C().reasons), el("p", "hint", C().reasonsHint));

@@ -108,7 +108,9 @@ const ZH = {
     appointment_late_minutes: "预约迟到签到（分）", followup_contact_days: "差评回访期限（工作日）",
     followup_rectify_days: "差评整改期限（工作日）",
   },
-  followupHint: "回访与整改期限按下面的工作日历计算（周一至周五，去掉节假日，加上调休上班日）。",
+  followupHint: "回访与整改期限按“工作日历”中的工作日计算（周一至周五，去掉节假日，加上调休上班日）。",
+  bundles: "一票到底", steps: "依次办理的事项（代码，逗号分开）", stepsHint: "事项代码，按办理顺序，用逗号分开",
+  bundlesHint: list => `一张号票依次办理几个事项，保留号码和取号时间。事项代码：${list.join("，")}。`,
   // calendar
   holidays: "节假日（不上班）", workdays: "调休上班日（周末上班）", addDate: "加入",
   calHint: "工作日 = 周一至周五 − 节假日 + 调休上班日。调休上班日必须是周六或周日。",
@@ -252,8 +254,12 @@ const EN = {
     appointment_early_minutes: "Appointment early check-in (min)", appointment_late_minutes: "Appointment late check-in (min)",
     followup_contact_days: "Follow-up: contact (working days)", followup_rectify_days: "Follow-up: rectify (working days)",
   },
-  followupHint: "Follow-up deadlines count working days on the calendar below (Monday to Friday, minus holidays, " +
-                "plus make-up workdays).",
+  followupHint: "Follow-up deadlines count working days on the hall's calendar (the Calendar tab: Monday to Friday, " +
+                "minus holidays, plus make-up workdays).",
+  bundles: "Bundles (one ticket through several services)", steps: "Services in order (codes, comma-separated)",
+  stepsHint: "Service codes in the order they are done, separated by commas",
+  bundlesHint: list => `One ticket goes through these services in order, keeping its number and arrival time. ` +
+                       `Service codes: ${list.join(", ")}.`,
   holidays: "Holidays (no work)", workdays: "Make-up workdays (weekend days worked)", addDate: "Add",
   calHint: "Working days = Monday to Friday − holidays + make-up workdays. A make-up workday is a Saturday or Sunday.",
   weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], noDates: "(none)",

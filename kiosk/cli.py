@@ -11,6 +11,8 @@ def register(subparsers) -> None:
     p.add_argument("--server", help="hall server URL, e.g. http://127.0.0.1:8700")
     p.add_argument("--token", help="kiosk token (hallq token create kiosk NAME)")
     p.add_argument("--token-file", help="a file holding the kiosk token")
+    p.add_argument("--pair", metavar="TEXT", help="the pairing text of the token's QR code (console: 设备令牌): "
+                                                 "sets --server and --token")
     p.add_argument("--printer", help="printer TOML (examples/printer-*.toml); default: a virtual printer folder")
     p.add_argument("--lang", choices=("zh", "en"))
     p.add_argument("--orientation", choices=("portrait", "landscape"))
@@ -25,13 +27,16 @@ def _run(args: argparse.Namespace) -> int:
 
     from kiosk.config import KioskConfig, KioskConfigError
 
+    from qtclient.pairing import apply_pairing
+
     try:
+        apply_pairing(args, "kiosk")
         base = KioskConfig.load(args.config) if args.config else KioskConfig()
         config = base.replace(server=args.server, token=args.token, token_file=args.token_file,
                               printer=args.printer, language=args.lang, orientation=args.orientation,
                               elderly=args.elderly, windowed=args.windowed, admin_pin=args.admin_pin)
         config.resolve_token()
-    except (KioskConfigError, TypeError) as exc:
+    except (KioskConfigError, TypeError, ValueError) as exc:
         print(f"hallq kiosk: {exc}", file=sys.stderr)
         return 2
     from kiosk.app import run

@@ -11,6 +11,8 @@ def register(sub) -> None:
     p.add_argument("--config", metavar="FILE", help="TOML with a [window_terminal] table (examples/window.toml)")
     p.add_argument("--server", metavar="URL", help="hall server, e.g. http://127.0.0.1:8700")
     p.add_argument("--token", metavar="T", help="this window's device token")
+    p.add_argument("--pair", metavar="TEXT", help="the pairing text of the token's QR code (console: 设备令牌): "
+                                                 "sets --server and --token")
     p.add_argument("--lang", choices=("zh", "en"), help="interface language (default zh)")
     p.add_argument("--compact", action="store_true", help="an always-on-top strip (~900x80) instead of a window")
     p.add_argument("--rating-screen", type=int, metavar="N",
@@ -22,6 +24,9 @@ def config_from_args(args: argparse.Namespace):
     """The config file (if any) with the command line's values on top."""
     from window_terminal.config import TerminalConfig
 
+    from qtclient.pairing import apply_pairing
+
+    apply_pairing(args, "window")  # ValueError: not a window's pairing text
     data: dict = {}
     if args.config:
         import tomllib
@@ -42,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         config = config_from_args(args)
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, OSError, ValueError) as exc:
         print(f"window terminal: {exc}")
         return 2
     from window_terminal.app import main

@@ -17,7 +17,8 @@ const ZH = {
   secretOnce: "令牌只显示这一次：请现在扫码配对或抄下，关闭后无法再查看。", token: "令牌", savedIt: "我已保存，关闭",
   qrSays: "二维码内容：",
   qrDisplay: "显示屏的页面地址（含令牌）：电视浏览器打开即用。",
-  qrDevice: "配对文本 hallq://pair?server=服务器地址&token=令牌（窗口终端另含 window=窗口号）：即设备配置中的 server 与 token 两项。",
+  qrDevice: "配对文本 hallq://pair?server=服务器地址&token=令牌（窗口终端另含 window=窗口号）：安装设备时扫入 " +
+            "hallq window|kiosk --pair <配对文本>，或把其中 server 与 token 两项填入设备配置。",
   tokenHint: "令牌以哈希保存，列表从不显示令牌本身。",
   day: "日期", show: "查询", code: "预约码", service: "事项", slot: "时段", citizen: "预约人（脱敏）", state: "状态",
   booked: "待签到", checkedIn: t => `已签到 ${t}`, cancelled: "已取消", cancel: "取消预约",
@@ -61,8 +62,9 @@ const EN = {
   secretOnce: "The token is shown this once: pair the device by its QR code or copy it now; it cannot be shown again.",
   token: "Token", savedIt: "Saved it, close", qrSays: "The QR code holds: ",
   qrDisplay: "the display page's address with its token: a TV's browser opens it as is.",
-  qrDevice: "the pairing text hallq://pair?server=SERVER&token=TOKEN (a window terminal's also has window=N): the " +
-            "server and token settings of the device's configuration.",
+  qrDevice: "the pairing text hallq://pair?server=SERVER&token=TOKEN (a window terminal's also has window=N): scan it " +
+            "into hallq window|kiosk --pair TEXT when setting the device up, or copy its server and token into the " +
+            "device's configuration.",
   tokenHint: "Tokens are stored hashed; the list never shows a token itself.",
   day: "Day", show: "Show", code: "Code", service: "Service", slot: "Slot", citizen: "Citizen (masked)", state: "State",
   booked: "Booked", checkedIn: t => `Checked in ${t}`, cancelled: "Cancelled", cancel: "Cancel",

@@ -132,7 +132,7 @@ def test_a_service_added_in_the_form_is_in_the_halls_snapshot(admin, hall):
     assert svc["materials"] == ["身份证原件", "近期照片"] and svc["materials_en"] == ["ID card (original)", "Recent photo"]
     stored = next(s for s in get(hall, "/api/config")["config"]["services"] if s["code"] == "passport")
     assert stored["weekly"] == {"sat": ["09:00-12:00"], "sun": []} and stored["hours"] == ["08:30-11:45", "13:30-17:00"]
-    expect(row).to_contain_text("周六 09:00-12:00; 周日 当天不取号")
+    expect(row).to_contain_text("周六 09:00-12:00; 周日 不取号")
     # the kiosk order: moved to the top
     for version in (3, 4, 5):  # each move is a change of its own, made on the version shown
         row.locator('button[data-act="up"]').click()
@@ -148,7 +148,8 @@ def test_a_service_added_in_the_form_is_in_the_halls_snapshot(admin, hall):
     f.locator('input[name="name_en"]').fill("Visa")
     f.locator('button[type="submit"]').click()
     expect(page.locator("#cfgMsg")).to_contain_text("配置有误，未保存")
-    expect(page.locator("#cfgMsg")).to_contain_text("duplicate service prefix 'A'")
+    expect(page.locator("#cfgMsg li")).to_have_text("前缀“A”已被其他事项使用：每个事项的前缀须不同")
+    expect(page.locator("#cfgMsg")).to_contain_text("duplicate service prefix 'A'")  # and the server's own words
     expect(f).to_be_visible()  # the form keeps what was typed
     assert f.locator('input[name="code"]').input_value() == "visa"
     f.locator("button", has_text="取消").click()
@@ -379,6 +380,7 @@ def test_english_shows_no_chinese_but_the_halls_own_values(browser, hall):
     msg = page.locator("#cfgMsg")
     expect(msg).to_be_visible()
     assert not CJK.search(msg.text_content())
+    expect(msg).to_contain_text('"Window 1" would serve no service: give it another first, or remove the window')
     shot(page, "refused-en")
     page.click("#langBtn")  # back to Chinese from the switch in the header: the tab is drawn again in zh
     expect(page.locator('#tabs button[data-tab="config"]')).to_have_text("大厅配置")

@@ -288,6 +288,41 @@ function conflictText(c, change) {
   return `${c.code}: ${msg}`;
 }
 
+// The server's reasons for an invalid configuration ("; "-joined, in English) in words; unknown ones as they are.
+const INVALID = [
+  [/^duplicate service code '(.+)'$/, (I, m) => I.dupCode(m[1])],
+  [/^duplicate service prefix '(.+)'$/, (I, m) => I.dupPrefix(m[1])],
+  [/^duplicate window id (\d+)$/, (I, m) => I.dupWindow(m[1])],
+  [/^duplicate (priority|outcome|bundle) code '(.+)'$/, (I, m) => I.dupCode(m[2])],
+  [/^window (\d+): serves no service$/, (I, m) => I.windowEmpty(keyLabel("window", Number(m[1])))],
+  [/^window (\d+): unknown service '(.+)'$/, (I, m) => I.windowUnknown(keyLabel("window", Number(m[1])), m[2])],
+  [/^bundle (\S+): unknown service '(.+)'$/, (I, m) => I.bundleUnknown(m[1], m[2])],
+  [/^bundle (\S+): needs at least two steps/, (I, m) => I.bundleSteps(m[1])],
+  [/^service (\S+): prefix must be capital letters/, (I, m) => I.prefix(m[1])],
+  [/^service (\S+): digits must be/, (I, m) => I.digits(m[1])],
+  [/^service (\S+): materials_en has/, (I, m) => I.materials(m[1])],
+  [/^hall: (\w+)_en has \d+ items/, (I, m) => I.reasons(C().reasonLists[m[1]] || m[1])],
+  [/^priorities: at least one class/, I => I.needNormal],
+  [/^rules: 1 <= followup_contact_days/, I => I.followup],
+  [/^rules: priority_ratio >= 1/, I => I.ruleRange],
+  [/^hall: unknown timezone '(.+)'$/, (I, m) => I.timezone(m[1])],
+  [/^hall: default_outcome '(.+)' is not in the outcomes$/, (I, m) => I.defaultOutcome(m[1])],
+  [/^outcome '(.+)': the code is reserved/, (I, m) => I.reserved(m[1])],
+  [/^outcomes: the list is empty$/, I => I.noOutcomes],
+  [/^calendar: (\S+) is both a holiday and a workday$/, (I, m) => C().both(m[1])],
+  [/^calendar: workday (\S+) is a \w+, not a weekend day$/, (I, m) => C().notWeekend(m[1])],
+  [/^public_base_url must start with/, I => I.url],
+];
+function invalidWords(message) {
+  const text = (message || "").replace(/^op \d+ \([^)]*\): /, "");
+  const out = [];
+  for (const part of text.split("; ")) {
+    const hit = INVALID.find(([re]) => re.test(part));
+    if (hit) out.push(hit[1](C().invalid, hit[0].exec(part)));
+  }
+  return out;
+}
+
 async function refused(e, change, base) {
   const m = $("cfgMsg"); m.hidden = false; m.className = "cfg-msg bad"; m.dataset.code = e.code || "";
   const details = e.details || {};
@@ -318,7 +353,9 @@ async function refused(e, change, base) {
     box.push(ul, el("p", "muted", C().nextDayHint), next, button(C().dismiss, () => say("")));
     toast(C().conflictTitle);
   } else if (e.code === "config_invalid") {
-    box.push(el("h3", null, C().invalidTitle), el("p", null, what.join("; ")),
+    const words = el("ul", "cfg-invalid");
+    for (const w of invalidWords(e.message)) words.append(el("li", null, w));
+    box.push(el("h3", null, C().invalidTitle), el("p", null, what.join("; ")), words,
              el("p", "server", C().serverSays + e.message), button(C().dismiss, () => say("")));
     toast(C().invalidTitle);
   } else {
@@ -484,7 +521,7 @@ function weeklyEditor(weekly) {
 }
 function weeklyText(weekly) {
   return DAYS.filter(d => weekly && d in weekly)
-    .map(d => `${C().dayNames[d]} ${weekly[d].length ? weekly[d].join(", ") : C().dayModes.none}`).join("; ");
+    .map(d => `${C().dayNames[d]} ${weekly[d].length ? weekly[d].join(", ") : C().notIssued}`).join("; ");
 }
 
 function readService(x) {

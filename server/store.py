@@ -175,6 +175,23 @@ def _m_webhooks(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["channel", "address"])
 
 
+def stored_config(db_path: str | Path):
+    """The hall configuration a store holds (its live version), read-only; None before its first start."""
+    from queuecore.model import HallConfig
+
+    try:
+        conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return msgspec.json.decode(row[0], type=HallConfig) if row and row[0] else None
+
+
 # Append only: migration N brings a file from user_version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_replies, _m3_ratings_devices,
                                                              _m4_replay_lockouts_audit, _m5_followups,

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("-o", "--output", type=Path, help="file to write (xlsx default: a name from kind and period)")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data directory holding hallq.db")
-    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="hall config TOML (names, targets, outcomes)")
+    p.add_argument("--config", type=Path, default=None, help="hall config TOML (names, targets, outcomes); default: "
+                                                             "the configuration the store holds, else the sample hall")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(func=run_report)
 
@@ -36,16 +37,16 @@ def run_report(args: argparse.Namespace) -> int:
     from server.reports.build import ReportError, build_report, default_period, parse_day
     from server.reports.source import FactSource, open_reading
     from server.reports.writers import filename, render, write_text
-    from server.store import DB_NAME
+    from server.store import DB_NAME, stored_config
 
-    try:
-        hall = load_config(str(args.config))
-    except (ConfigError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     db = args.data / DB_NAME
     if not db.is_file():
         print(f"error: no hall store at {db}", file=sys.stderr)
+        return 2
+    try:  # the store's live configuration names what its tickets were issued under (issue 13)
+        hall = load_config(str(args.config)) if args.config else stored_config(db) or load_config(str(DEFAULT_CONFIG))
+    except (ConfigError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     now = datetime.now(ZoneInfo(hall.timezone))
     conn = open_reading(db, read_only=True)

@@ -280,18 +280,24 @@ def test_calendar_reasons_and_notices(admin, hall):
     page = admin
     sub(page, "calendar")
     holidays, workdays = page.locator('[data-cal="holidays"]'), page.locator('[data-cal="workdays"]')
-    workdays.locator("input").fill("2026-12-30")  # a Wednesday
+    workdays.locator('input[type="date"]').fill("2026-12-30")  # a Wednesday
     workdays.locator('button[data-act="add-date"]').click()
     expect(page.locator("#cfgMsg")).to_contain_text("不是周末")
-    holidays.locator("input").fill("2027-01-01")
+    holidays.locator('input[type="date"]').fill("2027-01-01")
     holidays.locator('button[data-act="add-date"]').click()
-    workdays.locator("input").fill("2027-01-03")
+    holidays.locator('input[name="holidays_many"]').fill("2026-10-01~2026-10-03，2026-10-05")  # as the notice lists them
+    holidays.locator('button[data-act="add-date"]').click()
+    holidays.locator('input[name="holidays_many"]').fill("2026-10-32")
+    holidays.locator('button[data-act="add-date"]').click()
+    expect(page.locator("#cfgMsg")).to_contain_text("日期格式应为 2026-10-01")
+    workdays.locator('input[type="date"]').fill("2027-01-03")
     workdays.locator('button[data-act="add-date"]').click()
     expect(workdays).to_contain_text("2027-01-03 周日")
     page.click("#cfgSaveCalendar")
     expect(page.locator("#cfgMsg")).to_contain_text("修改工作日历")
     cal = get(hall, "/api/config")["config"]["calendar"]
-    assert cal == {"holidays": ["2027-01-01"], "workdays": ["2027-01-03"]}
+    assert cal == {"holidays": ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-05", "2027-01-01"],
+                   "workdays": ["2027-01-03"]}
     shot(page, "calendar-zh")
     sub(page, "lists")
     pause = page.locator('[data-reasons="pause_reasons"]')

@@ -815,6 +815,20 @@ function rules() {
 }
 
 // ------------------------------------------------------------ calendar
+// "2026-10-01~2026-10-07, 2026-10-10" -> every date; null when a part is not a date (or a range runs backwards).
+function datesIn(text) {
+  const out = [];
+  const iso = t => (/^\d{4}-\d{2}-\d{2}$/.test(t) && !Number.isNaN(Date.parse(`${t}T12:00:00Z`))
+    && new Date(`${t}T12:00:00Z`).toISOString().slice(0, 10) === t ? t : null);
+  for (const part of text.split(/[,，;；\s]+/).filter(Boolean)) {
+    const [a, b] = part.split(/~|～|\.\.|至/);
+    if (!iso(a) || (b !== undefined && (!iso(b) || b < a))) return null;
+    for (let t = Date.parse(`${a}T12:00:00Z`); t <= Date.parse(`${b || a}T12:00:00Z`) && out.length < 400; t += 86400000) {
+      out.push(new Date(t).toISOString().slice(0, 10));
+    }
+  }
+  return out;
+}
 function calendar() {
   const cal = { holidays: [...(cfg().calendar.holidays || [])], workdays: [...(cfg().calendar.workdays || [])] };
   const out = [el("p", "hint", C().calHint)];
@@ -834,17 +848,20 @@ function calendar() {
     const col = el("div"); col.dataset.cal = k;
     const ul = el("ul", "dates"); boxes[k] = ul;
     const d = input(`${k}_new`, "", { type: "date" });
+    const many = input(`${k}_many`, "", { ph: C().manyPh, size: 34 }); many.title = C().manyPh;
     const add = button(C().addDate, () => {
-      const v = d.value;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return bad(C().check.date, d);
+      const dates = datesIn([d.value, many.value].join(" "));
+      if (dates === null || !dates.length) return bad(C().check.date, many.value ? many : d);
       const other = k === "holidays" ? "workdays" : "holidays";
-      if (cal[other].includes(v)) return bad(C().both(v), d);
-      if (k === "workdays" && ![0, 6].includes(new Date(`${v}T12:00:00Z`).getUTCDay())) return bad(C().notWeekend(v), d);
-      if (!cal[k].includes(v)) cal[k].push(v);
-      d.value = ""; draw(k); say("");
+      for (const v of dates) {
+        if (cal[other].includes(v)) return bad(C().both(v), many.value ? many : d);
+        if (k === "workdays" && ![0, 6].includes(new Date(`${v}T12:00:00Z`).getUTCDay())) return bad(C().notWeekend(v), many.value ? many : d);
+      }
+      for (const v of dates) if (!cal[k].includes(v)) cal[k].push(v);
+      d.value = ""; many.value = ""; draw(k); say("");
     }, "mini");
     add.dataset.act = "add-date";
-    const row = el("div", "bar"); row.append(d, add);
+    const row = el("div", "bar"); row.append(d, many, add);
     col.append(el("h3", null, C()[k]), row, ul);
     cols.append(col);
     draw(k);

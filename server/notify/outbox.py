@@ -170,11 +170,20 @@ async def run_worker(outbox: Outbox, provider: Provider | None, clock: Callable[
             if purged != now.date():
                 outbox.purge(now.date())
                 purged = now.date()
+            sms: list[tuple] = []
+            hooks: dict[str, list[tuple]] = {}  # per webhook, in order: a slow receiver holds up only its own
             for row in outbox.due(now, channels=channels):
-                if row[6] == "webhook":
-                    await _deliver_webhook(outbox, row, clock, webhook_retry or retry, webhook_timeout_s, session)
-                else:
+                (hooks.setdefault(row[3], []) if row[6] == "webhook" else sms).append(row)
+
+            async def send_sms(rows: list[tuple]) -> None:
+                for row in rows:
                     await _deliver_sms(outbox, provider, row, clock, retry)
+
+            async def send_hook(rows: list[tuple]) -> None:
+                for row in rows:
+                    await _deliver_webhook(outbox, row, clock, webhook_retry or retry, webhook_timeout_s, session)
+
+            await asyncio.gather(send_sms(sms), *(send_hook(rows) for rows in hooks.values()))
             wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), poll_s)

@@ -26,6 +26,7 @@ class Receiver:
         self.verified: list[dict] = []  # accepted bodies whose signature checked out
         self.bad_signatures = 0
         self.hits = 0
+        self.answered_at: list[float] = []  # wall clock, each answer
 
     async def handle(self, request: web.Request) -> web.Response:
         self.hits += 1
@@ -37,6 +38,7 @@ class Receiver:
             return web.Response(status=410, text="gone")
         if mode == "slow":
             await asyncio.sleep(self.slow_s)
+            self.answered_at.append(time.time())
             return web.Response(status=200)
         if not verify_signature(self.secret, request.headers.get("X-Hallq-Signature", ""), body, time.time()):
             self.bad_signatures += 1
@@ -44,6 +46,7 @@ class Receiver:
         data = json.loads(body)
         assert request.headers["Idempotency-Key"] == data["id"]
         self.verified.append(data)
+        self.answered_at.append(time.time())
         return web.json_response({"ok": True})
 
 
@@ -201,3 +204,18 @@ async def test_a_deleted_webhook_gets_nothing_more_and_its_queued_deliveries_go_
     await until(lambda: conn.execute("SELECT status FROM outbox WHERE channel = 'webhook'").fetchall() == [("dead",)])
     log = await (await srv.client.get(f"/api/webhooks/{hook['id']}/deliveries", headers=srv.auth("admin"))).json()
     assert log[0]["log"][-1]["error"] == "webhook deleted" and receiver.hits == 1
+
+
+async def test_a_slow_receiver_holds_up_only_its_own_deliveries(make_server, receiver, aiohttp_server) -> None:
+    fast = Receiver()
+    app = web.Application()
+    app.router.add_post("/hook", fast.handle)
+    fast_url = str((await aiohttp_server(app, host="127.0.0.1")).make_url("/hook"))
+    srv = await hook_server(make_server, timeout_s=5.0)
+    slow_hook = await (await register(srv, receiver.url, ["ticket_issued"])).json()
+    fast.secret = (await (await register(srv, fast_url, ["ticket_issued"])).json())["secret"].encode()
+    receiver.secret = slow_hook["secret"].encode()
+    receiver.modes, receiver.slow_s = ["slow"], 1.0  # answers 200 after a second (within the 5 s timeout)
+    await issue(srv)
+    await until(lambda: fast.verified and receiver.answered_at)
+    assert fast.answered_at[0] < receiver.answered_at[0] - 0.5  # not queued behind the slow one

@@ -293,8 +293,10 @@ def test_calendar_reasons_and_notices(admin, hall):
     workdays.locator('input[type="date"]').fill("2027-01-03")
     workdays.locator('button[data-act="add-date"]').click()
     expect(workdays).to_contain_text("2027-01-03 周日")
+    expect(page.locator("#cfgCalUnsaved")).to_be_visible()
     page.click("#cfgSaveCalendar")
     expect(page.locator("#cfgMsg")).to_contain_text("修改工作日历")
+    expect(page.locator("#cfgCalUnsaved")).to_be_hidden()
     cal = get(hall, "/api/config")["config"]["calendar"]
     assert cal == {"holidays": ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-05", "2027-01-01"],
                    "workdays": ["2027-01-03"]}

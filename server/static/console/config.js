@@ -843,12 +843,15 @@ function calendar() {
       return li;
     }));
     if (!cal[k].length) ul.append(el("li", "muted", C().noDates));
+    const saved = cfg().calendar;
+    unsaved.hidden = ["holidays", "workdays"].every(x => JSON.stringify([...cal[x]].sort()) === JSON.stringify([...(saved[x] || [])].sort()));
   };
+  const unsaved = el("span", "unsaved", C().unsaved); unsaved.id = "cfgCalUnsaved"; unsaved.hidden = true;
   for (const k of ["holidays", "workdays"]) {
     const col = el("div"); col.dataset.cal = k;
     const ul = el("ul", "dates"); boxes[k] = ul;
     const d = input(`${k}_new`, "", { type: "date" });
-    const many = input(`${k}_many`, "", { ph: C().manyPh, size: 34 }); many.title = C().manyPh;
+    const many = input(`${k}_many`, "", { ph: C().manyPh, size: 46 }); many.title = C().manyPh;
     const add = button(C().addDate, () => {
       const dates = datesIn([d.value, many.value].join(" "));
       if (dates === null || !dates.length) return bad(C().check.date, many.value ? many : d);
@@ -866,7 +869,9 @@ function calendar() {
     cols.append(col);
     draw(k);
   }
-  out.push(cols, saveRow(() => send({ ops: [{ op: "set", kind: "calendar", value: { holidays: cal.holidays.sort(), workdays: cal.workdays.sort() } }] }), "cfgSaveCalendar"));
+  const save = saveRow(() => send({ ops: [{ op: "set", kind: "calendar", value: { holidays: cal.holidays.sort(), workdays: cal.workdays.sort() } }] }), "cfgSaveCalendar");
+  save.append(unsaved);
+  out.push(cols, save);
   return out;
 }
 

@@ -124,7 +124,7 @@ const ZH = {
   bundles: "一票到底", steps: "依次办理的事项（代码，逗号分开）", stepsHint: "事项代码，按办理顺序，用逗号分开",
   bundlesHint: list => `一张号票依次办理几个事项，保留号码和取号时间。事项代码：${list.join("，")}。`,
   // calendar
-  manyPh: "或输入多个：2026-10-01~2026-10-07, 2026-10-10", holidays: "节假日（不上班）", workdays: "调休上班日（周末上班）", addDate: "加入",
+  unsaved: "有未保存的修改：点“保存”生效", manyPh: "或输入多个：2026-10-01~2026-10-07, 2026-10-10", holidays: "节假日（不上班）", workdays: "调休上班日（周末上班）", addDate: "加入",
   calHint: "工作日 = 周一至周五 − 节假日 + 调休上班日。调休上班日必须是周六或周日。",
   weekdays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"], noDates: "（无）",
   notWeekend: d => `${d} 不是周末：调休上班日只能是周六或周日`, both: d => `${d} 不能既是节假日又是调休上班日`,
@@ -286,7 +286,7 @@ const EN = {
   stepsHint: "Service codes in the order they are done, separated by commas",
   bundlesHint: list => `One ticket goes through these services in order, keeping its number and arrival time. ` +
                        `Service codes: ${list.join(", ")}.`,
-  manyPh: "or several: 2026-10-01~2026-10-07, 2026-10-10", holidays: "Holidays (no work)", workdays: "Make-up workdays (weekend days worked)", addDate: "Add",
+  unsaved: "Not saved yet: press Save", manyPh: "or several: 2026-10-01~2026-10-07, 2026-10-10", holidays: "Holidays (no work)", workdays: "Make-up workdays (weekend days worked)", addDate: "Add",
   calHint: "Working days = Monday to Friday − holidays + make-up workdays. A make-up workday is a Saturday or Sunday.",
   weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], noDates: "(none)",
   notWeekend: d => `${d} is not a weekend day: a make-up workday is a Saturday or Sunday`,

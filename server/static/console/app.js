@@ -11,6 +11,7 @@ import * as actions from "/static/console/actions.js";
 import * as people from "/static/console/people.js";
 import * as central from "/static/console/central.js";
 import * as config from "/static/console/config.js";
+import * as dayops from "/static/console/dayops.js";
 
 const $ = id => document.getElementById(id);
 export const S = {
@@ -66,7 +67,7 @@ function applyTexts() {
   $("langBtn").textContent = lang === "en" ? "中文" : "English";
   if (S.hall) $("hallName").textContent = `${nameOf(S.hall)} · ${T().title}`;
   if (S.me) $("userName").textContent = `${S.me.name} (${T().roles[S.me.role] || S.me.role})`;
-  central.relabel();
+  central.relabel(); dayops.relabel();
 }
 
 // ------------------------------------------------------------ login and session
@@ -108,7 +109,7 @@ $("logoutBtn").addEventListener("click", async () => {
 $("langBtn").addEventListener("click", () => {
   setLang(lang === "en" ? "zh" : "en");
   applyTexts();
-  if (S.started) { reports.init(); inbox.relabel(); users.init(); actions.init(); people.init(); people.show(S.tab); config.init(); if (S.tab === "config") config.show(); }
+  if (S.started) { reports.init(); inbox.relabel(); users.init(); actions.init(); people.init(); people.show(S.tab); config.init(); dayops.init(); if (S.tab === "config") config.show(); }
   renderAll();
   if (S.tab === "reports") reports.show();
 });
@@ -133,13 +134,13 @@ async function loadClerks() {
 
 // ------------------------------------------------------------ tabs
 function showTab(tab) {
-  if (!document.getElementById("tab-" + tab) || (["users", "audit", "config", ...Object.keys(people.TABS)].includes(tab) && S.me.role !== "admin")) tab = "live";
+  if (!document.getElementById("tab-" + tab) || (["users", "audit", "config", ...Object.keys(people.TABS), ...Object.keys(dayops.TABS)].includes(tab) && S.me.role !== "admin")) tab = "live";
   S.tab = tab;
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + tab;
   if (tab === "reports") reports.show();
   if (tab === "users") users.show();
-  people.show(tab);
+  people.show(tab); dayops.show(tab);
   if (tab === "config") config.show();
   if (tab === "actions") actions.render();
   if (tab === "audit") actions.audit();
@@ -166,7 +167,7 @@ function applySnapshot(snap) {
   loadLevels();
   if (!S.started) {
     S.started = true;
-    alerts.start(); inbox.start(); reports.init(); users.init(); actions.init(); people.init(); config.init();
+    alerts.start(); inbox.start(); reports.init(); users.init(); actions.init(); people.init(); config.init(); dayops.init();
     showTab(location.hash.slice(1) || S.tab);
   }
   renderAll();

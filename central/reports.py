@@ -20,6 +20,8 @@ import io
 from datetime import date
 from typing import Any
 
+from central import percentiles as P
+
 DIMS = ("hall", "service", "clerk", "day", "month")
 LABELS = {"hall": ("大厅", "Hall"), "service": ("服务事项", "Service"), "clerk": ("坐席", "Clerk"),
           "day": ("日期", "Day"), "month": ("月份", "Month")}
@@ -145,52 +147,60 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
 async def city_report(conn, start: date, end: date, by: list[str], halls: list[str] | None = None,
                       lang: str = "zh", pool=None) -> dict[str, Any]:
     """One table: a row per value of the cuts (sorted) and the totals row. Counts and sums add up the daily
-    rows; the percentiles sort the waits and service times of the period (nearest rank: percentile_disc).
-    With a pool, the groups' and the total's percentiles are sorted at once on two more connections."""
+    rows; the percentiles are percentile_disc's (nearest rank) over the period's waits and service times, found by
+    central.percentiles without sorting them all. With a pool, the groups' and the total's percentiles are found
+    at once on two more connections."""
     check(start, end, by)
     await refresh(conn)
     where = "day BETWEEN %(start)s AND %(end)s" + (" AND hall = ANY(%(halls)s)" if halls else "")
     keys = "".join(f"{_DIM_SQL[d]} AS {d}, " for d in by)
     dims = ", ".join(_DIM_SQL[d] for d in by)
     args = {"start": start, "end": end, "halls": halls}
-    # Both lists of a daily row in one pass (zipped, the shorter padded with NULLs, which percentiles skip).
-    ps = ("percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY w) AS wait_ps, "
-          "percentile_disc(0.9) WITHIN GROUP (ORDER BY s) AS service_p90_s "
-          f"FROM daily, unnest(waits, services) AS x(w, s) WHERE {where}")
-    queries = [f"SELECT {keys}{_SUMS} FROM daily WHERE {where} " + (f"GROUP BY GROUPING SETS (({dims}), ())"
-                                                                     if by else "")]
-    if by:
-        nulls = "".join(f"NULL AS {d}, " for d in by)
-        queries += [f"SELECT {keys}{ps} GROUP BY {dims}", f"SELECT {nulls}{ps}"]
-    else:
-        queries.append(f"SELECT {ps}")
+    sums = f"SELECT {keys}{_SUMS} FROM daily WHERE {where} " + (f"GROUP BY GROUPING SETS (({dims}), ())"
+                                                                 if by else "")
+    total_key = tuple(None for _ in by)
     found: dict[tuple, dict] = {}
 
-    async def run(c, sql: str) -> None:
+    async def run(c, job) -> None:
         async with c.transaction():
-            # The period's waits are sorted in memory (the default 4 MB spills a month to disk); no JIT.
+            # Sorting a period's values stays in memory (the default 4 MB spills a month to disk); no JIT.
             await c.execute("SET LOCAL work_mem = '192MB'")
             await c.execute("SET LOCAL jit = off")
             # Memoize would cache unnest() by the arrays' value: a win only when daily rows repeat (as in a
             # fixture built from a few day templates), a cost otherwise.
             await c.execute("SET LOCAL enable_memoize = off")
-            cur = await c.execute(sql, args)
-            names = [col.name for col in cur.description]
-            for raw in await cur.fetchall():
-                r = dict(zip(names, raw))
-                found.setdefault(tuple(r[d] for d in by), {}).update(r)
+            await job(c)
 
-    async def pooled(sql: str) -> None:
+    async def add_sums(c) -> None:
+        cur = await c.execute(sums, args)
+        names = [col.name for col in cur.description]
+        for raw in await cur.fetchall():
+            r = dict(zip(names, raw))
+            found.setdefault(tuple(r[d] for d in by), {}).update(r)
+
+    def add_percentiles(dim_sql: list[str]):
+        # Slicing pays off for big groups (the total, halls, days, months); cuts by service or clerk make many
+        # small groups, whose values are fewer to sort than to sample and slice.
+        find = P.plain if dim_sql and {"service", "clerk"} & set(by) else P.percentiles
+
+        async def job(c) -> None:
+            for key, figures in (await find(c, dim_sql, where, args)).items():
+                found.setdefault(key if dim_sql else total_key, {}).update(figures)
+
+        return job
+
+    jobs = [add_sums, add_percentiles([_DIM_SQL[d] for d in by])] + ([add_percentiles([])] if by else [])
+
+    async def pooled(job) -> None:
         async with pool.connection(timeout=10) as c:
-            await run(c, sql)
+            await run(c, job)
 
-    await run(conn, queries[0])
-    if pool is not None and len(queries) > 2:
-        await asyncio.gather(*(pooled(q) for q in queries[1:]))
+    await run(conn, jobs[0])
+    if pool is not None:
+        await asyncio.gather(*(pooled(j) for j in jobs[1:]))
     else:
-        for q in queries[1:]:
-            await run(conn, q)
-    total_key = tuple(None for _ in by)
+        for j in jobs[1:]:
+            await run(conn, j)
     rows, total = [], None
     for key, r in found.items():
         ps = r.get("wait_ps") or (None, None)

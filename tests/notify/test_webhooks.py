@@ -219,3 +219,20 @@ async def test_a_slow_receiver_holds_up_only_its_own_deliveries(make_server, rec
     await issue(srv)
     await until(lambda: fast.verified and receiver.answered_at)
     assert fast.answered_at[0] < receiver.answered_at[0] - 0.5  # not queued behind the slow one
+
+
+def test_the_openapi_document_describes_each_webhook_event_and_its_signature() -> None:
+    from openapi_spec_validator import validate
+
+    from server.app import READ_ROUTES, RESULT_TYPES, ROUTES, STATUS
+    from server.openapi import build_openapi, schema_json
+
+    doc = json.loads(schema_json(build_openapi(ROUTES, READ_ROUTES, RESULT_TYPES, STATUS)))
+    validate(doc)
+    assert set(doc["webhooks"]) == set(EVENTS)
+    called = doc["webhooks"]["ticket_called"]["post"]
+    headers = {p["name"]: p for p in called["parameters"]}
+    assert "HMAC-SHA256" in headers["X-Hallq-Signature"]["description"] and "Idempotency-Key" in headers
+    body = called["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["event"]["const"] == "ticket_called"
+    assert {"post", "get"} <= set(doc["paths"]["/api/webhooks"]) and "delete" in doc["paths"]["/api/webhooks/{webhook_id}"]

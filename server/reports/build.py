@@ -79,10 +79,21 @@ def low_ratings(conn, names: Names, tz: ZoneInfo, start: date, end: date) -> Tab
     """Each 差评 of the period with its reason and comment, from the tickets themselves (live for today)."""
     levels = ", ".join(str(x) for x in sorted(LOW_RATINGS))
     rows = []
-    for day, number, service, window, clerk, level, reason, comment, rated_at in conn.execute(
-            f"SELECT day, number, COALESCE(origin_service, service), window, clerk, rating, rating_reason, "
-            f"rating_comment, rated_at FROM tickets WHERE day BETWEEN ? AND ? AND rating IN ({levels}) "
-            f"ORDER BY rated_at", (start.isoformat(), end.isoformat())):
+    span = (start.isoformat(), end.isoformat())
+    found = conn.execute(
+        f"SELECT day, number, COALESCE(origin_service, service), window, clerk, rating, rating_reason, "
+        f"rating_comment, rated_at FROM tickets WHERE day BETWEEN ? AND ? AND rating IN ({levels})"
+        + (" AND COALESCE(bundle, '') = ''" if _has_bundles(conn) else ""), span).fetchall()
+    if _has_bundles(conn):
+        # 一票到底: each step's rating is its own; a ticket row holds only its last step's, the events hold every one.
+        found += conn.execute(
+            f"SELECT t.day, t.number, json_extract(e.data, '$.service'), e.window, json_extract(e.data, '$.clerk'), "
+            f"json_extract(e.data, '$.level'), json_extract(e.data, '$.reason'), json_extract(e.data, '$.comment'), "
+            f"e.at FROM events e JOIN tickets t ON t.id = e.ticket_id WHERE t.day BETWEEN ? AND ? "
+            f"AND COALESCE(t.bundle, '') != '' AND e.type = 'visit_rated' "
+            f"AND json_extract(e.data, '$.level') IN ({levels})", span).fetchall()
+    found.sort(key=lambda r: r[8] or "")
+    for day, number, service, window, clerk, level, reason, comment, rated_at in found:
         rows.append({"day": day, "number": number, "service_name": names.service(service),
                      "window_name": names.window(window), "clerk_name": names.clerk(clerk), "clerk": clerk,
                      "level": level, "level_name": names.level(level), "reason": reason or "", "comment": comment or "",
@@ -93,6 +104,11 @@ def low_ratings(conn, names: Names, tz: ZoneInfo, start: date, end: date) -> Tab
             Column("clerk", "工号", "Staff ID", TEXT), Column("level_name", "评价", "Rating", TEXT),
             Column("reason", "原因", "Reason", TEXT), Column("comment", "意见", "Comment", TEXT)]
     return Table("low_ratings", "差评明细", "Bad ratings", cols, rows, None)
+
+
+def _has_bundles(conn) -> bool:
+    """Stores from before 一票到底 (schema 10) have no bundle column (a read-only report does not migrate)."""
+    return any(row[1] == "bundle" for row in conn.execute("PRAGMA table_info(tickets)"))
 
 
 def build_report(source: FactSource, config: HallConfig, kind: str, start: date, end: date, *,

@@ -47,7 +47,7 @@ async def served(make_server):
     await act(2, "start")
     c.advance(minutes=14)  # 09:40
     await act(2, "finish", {"outcome": "accepted"})
-    await act(2, "rate", {"number": "A001", "level": 4})
+    await act(2, "rate", {"number": "A001", "level": 2, "reason": "等候时间长"})  # a 差评 of the second step
     c.advance(minutes=1)  # 09:41: B001 waited 36 min
     assert (await act(2, "call-next"))["ticket"]["number"] == "B001"
     c.advance(minutes=4)
@@ -79,7 +79,7 @@ BY_SERVICE = {
     "social": (2, 2, 1, 1, 20.5, 36.0, 9.0, 1),  # A001's step (5 min, 14 min) and B001 (36 min, 4 min)
     "tax": (1, 1, 1, 0, 10.0, 10.0, 15.0, 1),
 }
-LEVELS = ("served", "rated", "r5", "r4", "r3")
+LEVELS = ("served", "rated", "r5", "r2", "r3")
 RATED_BY_SERVICE = {"estate": (1, 1, 1, 0, 0), "social": (2, 1, 0, 1, 0), "tax": (1, 1, 0, 0, 1)}
 BY_CLERK = {"s1": (1, 1, 0, 1), "s2": (2, 1, 1, 1), "s4": (1, 1, 0, 1)}
 RATED_BY_CLERK = {"s1": (1, 1, 1, 0, 0), "s2": (2, 1, 0, 1, 0), "s4": (1, 1, 0, 0, 1)}
@@ -96,6 +96,10 @@ async def _check(srv) -> None:
             for row in clerks["rows"]} == BY_CLERK
     ratings = await _report(srv, "ratings", "clerk")
     assert {row["clerk"]: _pick(row, *LEVELS) for row in ratings["rows"]} == RATED_BY_CLERK
+    r = await srv.client.get(f"/api/reports/ratings?from={DAY}&to={DAY}", headers=srv.auth("admin"))
+    low = (await r.json())["tables"][1]
+    assert [(x["number"], x["service_name"], x["clerk"], x["level_name"], x["reason"]) for x in low["rows"]] == [
+        ("A001", "社保", "s2", "不满意", "等候时间长")]
     windows = await _report(srv, "windows")
     assert {row["window"]: _pick(row, "served", "service_avg") for row in windows["rows"]} == {
         1: (1, 8.0), 2: (2, 9.0), 4: (1, 15.0)}
@@ -113,5 +117,5 @@ async def test_the_steps_stay_visits_of_their_own_once_the_day_is_closed_and_kep
     with sqlite3.connect(served.data / "hallq.db") as conn:
         rows = conn.execute(f"SELECT service, outcome, window, clerk, rating FROM {kept('visits')} "
                             "WHERE number = 'A001'").fetchall()
-    assert sorted(rows) == [("estate", "completed", 1, "s1", 5), ("social", "accepted", 2, "s2", 4),
+    assert sorted(rows) == [("estate", "completed", 1, "s1", 5), ("social", "accepted", 2, "s2", 2),
                             ("tax", "completed", 4, "s4", 3)]

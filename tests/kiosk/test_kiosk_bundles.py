@@ -2,8 +2,6 @@
 lists the steps in order."""
 from __future__ import annotations
 
-import dataclasses
-
 import msgspec
 import pytest
 
@@ -18,10 +16,12 @@ BUNDLE = Bundle(code="startup", name_zh="企业开办一件事", name_en="Busine
 
 @pytest.fixture
 def bundle_server(server):
-    server.stop()
-    server.config = dataclasses.replace(server.config, hall=msgspec.structs.replace(server.config.hall,
-                                                                                    bundles=(BUNDLE,)))
-    server.start()
+    """The hall defines the bundle: added live, as an admin does (the store's configuration wins over the file)."""
+    from queuecore import protocol as P
+
+    reply = server.execute(P.ChangeConfig(base_version=1, ops=[
+        {"op": "put", "kind": "bundle", "value": msgspec.to_builtins(BUNDLE)}]))
+    assert isinstance(reply, P.Result), reply
     return server
 
 

@@ -194,6 +194,15 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
         }
         if t.bundle:  # 一票到底: every step, and which are done, current, still to come, or not reached
             out[t.id].update(bundle_steps(config, t))
+            if t.step > 0 and t.status == "waiting":  # 扫码评价 of the step just finished, while the next one waits
+                done = config.service(out[t.id]["steps"][t.step - 1]["service"]) if out[t.id].get("steps") else None
+                if done is not None:
+                    out[t.id]["rate_step"] = {"service": done.code, "name_zh": done.name_zh, "name_en": done.name("en")}
+                    if not t.rating:
+                        out[t.id]["rating_levels"] = [[k, zh, en] for k, (zh, en) in
+                                                      sorted(RATING_LEVELS.items(), reverse=True) if k > 0]
+                        out[t.id]["rating_reasons"] = list(config.rating_reasons)
+                        out[t.id]["rating_reasons_en"] = [config.rating_reason(r, "en") for r in config.rating_reasons]
         if t.status == "suspended":  # 挂起: which kind says where to come back; 不持件 lists what to bring
             kind = getattr(t, "suspend_kind", None)
             back = hall.window_configs.get(getattr(t, "suspended_window", None) or t.window)
@@ -228,7 +237,7 @@ def bundle_steps(config, t: Ticket) -> dict[str, Any]:
         steps.append({"service": code, "name_zh": svc.name_zh if svc else code,
                       "name_en": svc.name("en") if svc else code, "state": state})
     return {"bundle": bundle.code, "bundle_name_zh": bundle.name_zh, "bundle_name_en": bundle.name("en", config),
-            "steps": steps}
+            "step": t.step, "steps": steps}
 
 
 def wait_range(minutes: int, ahead: int) -> list[int]:
@@ -321,11 +330,13 @@ async def rate_by_phone(request: web.Request) -> web.Response:
         return _refusal("invalid_format", str(exc), 400)
     if body.level not in RATING_LEVELS or body.level == 0:
         return _refusal("invalid_argument", "level must be 1..5", 400)
-    if t.window is None:
+    # 一票到底: between two steps the visit to rate is the step just finished, at the window that finished it.
+    window = t.step_window if t.bundle and t.step > 0 and t.status == "waiting" else t.window
+    if window is None:
         return _refusal("illegal_transition", f"{t.number} has not been served yet", 409)
     # Authorised by the public id alone: it acts as the window that served the visit, without a clerk.
-    who = Principal(role="window", name="phone", window=t.window, key=f"phone:{t.public_id}")
-    cmd = P.RateVisit(window=t.window, number=t.number, level=body.level, reason=body.reason)
+    who = Principal(role="window", name="phone", window=window, key=f"phone:{t.public_id}")
+    cmd = P.RateVisit(window=window, number=t.number, level=body.level, reason=body.reason)
     reply = await request.app[HUB].service.submit(cmd, who)
     if isinstance(reply, P.Error):
         status = {"invalid_argument": 400, "invalid_format": 400}.get(reply.code, 409)

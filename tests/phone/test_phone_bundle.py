@@ -3,6 +3,7 @@ still to come, and which were not reached when a step ended the bundle; the page
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import msgspec
@@ -60,6 +61,35 @@ async def test_the_entry_follows_the_ticket_from_step_to_step(bsrv) -> None:
     assert e["status"] == "done" and states(e) == [("estate", "done"), ("social", "done"), ("tax", "done")]
 
 
+async def test_each_step_is_rated_by_phone_while_the_next_one_waits(bsrv) -> None:
+    path = (await (await bsrv.post("/api/bundles/startup/tickets", "kiosk", {})).json())["status_path"]
+
+    async def entry() -> dict:
+        return await (await bsrv.client.get(path)).json()
+
+    assert "rate_step" not in await entry()  # nothing finished yet
+    await serve(bsrv, 1)
+    e = await entry()
+    assert (e["rate_step"]["name_zh"], e["rated"], e["step"]) == ("不动产登记", False, 1) and e["rating_levels"]
+    r = await bsrv.client.post(path + "/rate", json={"level": 2, "reason": "等候时间长"})
+    assert r.status == 200, await r.json()
+    assert (await entry())["rated"] is True
+    r = await bsrv.client.post(path + "/rate", json={"level": 5})
+    assert (r.status, (await r.json())["code"]) == (409, "already_rated")
+    await serve(bsrv, 2)
+    e = await entry()
+    assert (e["rate_step"]["service"], e["rated"], e["step"]) == ("social", False, 2)  # the next step: its own
+    r = await bsrv.client.post(path + "/rate", json={"level": 4})
+    assert r.status == 200
+    await serve(bsrv, 4)
+    r = await bsrv.client.post(path + "/rate", json={"level": 5})  # the last step, done: rated as any visit
+    assert r.status == 200
+    with sqlite3.connect(bsrv.data / "hallq.db") as conn:
+        rated = conn.execute("SELECT json_extract(data, '$.service'), window, json_extract(data, '$.level') "
+                             "FROM events WHERE type = 'visit_rated' ORDER BY seq").fetchall()
+    assert rated == [("estate", 1, 2), ("social", 2, 4), ("tax", 4, 5)]
+
+
 async def test_a_step_that_ends_the_bundle_leaves_the_rest_not_reached(bsrv) -> None:
     path = (await (await bsrv.post("/api/bundles/startup/tickets", "kiosk", {})).json())["status_path"]
     await serve(bsrv, 1)
@@ -92,12 +122,20 @@ async def test_the_page_lists_the_steps_in_zh_and_en(bsrv, tmp_path) -> None:
             assert "1. 不动产登记" in rows[0][1] and "已办结" in rows[0][1]
             assert "2. 社保" in rows[1][1] and "当前步骤" in rows[1][1] and "待办理" in rows[2][1]
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+            assert await page.text_content(".rating h2") == "请为刚办完的“不动产登记”评价"
             await page.screenshot(path=str(out / "phone-bundle-zh.png"), full_page=True)
+            await page.click('button[data-level="5"]')
+            await page.click("#send")
+            await page.wait_for_selector("#rated")
+            assert await page.text_content("#rated") == "感谢您的评价"
             await page.goto(base + "?lang=en")
             await page.wait_for_selector("#steps")
             assert "Business start-up" in await page.text_content("#steps h2")
             rows = await page.eval_on_selector_all("#steps li", "els => els.map(e => e.innerText)")
             assert "Real estate" in rows[0] and "Done" in rows[0] and "Now" in rows[1] and "Next" in rows[2]
+            assert await page.text_content("#rated") == "This visit has been rated"
+            await serve(bsrv, 2)  # the next step: a fresh form for it
+            await page.wait_for_function("document.querySelector('.rating h2')?.textContent.includes('Social insurance')")
             await page.screenshot(path=str(out / "phone-bundle-en.png"), full_page=True)
         finally:
             await browser.close()

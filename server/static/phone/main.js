@@ -87,6 +87,8 @@ function beep() {
 }
 
 function accept(e) {
+  // 一票到底: each step is a visit rated on its own: a new step starts with a fresh rating form.
+  if (state.entry && e.step !== state.entry.step) state.form = { level: null, reason: '', busy: false, sent: false, error: false };
   state.entry = e;
   draw();
   alertCall(e);

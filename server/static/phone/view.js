@@ -34,13 +34,20 @@ function steps(e, t, lang) {
   return `<section id="steps" class="steps"><h2>${t.stepsTitle(esc(name))}</h2><ol>${rows.join('')}</ol></section>`;
 }
 
+// 一票到底: while the next step waits, the step just finished is rated on its own (扫码评价).
+function stepRating(e, t, lang, form) {
+  if (!e.rate_step) return '';
+  const name = esc(lang === 'en' ? e.rate_step.name_en : e.rate_step.name_zh);
+  return rating(e, t, { ...form, lang }, t.rateStep(name));
+}
+
 function head(e, t, lang) {
   const service = lang === 'en' ? e.service_name_en : e.service_name_zh;
   return `<div class="ticket"><p class="label">${t.number}</p><p id="number" class="number">${esc(e.number)}</p>` +
     `<p class="service">${esc(service)}</p><p id="status" class="status">${t.status[e.status] ?? esc(e.status)}</p></div>`;
 }
 
-function rating(e, t, form) {
+function rating(e, t, form, title = t.rateTitle) {
   if (form.sent || e.rated) return `<section class="rating"><p id="rated" class="big">${form.sent ? t.thanks : t.rated}</p></section>`;
   if (!e.rating_levels) return '';
   const lang = form.lang;
@@ -52,7 +59,7 @@ function rating(e, t, form) {
   const reasons = low ? `<h3>${t.reasonTitle}</h3><div class="reasons">` + (e.rating_reasons || []).map((r, i) =>
     `<button type="button" class="reason${form.reason === r ? ' on' : ''}" data-reason="${esc(r)}" aria-pressed="${form.reason === r}">${esc(shown[i])}</button>`).join('') + '</div>' : '';
   const ready = form.level !== null && (!low || form.reason);
-  return `<section class="rating"><h2>${t.rateTitle}</h2><div class="levels">${levels}</div>${reasons}` +
+  return `<section class="rating"><h2>${title}</h2><div class="levels">${levels}</div>${reasons}` +
     `<button type="button" id="send" class="send"${ready && !form.busy ? '' : ' disabled'}>${t.send}</button>` +
     (form.error ? `<p class="error" role="alert">${t.rateFailed}</p>` : '') + '</section>';
 }
@@ -66,7 +73,7 @@ export function render(e, lang, form) {
       const [lo, hi] = e.wait_range || [0, 0];
       return { tone: 'waiting', html: head(e, t, lang) +
         `<div class="where"><p id="ahead" class="big">${t.ahead(e.people_ahead)}</p><p id="estimate">${t.estimate(lo, hi)}</p></div>` +
-        steps(e, t, lang) + materials(e, t, lang) + recentCalls(e, t, lang) };
+        steps(e, t, lang) + stepRating(e, t, lang, form) + materials(e, t, lang) + recentCalls(e, t, lang) };
     }
     case 'called':
       return { tone: 'called', html: `<div class="callout"><p id="goto" class="goto">${t.goTo(`<b>${w}</b>`)}</p>` +

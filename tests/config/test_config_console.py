@@ -276,6 +276,21 @@ def test_two_admins_at_once_the_second_sees_config_changed_and_loses_nothing(adm
     other_ctx.close()
 
 
+def test_a_second_press_while_saving_sends_nothing(admin, hall):
+    page = admin
+    sub(page, "rules")
+    v = get(hall, "/api/config")["config_version"]
+    page.fill('#cfgRules input[name="appointment_late_minutes"]', "20")
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and r.url.endswith("/api/config") and posts.append(r.url))
+    page.evaluate("() => { const b = document.getElementById('cfgSaveRules'); b.click(); b.click(); }")  # at once
+    expect(page.locator("#cfgMsg")).to_contain_text(f"已保存，配置版本 v{v + 1}")
+    page.wait_for_timeout(500)  # a second request, had one gone out, would be back by now
+    assert get(hall, "/api/config")["config_version"] == v + 1
+    expect(page.locator("#cfgMsg")).not_to_contain_text("配置已被他人修改")
+    assert len(posts) == 1, posts
+
+
 def test_calendar_reasons_and_notices(admin, hall):
     page = admin
     sub(page, "calendar")

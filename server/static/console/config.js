@@ -231,7 +231,13 @@ function diffLines(op, latest) {
 
 // ------------------------------------------------------------ sending a change, and its refusals
 // change: {ops} or {text, fileName} (an import); sent on the version loaded.
+let busy = false;  // one change at a time: a double click must not come back as "someone else changed it"
 async function send(change, effective = "now") {
+  if (busy) return false;
+  busy = true;
+  try { return await sendNow(change, effective); } finally { busy = false; }
+}
+async function sendNow(change, effective) {
   const note = $("cfgNote").value.trim();
   const base = view.config_version;
   const m = $("cfgMsg"); m.hidden = false; m.className = "cfg-msg"; m.replaceChildren(el("p", "muted", C().sending));

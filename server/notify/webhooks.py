@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,6 +94,17 @@ class Webhooks:
         for hid, url, events in self.conn.execute("SELECT id, url, events FROM webhooks WHERE deleted_at IS NULL"):
             self.active[hid] = (url, frozenset(json.loads(events)))
 
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        """One transaction (the store's connection is in autocommit mode: `with conn` would not make one)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def _has_table(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'webhooks'").fetchone() is not None
 
@@ -105,7 +117,7 @@ class Webhooks:
         hid, secret = "wh_" + secrets.token_urlsafe(12), "whsec_" + secrets.token_urlsafe(32)
         from server.store import _AUDIT_INSERT
 
-        with self.conn:
+        with self._tx():
             self.conn.execute("INSERT INTO webhooks (id, url, events, description, secret, created_at, deleted_at) "
                               "VALUES (?, ?, ?, ?, ?, ?, NULL)", (hid, url, json.dumps(events), description,
                                                                    self.cipher.seal(secret), now.isoformat()))
@@ -119,7 +131,7 @@ class Webhooks:
             raise WebhookError("unknown_webhook", f"no webhook {hid}", 404)
         from server.store import _AUDIT_INSERT
 
-        with self.conn:
+        with self._tx():
             self.conn.execute("UPDATE webhooks SET deleted_at = ? WHERE id = ?", (now.isoformat(), hid))
             if audit:
                 self.conn.execute(_AUDIT_INSERT, audit)
@@ -166,7 +178,7 @@ class Webhooks:
 
     def log_attempt(self, key: str, hid: str, attempt: int, at: datetime, status_code: int | None, outcome: str,
                     error: str, took_ms: float) -> None:
-        with self.conn:
+        with self._tx():
             self.conn.execute("INSERT INTO webhook_attempts (key, webhook, attempt, at, status_code, outcome, error, "
                               "took_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               (key, hid, attempt, at.isoformat(), status_code, outcome, error[:200],

@@ -236,3 +236,15 @@ def test_the_openapi_document_describes_each_webhook_event_and_its_signature() -
     body = called["requestBody"]["content"]["application/json"]["schema"]
     assert body["properties"]["event"]["const"] == "ticket_called"
     assert {"post", "get"} <= set(doc["paths"]["/api/webhooks"]) and "delete" in doc["paths"]["/api/webhooks/{webhook_id}"]
+
+
+async def test_a_registration_whose_audit_row_fails_leaves_nothing_stored(make_server, receiver, clock) -> None:
+    srv = await hook_server(make_server)
+    hooks = srv.client.app[SERVICE].outbox.webhooks
+
+    def broken_audit(hid: str) -> tuple:
+        raise RuntimeError("audit row could not be made")
+
+    with pytest.raises(RuntimeError):
+        hooks.register(receiver.url, ["ticket_called"], "", clock(), broken_audit)
+    assert hooks.active == {} and hooks.conn.execute("SELECT COUNT(*) FROM webhooks").fetchone()[0] == 0

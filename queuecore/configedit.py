@@ -11,6 +11,8 @@ parsed back with parse_config, so a changed configuration passes exactly the che
     {"op": "set",     "kind": "rules",   "value": {"priority_ratio": 3}}   merge into [rules] or [hall]
     {"op": "set",     "kind": "calendar", "value": {...}}        replace any other part (calendar, a hall field)
     {"op": "replace", "value": {<a whole hall document>}}        `hallq config import`
+    {"op": "unschedule", "key": 7}                                withdraw change 7, scheduled for the next day
+                                                                  (Hall.change_config; alone in its change)
 
 Pure: no clock, no I/O. The live checks (`live_conflicts`) read a Hall's state and say which conflicts a change
 has with today's tickets and windows; every one of them goes away on the next business day.

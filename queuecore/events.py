@@ -214,6 +214,14 @@ class ConfigScheduled(Event, tag="config_scheduled"):
     summary: list[str] = []
 
 
+class ConfigUnscheduled(Event, tag="config_unscheduled"):
+    """An admin withdrew the change `cancelled` that was scheduled for the next business day (as `config_version`)."""
+
+    config_version: int
+    cancelled: int
+    summary: list[str] = []
+
+
 class ConfigChangeFailed(Event, tag="config_change_failed"):
     """A change scheduled for the next business day could not be applied then (the message says why)."""
 
@@ -229,7 +237,7 @@ AnyEvent = (
     | BundleStepReached | TicketTransferred | TicketSuspended | TicketResumed | TicketCancelled | TicketExpired
     | ClerkSignedIn | ClerkSignedOut | WindowPaused | WindowResumed | ServiceOpened | ServiceClosed
     | VisitRated | DeviceReported | ServiceExtended | ServiceExtensionEnded | NoticePosted | ConfigChanged
-    | ConfigScheduled | ConfigChangeFailed
+    | ConfigScheduled | ConfigUnscheduled | ConfigChangeFailed
 )
 
 # Events after which a display speaks: a citizen must walk to a window.

@@ -467,6 +467,8 @@ class Hall:
         ops = configedit.decode_ops(ops)
         version = self.config_version + 1
         summary = configedit.summary(ops)
+        if any(op.op == "unschedule" for op in ops):
+            return self._unschedule(ops, version, summary, now)
         if next_day:
             base = self.config
             for _, pending in self.pending_config:  # what tomorrow will be before this change
@@ -484,6 +486,21 @@ class Hall:
         self._install(new)
         self.config_version = version
         return [ev.ConfigChanged(at=now, config_version=version, summary=summary)]
+
+    def _unschedule(self, ops: list, version: int, summary: list[str], now: datetime) -> list[ev.Event]:
+        """{"op": "unschedule", "key": V}: withdraw the change V scheduled for the next business day."""
+        if len(ops) != 1:
+            raise E.ConfigInvalid("unschedule stands alone in its change")
+        key = ops[0].key
+        if isinstance(key, str) and key.isdigit():
+            key = int(key)
+        if key not in [v for v, _ in self.pending_config]:
+            scheduled = ", ".join(str(v) for v, _ in self.pending_config) or "none"
+            raise E.ConfigInvalid(f"no change {key!r} is scheduled (scheduled: {scheduled})", scheduled=scheduled)
+        self.pending_config = [(v, raw) for v, raw in self.pending_config if v != key]
+        self.config_version = version
+        self._config_dirty = True
+        return [ev.ConfigUnscheduled(at=now, config_version=version, cancelled=key, summary=summary)]
 
     def _apply_pending_config(self, now: datetime) -> list[ev.Event]:
         out: list[ev.Event] = []

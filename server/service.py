@@ -458,12 +458,17 @@ class HallService:
         cmd, who = getattr(self, "_config_cmd", None) or (None, None)
         self._config_cmd = None
         for e in events:
-            if isinstance(e, ev.ConfigChanged | ev.ConfigScheduled) and cmd is not None:
-                status = "applied" if isinstance(e, ev.ConfigChanged) else "pending"
+            if isinstance(e, ev.ConfigChanged | ev.ConfigScheduled | ev.ConfigUnscheduled) and cmd is not None:
+                status = "pending" if isinstance(e, ev.ConfigScheduled) else "applied"
+                if isinstance(e, ev.ConfigUnscheduled):  # the withdrawn one is cancelled, its history kept
+                    staged.rows.config.append((e.cancelled, "", "", "", "cancelled", "[]", "[]", "", None,
+                                               f"withdrawn by version {e.config_version}"))
                 staged.rows.config.append((
                     e.config_version, e.at.isoformat(), f"{who.role}:{who.name}", cmd.effective, status,
                     msgspec.json.encode(cmd.ops).decode(), msgspec.json.encode(e.summary).decode(), cmd.note,
                     e.at.isoformat() if status == "applied" else None, ""))
+                if isinstance(e, ev.ConfigUnscheduled):
+                    log.info("configuration version %d withdrawn before it applied", e.cancelled)
             elif isinstance(e, ev.ConfigChanged):  # a scheduled change, applied as the day started
                 staged.rows.config.append((e.config_version, "", "", "", "applied", "[]", "[]", "", e.at.isoformat(), ""))
             elif isinstance(e, ev.ConfigChangeFailed):

@@ -237,6 +237,14 @@ def test_a_refused_remove_is_explained_and_scheduled_for_the_next_business_day(a
     expect(latest).to_contain_text("admin:root")
     expect(page.locator('#cfgHistory tr[data-version="1"]')).to_contain_text("初始配置")
     shot(page, "history-zh")
+    # Withdrawn before it applied: a change of its own; the scheduled one reads 已撤回 in the history.
+    scheduled = after["pending"][0]["config_version"]
+    page.locator(f'#cfgPending button[data-withdraw="{scheduled}"]').click()
+    expect(msg).to_contain_text(f"撤回待生效的变更 v{scheduled}")
+    expect(page.locator("#cfgPending")).to_contain_text("无待生效变更")
+    assert get(hall, "/api/config")["pending"] == []
+    expect(page.locator(f'#cfgHistory tr[data-version="{scheduled}"]')).to_contain_text("已撤回")
+    shot(page, "withdrawn-zh")
 
 
 def test_two_admins_at_once_the_second_sees_config_changed_and_loses_nothing(admin, browser, hall):

@@ -229,3 +229,21 @@ async def test_an_import_that_is_not_toml_or_not_a_hall_is_refused(srv):
         r = await srv.client.post("/api/config/import", data=body, headers=srv.auth("admin"))
         assert r.status == 400 and (await r.json())["code"] == code
     assert await get_config(srv) == before
+
+
+async def test_a_withdrawn_change_is_cancelled_in_the_history_and_survives_a_restart(srv):
+    await issue(srv, "estate")
+    ops = [{"op": "put", "kind": "service", "value": {
+        "code": "estate", "prefix": "Q", "name_zh": "不动产登记", "name_en": "Real estate"}}]
+    status, body = await change(srv, ops, effective="next_day")
+    assert status == 200 and body["config_version"] == 2
+    status, body = await change(srv, [{"op": "unschedule", "key": 2}], note="不改了")
+    assert status == 200 and body["config_version"] == 3, body
+    assert (await get_config(srv))["pending"] == []
+    r = await srv.client.get("/api/config/history", headers=srv.auth("admin"))
+    rows = {row["version"]: row for row in await r.json()}
+    assert rows[2]["status"] == "cancelled" and rows[2]["summary"] == ["put service estate"]
+    assert rows[3]["status"] == "applied" and rows[3]["note"] == "不改了"
+    srv.service.close()
+    srv.service._load()  # as a restart reads the store
+    assert srv.service.hall.pending_config == []

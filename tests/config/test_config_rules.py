@@ -276,3 +276,21 @@ def test_a_window_closed_in_the_plan_refuses_sign_in_until_it_is_opened_again():
     assert hall.windows[4].clerk is None
     hall.change_config(2, [{"op": "put", "kind": "window", "value": window4}], at("10:02"))  # 临时增开窗口
     assert [type(e) for e in hall.sign_in(4, "clerk4", at("10:03"))] == [ev.ClerkSignedIn]
+
+
+def test_a_scheduled_change_can_be_withdrawn_before_the_day_it_would_apply():
+    hall = busy_hall()
+    prefix = [{"op": "put", "kind": "service", "value": {"code": "estate", "prefix": "Q", "name_zh": "不动产登记",
+                                                         "name_en": "Real estate"}}]
+    hall.change_config(1, prefix, at("10:00"), next_day=True)
+    with pytest.raises(E.ConfigInvalid) as exc:
+        hall.change_config(2, [{"op": "unschedule", "key": 1}], at("10:01"))  # version 1 was applied, not scheduled
+    assert "no change 1 is scheduled (scheduled: 2)" in exc.value.message
+    with pytest.raises(E.ConfigInvalid):
+        hall.change_config(2, [{"op": "unschedule", "key": 2}, *prefix], at("10:01"))
+    [withdrawn] = hall.change_config(2, [{"op": "unschedule", "key": 2}], at("10:02"))
+    assert isinstance(withdrawn, ev.ConfigUnscheduled) and (withdrawn.config_version, withdrawn.cancelled) == (3, 2)
+    assert hall.pending_config == [] and hall.config_version == 3
+    events = hall.start_day(DAY + timedelta(days=1), at("08:00", DAY + timedelta(days=1)))
+    assert not [e for e in events if isinstance(e, ev.ConfigChanged)]
+    assert hall.config.service("estate").prefix == "A"

@@ -149,7 +149,14 @@ function renderBar() {
   $("cfgVersion").textContent = C().version(view.config_version);
   const p = $("cfgPending");
   p.replaceChildren(el("span", "muted", view.pending.length ? C().pending(view.pending.length) : C().noPending));
-  for (const item of view.pending) p.append(el("div", "pending-item", C().pendingItem(item.config_version, describe(item.ops))));
+  for (const item of view.pending) {
+    const row = el("div", "pending-item", C().pendingItem(item.config_version, describe(item.ops)));
+    const withdraw = el("button", "small", C().withdraw);  // the server's "unschedule" op: a change of its own
+    withdraw.dataset.withdraw = item.config_version;
+    withdraw.onclick = () => send({ ops: [{ op: "unschedule", key: item.config_version }] });
+    row.append(" ", withdraw);
+    p.append(row);
+  }
 }
 
 function render() {
@@ -165,6 +172,7 @@ function render() {
 function describeOp(op, past = false) {
   const k = C().kinds[op.kind] || op.kind;
   if (op.op === "replace") return C().ops.replace;
+  if (op.op === "unschedule") return C().ops.unschedule(op.key);
   if (op.op === "set") {
     const v = op.value || {};
     if (op.kind === "rules") return C().ops.setFields(k, Object.entries(v).map(([f, x]) => `${C().ruleNames[f] || f} → ${yesNo(x)}`));

@@ -43,6 +43,7 @@ const ZH = {
     move: (kind, key, i) => `将${kind}“${key}”移到第 ${i + 1} 位`, set: what => `修改${what}`,
     close: k => `关闭窗口“${k}”`, open: k => `开放窗口“${k}”`,
     replace: "用导入的文件替换整个配置", save: (kind, key) => `保存${kind}“${key}”`,
+    unschedule: v => `撤回待生效的变更 v${v}`,
     setFields: (what, list) => `修改${what}：${list.join("、")}`,
     calendar: (h, w) => `修改工作日历（节假日 ${h} 天，调休上班日 ${w} 天）`,
   },
@@ -131,7 +132,7 @@ const ZH = {
   saveCalendar: "保存日历",
   // history
   when: "时间", who: "操作人", what: "修改内容", status: "状态",
-  statuses: { applied: "已生效", pending: "待生效", failed: "失败" }, effective: "生效", effNow: "立即", effNext: "下一工作日",
+  statuses: { applied: "已生效", pending: "待生效", failed: "失败", cancelled: "已撤回" }, withdraw: "撤回", effective: "生效", effNow: "立即", effNext: "下一工作日",
   noHistory: "暂无变更记录", seed: "初始配置（来自配置文件）",
   // client-side checks (a convenience: the server decides)
   check: {
@@ -191,6 +192,7 @@ const EN = {
     move: (kind, key, i) => `move ${kind} "${key}" to place ${i + 1}`, set: what => `change the ${what}`,
     close: k => `close window "${k}"`, open: k => `open window "${k}"`,
     replace: "replace the whole configuration with the imported file", save: (kind, key) => `save ${kind} "${key}"`,
+    unschedule: v => `withdraw the scheduled change v${v}`,
     setFields: (what, list) => `change the ${what}: ${list.join(", ")}`,
     calendar: (h, w) => `change the calendar (${h} holiday${h === 1 ? "" : "s"}, ${w} make-up workday${w === 1 ? "" : "s"})`,
   },
@@ -292,7 +294,7 @@ const EN = {
   notWeekend: d => `${d} is not a weekend day: a make-up workday is a Saturday or Sunday`,
   both: d => `${d} cannot be both a holiday and a workday`, saveCalendar: "Save the calendar",
   when: "When", who: "Who", what: "What changed", status: "Status",
-  statuses: { applied: "In force", pending: "Scheduled", failed: "Failed" }, effective: "Effective",
+  statuses: { applied: "In force", pending: "Scheduled", failed: "Failed", cancelled: "Withdrawn" }, withdraw: "Withdraw", effective: "Effective",
   effNow: "Now", effNext: "Next business day", noHistory: "No changes yet", seed: "First configuration (from the file)",
   check: {
     required: f => `Fill in "${f}"`, prefix: "A prefix is capital letters (A, AB …)", number: f => `"${f}" must be a number`,

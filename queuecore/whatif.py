@@ -20,7 +20,8 @@ from typing import Any
 import msgspec
 
 from queuecore import errors as E
-from queuecore.hall import Hall
+from queuecore import events as ev
+from queuecore.hall import STEP_DONE, Hall
 from queuecore.model import Appointment, HallConfig, WindowConfig
 
 NO_SHOW_RECALL = timedelta(minutes=1)  # called, recalled after a minute, skipped after another
@@ -42,6 +43,8 @@ class Arrival:
     back_after: timedelta | None = None  # a no-show who came back (requeued) this long after the skip
     transfer_to: str | None = None  # its first visit ended in a transfer to this service ...
     second: timedelta | None = None  # ... where it was served this long
+    bundle: str = ""  # 一票到底: issued for this bundle; `service` is its first step ...
+    steps: tuple[tuple[str, timedelta | None], ...] = ()  # ... and these the later steps it reached: (service, time)
 
 
 @dataclass
@@ -151,6 +154,8 @@ class Replay:
         self.called: set[str] = set()
         self.skipped: set[str] = set()
         self.moved: set[str] = set()  # transferred: on their second visit
+        self.step_of: dict[str, int] = {}  # 一票到底: the step a bundle ticket is at ...
+        self.step_since: dict[str, datetime] = {}  # ... and since when it waits for it
         self.open: set[int] = set()
         self.free: set[int] = set()
         self.hours = {w.id: (self.at(w.start or plan.start), self.at(w.until or plan.serve_until))
@@ -187,9 +192,19 @@ class Replay:
             getattr(self, f"_{kind}")(*args)
             self.hall.take_changes()  # nobody listens: keep memory flat
         for t in self.hall.tickets.values():
-            if t.number not in self.called and t.number in self.by_number:
-                self.figures[self.by_number[t.number].service].unserved += 1
+            if t.number in self.by_number and self._key(t.number) not in self.called:
+                self.figures[self._service(t.number)].unserved += 1
         return self.figures
+
+    def _key(self, number: str) -> str | tuple[str, int]:
+        """What counts as one visit: a ticket, or a bundle ticket's step."""
+        step = self.step_of.get(number, 0)
+        return number if step == 0 else (number, step)
+
+    def _service(self, number: str) -> str:
+        """The service a ticket's visit counts under: the one it was issued for, or its bundle step's."""
+        a, step = self.by_number[number], self.step_of.get(number, 0)
+        return a.service if step == 0 else a.steps[step - 1][0]
 
     def _arrive(self, a: Arrival) -> None:
         f = self.figures.setdefault(a.service, Figures())
@@ -197,6 +212,8 @@ class Replay:
         try:
             if a.appointment_start is not None:
                 events = self.hall.check_in(f"W{a.number}", self.now)
+            elif a.bundle and a.bundle in self.hall.bundles:
+                events = self.hall.issue_bundle(a.bundle, self.now, a.priority)
             else:
                 events = self.hall.issue(a.service, self.now, a.priority)
         except E.OutsideHours:
@@ -225,10 +242,11 @@ class Replay:
             return
         self.free.discard(wid)
         a = self.by_number[called.number]
-        if called.number not in self.called:
-            self.called.add(called.number)
-            ticket = self.hall.tickets[called.ticket_id]
-            self.figures[a.service].waits.append((self.now - ticket.issued_at).total_seconds() / 60)
+        key = self._key(called.number)
+        if key not in self.called:
+            self.called.add(key)
+            since = self.step_since.get(called.number) or self.hall.tickets[called.ticket_id].issued_at
+            self.figures[self._service(called.number)].waits.append((self.now - since).total_seconds() / 60)
         if a.no_show and called.number not in self.skipped:
             self.schedule(self.now + 2 * NO_SHOW_RECALL, "skip", wid, a, called.number)
         else:
@@ -237,7 +255,8 @@ class Replay:
     def _start(self, wid: int, a: Arrival, number: str) -> None:
         self.hall.start(wid, self.now)
         service = self.hall.by_number[number].service
-        took = a.second if number in self.moved else a.duration
+        step = self.step_of.get(number, 0)
+        took = a.steps[step - 1][1] if step else a.second if number in self.moved else a.duration
         if took is None:
             took = timedelta(minutes=self.hall.services[service].avg_service_minutes)
         self.schedule(self.now + took, "finish", wid, a, number)
@@ -250,9 +269,26 @@ class Replay:
                 if a.transfer_to in self.hall.window_configs[other].services:
                     self.schedule(self.now, "call", other)
         else:
-            self.hall.finish(wid, self.now)
-            self.figures[a.service].served += 1
+            served = self._service(number)
+            step = self.step_of.get(number, 0)
+            # A bundle ticket goes on as far as it did that day; its recorded last step ends it.
+            outcome = self._ending if a.bundle and step >= len(a.steps) else None
+            events = self.hall.finish(wid, self.now, outcome)
+            self.figures[served].served += 1
+            if any(isinstance(e, ev.BundleStepReached) for e in events) and step < len(a.steps):
+                self.step_of[number] = step + 1
+                self.step_since[number] = self.now
+                nxt = self._service(number)
+                self.figures.setdefault(nxt, Figures()).arrivals += 1
+                for other in sorted(self.free):
+                    if nxt in self.hall.window_configs[other].services:
+                        self.schedule(self.now, "call", other)
         self._release(wid)
+
+    @property
+    def _ending(self) -> str | None:
+        """An outcome that ends a bundle (not a step done: 补正, 不予受理 ...); None: the hall has none."""
+        return next((o.code for o in self.config.outcomes if o.cls not in STEP_DONE), None)
 
     def _skip(self, wid: int, a: Arrival, number: str) -> None:
         self.hall.skip(wid, self.now)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import sqlite3
 import time as clock
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,8 +47,10 @@ def recorded_day(db: Path, day: date, tz) -> tuple[list[Arrival], dict[str, Figu
         issued_at = datetime.fromisoformat(issued).astimezone(tz)
         evs = events.get(tid, [])
         # The service it was issued for: a 一票到底 ticket's first step (its row holds the step it got to).
-        issued_for = next((msgspec.json.decode(d).get("service") for k, _, d in evs if k == "ticket_issued"), None)
-        service = issued_for or origin or service
+        issued = next((msgspec.json.decode(d) for k, _, d in evs if k == "ticket_issued"), {})
+        service = issued.get("service") or origin or service
+        steps = _steps(evs, service, issued_at)
+        evs = steps[0][2]  # the first visit's events (a bundle's later steps are counted below)
         first_call = next((at for k, at, _ in evs if k == "ticket_called"), None)
         walk, duration, no_show, back_after, transfer_to, second = DEFAULT_WALK, None, False, None, None, None
         if first_call is not None:
@@ -73,20 +75,51 @@ def recorded_day(db: Path, day: date, tz) -> tuple[list[Arrival], dict[str, Figu
                         again = next((at for k, at, _ in evs[more[0] + 1:] if k in (
                             "ticket_finished", "ticket_transferred", "ticket_suspended")), None)
                         second = again - evs[more[0]][1] if again else None
-        f = actual.setdefault(service, Figures())
-        f.arrivals += 1
-        if first_call is not None:
-            f.waits.append((first_call - issued_at).total_seconds() / 60)
-        else:
-            f.unserved += 1
-        if status == "done":
-            f.served += 1
+        if len(steps) == 1:
+            f = actual.setdefault(service, Figures())
+            f.arrivals += 1
+            if first_call is not None:
+                f.waits.append((first_call - issued_at).total_seconds() / 60)
+            else:
+                f.unserved += 1
+            if status == "done":
+                f.served += 1
+        else:  # 一票到底: each step is a visit of its service, waiting from its queue entry to its first call
+            for step_service, since, seg in steps:
+                f = actual.setdefault(step_service, Figures())
+                f.arrivals += 1
+                call = next((at for k, at, _ in seg if k == "ticket_called"), None)
+                if call is not None:
+                    f.waits.append((call - since).total_seconds() / 60)
+                else:
+                    f.unserved += 1
+                f.served += any(k == "ticket_finished" for k, _, _ in seg)
         arrivals.append(Arrival(number=number, service=service, priority=priority, issued_at=issued_at,
                                 appointment_start=datetime.fromisoformat(appt).astimezone(tz) if appt else None,
                                 walk=walk, duration=duration, no_show=no_show, back_after=back_after,
-                                transfer_to=transfer_to, second=second))
+                                transfer_to=transfer_to, second=second,
+                                bundle=issued.get("bundle", "") if len(steps) > 1 else "",
+                                steps=tuple((svc, _served_for(seg)) for svc, _, seg in steps[1:])))
     return arrivals, actual
 
+
+
+def _steps(evs: list[tuple[str, datetime, str]], service: str, issued_at: datetime) -> list[tuple[str, datetime, list]]:
+    """A ticket's visits: (service, queued since, its events); a 一票到底 ticket has one per step it reached."""
+    out: list[tuple[str, datetime, list]] = [(service, issued_at, [])]
+    for kind, at, data in evs:
+        if kind == "bundle_step_reached":
+            out.append((msgspec.json.decode(data)["to_service"], at, []))
+        else:
+            out[-1][2].append((kind, at, data))
+    return out
+
+
+def _served_for(seg: list[tuple[str, datetime, str]]) -> timedelta | None:
+    """How long a step's visit took: from the start of serving to its finish (None: not served that day)."""
+    start = next((at for k, at, _ in seg if k == "serving_started"), None)
+    end = next((at for k, at, _ in seg if k == "ticket_finished"), None)
+    return end - start if start is not None and end is not None else None
 
 
 def whatif(config: HallConfig, db: Path, day: date, plan: Plan, stop=None) -> tuple[dict[str, Figures], dict[str, Figures]]:

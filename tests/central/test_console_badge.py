@@ -98,19 +98,23 @@ def test_the_badge_shows_how_far_behind_and_when_the_city_is_unreachable(dsn, tm
         assert badge.get_attribute("data-level") == "green"
 
         # The city server dies; the hall goes on issuing, and its backlog grows.
+        shipped = hall_counts(data)["head"]
         centre.kill()
         issue(server, 4)
-        head = hall_counts(data)["head"]
-        wait_for(lambda: health(server)["central"]["state"] == "retrying", 10, "the forwarder to notice")
-        behind = health(server)["central"]["behind"]
-        assert 0 < behind <= head
-        expect(badge).to_contain_text("未连接市级平台", timeout=15_000)
-        text = badge.text_content()
-        assert re.fullmatch(rf"未连接市级平台 · 落后 {behind} 条（4分）", text), text
+        behind = hall_counts(data)["head"] - shipped
+        assert behind >= 4
+
+        def backlog() -> bool:
+            c = health(server)["central"]
+            return c["state"] == "retrying" and c["behind"] == behind
+
+        wait_for(backlog, 15, "the forwarder to see the whole backlog while the city is away")
+        # The hall's clock is 4 minutes behind the real one (5 once this test has run a minute).
+        expect(badge).to_have_text(re.compile(rf"未连接市级平台 · 落后 {behind} 条（[45]分）"), timeout=15_000)
         assert badge.get_attribute("data-level") == "red"
         shot(page, "console-badge-down-zh")
         page.click("#langBtn")
-        expect(badge).to_have_text(f"Not connected to the city · {behind} events (4 min) behind")
+        expect(badge).to_have_text(re.compile(rf"Not connected to the city · {behind} events \([45] min\) behind"))
         shot(page, "console-badge-down-en")
         page.click("#langBtn")
 

@@ -194,6 +194,7 @@ class Kiosk(QObject):
         win.admin.quit_requested.connect(self._quit)
 
         self.model.changed.connect(self._on_view)
+        self.sms_available = False  # until a snapshot says the hall sends SMS
         self.sms = SmsOptIn(self)  # 短信提醒: the optional phone-number keypad after issuing
         self._idle = self._timer(config.idle_seconds * 1000, self._on_idle, single=True)
         self._tick = self._timer(1000, self._on_tick)
@@ -262,6 +263,7 @@ class Kiosk(QObject):
 
     @Slot(object)
     def _on_snapshot(self, snap: P.Snapshot) -> None:
+        self.sms_available = snap.sms  # the hall sends SMS: the ticket screen offers the opt-in keypad
         self.model.hall.apply_snapshot(snap)
         self.model.refresh_hall()
 

@@ -154,7 +154,7 @@ class SmsOptIn(QObject):
         on = t is not None and t.ticket_id in self.masked
         # Not while a ticket that did not print is on screen: that screen is for its photo (and its reprint).
         self.button.setVisible(t is not None and bool(getattr(t, "status_path", ""))
-                               and t.print_state != PrintState.FAILED)
+                               and t.print_state != PrintState.FAILED and self.kiosk.sms_available)
         self.button.setEnabled(not on)
         self.button.setText(w["on"] if on else w["open"])
         if self.is_open:

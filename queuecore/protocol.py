@@ -340,6 +340,7 @@ class Snapshot(Push, tag="snapshot", kw_only=True):
     notice: Notice | None = None  # the displays' ticker notice, if one is posted
     day_closed_at: datetime | None = None  # 日终: the day was closed then; kiosks show 今日已结束办理
     config_version: int = 0  # the version of `hall` (it changes live: a device takes the new snapshot's)
+    sms: bool = False  # the hall sends SMS (a provider is configured): kiosks offer the opt-in keypad
 
 
 class Announcement(msgspec.Struct, kw_only=True, tag_field="type", tag="announce"):

@@ -191,6 +191,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
             "materials_en": list(svc.materials_in("en")) if svc else [],
             "hall_name_zh": config.name_zh, "hall_name_en": config.name_en,
             "rated": bool(t.rating), "rating": t.rating or None, "sms": service.outbox.masked.get(t.id),
+            "sms_available": service.sms_available,
         }
         if t.bundle:  # 一票到底: every step, and which are done, current, still to come, or not reached
             out[t.id].update(bundle_steps(config, t))
@@ -367,6 +368,8 @@ async def notify_by_sms(request: web.Request) -> web.Response:
     if t.status not in ("waiting", "called", "serving", "suspended"):
         return _refusal("ticket_ended", f"{t.number} is {t.status}", 409)
     service = request.app[HUB].service
+    if not service.sms_available:
+        return _refusal("sms_unavailable", "this hall sends no text messages", 409)
     masked = service.outbox.subscribe(t.id, t.number, t.day, phone_number, service.clock())
     request.app[HUB].refresh(t)
     log.info("sms opt-in for %s: %s", t.number, masked)

@@ -72,6 +72,7 @@ class HallService:
         # (changed live by change_config; `hallq config import` applies a file). See _load.
         self.seed = self.config = config
         self.config_listeners: list[Callable[[HallConfig], None]] = []  # e.g. the report worker
+        self.sms_available = False  # an SMS provider is configured (server.notify.outbox.ctx): opt-ins are offered
         self.backup_days = backup_days
         self.kiosk_issue_limit = kiosk_issue_limit
         self._issue_times: dict[str, deque[datetime]] = {}
@@ -192,7 +193,7 @@ class HallService:
             tickets=sorted(hall.active_tickets(), key=lambda t: (t.rank, t.seq)),
             recent_calls=list(self.recent_calls), closed_services=sorted(hall.closed),
             devices=sorted(hall.devices.values(), key=lambda d: d.name), notice=hall.notice,
-            day_closed_at=hall.day_closed_at)
+            day_closed_at=hall.day_closed_at, sms=self.sms_available)
 
     def close(self) -> None:
         """Store what is staged (its commands are still waiting for their answer)."""

@@ -289,9 +289,13 @@ def ctx(service_key: Any, settings_) -> Callable:
     async def run(app: Any):
         service = app[service_key]
         service.outbox.positions = settings_.positions
+        provider = provider_for(settings_)
+        # Without a provider nothing could be sent: the kiosk and the phone page offer no SMS and the opt-in
+        # route refuses (sms_unavailable), so no number is collected for nothing.
+        service.sms_available = provider is not None
         waker = Waker()
         service.subscribe(waker)
-        task = asyncio.create_task(run_worker(service.outbox, provider_for(settings_), service.clock, waker.event,
+        task = asyncio.create_task(run_worker(service.outbox, provider, service.clock, waker.event,
                                               settings_.retry, settings_.poll_s, settings_.webhook_retry,
                                               settings_.webhook_timeout_s))
         yield

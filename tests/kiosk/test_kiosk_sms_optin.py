@@ -13,8 +13,14 @@ from kiosk.models import Screen
 from kiosk.widgets.sms_optin import CONSENT_ZH, TEXTS
 from server.notify.outbox import CONSENT_ZH as SERVER_CONSENT
 from tests.kiosk.conftest import network_config, tap
+from tests.qtclient.conftest import loop_thread, provisioned_data, sms_server  # noqa: F401
 
 SHOTS = Path("/tmp/hq14/shots")
+
+
+@pytest.fixture
+def server(sms_server):  # this module's hall sends SMS
+    return sms_server
 
 
 def public_entry(server, kiosk) -> dict:
@@ -93,3 +99,4 @@ def test_a_ticket_that_did_not_print_keeps_its_screen_for_the_photo(qtbot, make_
 
 def test_the_kiosk_shows_the_same_consent_line_as_the_phone_page():
     assert CONSENT_ZH == SERVER_CONSENT
+

@@ -81,7 +81,7 @@ def test_hallq_server_refuses_a_bad_notify_table(tmp_path: Path) -> None:
 
 
 async def test_the_configured_positions_are_the_ones_announced(make_server) -> None:
-    srv = await make_server(extra={"notify": {"positions": [2], "poll_s": 0.05}})
+    srv = await make_server(extra={"notify": {"positions": [2], "poll_s": 0.05, "sms_url": "http://127.0.0.1:9/sms"}})
     assert srv.client.app[SERVICE].outbox.positions == (2,)
     paths = [await issue(srv) for _ in range(5)]
     assert (await srv.client.post(paths[4] + "/notify", json={"phone": "13812345678", "consent": True})).status == 200

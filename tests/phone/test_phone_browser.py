@@ -10,11 +10,16 @@ import pytest
 
 from queuecore import protocol as P
 from tests.browser import chromium_path
-from tests.qtclient.conftest import loop_thread, provisioned_data, server  # noqa: F401
+from tests.qtclient.conftest import loop_thread, provisioned_data, sms_server  # noqa: F401
 from tests.server.conftest import PINS
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed")
 playwright = pytest.importorskip("playwright.async_api")
+
+
+@pytest.fixture
+def server(sms_server):  # this hall sends SMS: its phone pages offer the opt-in
+    return sms_server
 
 # Records what the page asks of the vibration motor (headless Chromium has none).
 VIBRATE_SPY = "window.__vibrations = []; navigator.vibrate = p => { window.__vibrations.push(p); return true; };"

@@ -140,9 +140,21 @@ def loop_thread() -> Iterator[LoopThread]:
 
 @pytest.fixture
 def server(loop_thread, tmp_path, provisioned_data) -> Iterator[ServerThread]:
-    data = tmp_path / "data"
+    yield from _server_thread(loop_thread, tmp_path / "data", provisioned_data)
+
+
+@pytest.fixture
+def sms_server(loop_thread, tmp_path, provisioned_data) -> Iterator[ServerThread]:
+    """The same, with an SMS provider configured (the local fake gateway's protocol; nothing need listen: a message
+    that cannot go out is retried), so kiosks and phone pages offer the opt-in."""
+    yield from _server_thread(loop_thread, tmp_path / "sms-data", provisioned_data,
+                              notify={"sms_url": "http://127.0.0.1:9/sms"})
+
+
+def _server_thread(loop_thread, data: Path, provisioned_data, **extra) -> Iterator[ServerThread]:
     shutil.copytree(provisioned_data[0], data)
-    srv = ServerThread(loop=loop_thread, config=ServerConfig(hall=make_config(), data_dir=data, durable=False),
+    srv = ServerThread(loop=loop_thread, config=ServerConfig(hall=make_config(), data_dir=data, durable=False,
+                                                             extra=extra),
                        clock=Clock(at("09:00")), tokens=dict(provisioned_data[1]))
     srv.start()
     yield srv

@@ -31,7 +31,7 @@ function draw() {
 // The opt-in lives outside #app: a push redraws the ticket, never the number being typed.
 function drawSms(e, t) {
   const box = document.getElementById('sms');
-  box.hidden = !['waiting', 'suspended'].includes(e.status) && !e.sms;
+  box.hidden = (!['waiting', 'suspended'].includes(e.status) || e.sms_available === false) && !e.sms;
   document.getElementById('smsTitle').textContent = t.smsTitle;
   const on = document.getElementById('smsOn');
   on.hidden = !e.sms;

@@ -72,7 +72,7 @@ export function render() {
 export function init() {
   const notice = $("noticeForm");
   const zh = input(T().noticeZh), en = input(T().noticeEn), until = input("HH:MM", "time");
-  zh.size = 40; en.size = 30; until.title = T().noticeUntil;
+  zh.size = 40; en.size = 40; until.title = T().noticeUntil;
   const offset = () => !S.nowText ? "+08:00" : S.nowText.endsWith("Z") ? "Z" : S.nowText.slice(-6);  // the hall's
   notice.replaceChildren(el("b", null, T().postNotice), zh, en, el("span", null, T().noticeUntil), until,
     button(T().postNotice, async () => {

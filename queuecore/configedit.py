@@ -20,7 +20,7 @@ has with today's tickets and windows; every one of them goes away on the next bu
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -249,31 +249,19 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
             out.append(Conflict(code="window_serving_service", key=wid, message=(
                 f"window {wid} is serving {', '.join(f'{t.number} ({t.service})' for t in lost)}; it keeps "
                 f"that service until the visit ends, or change it from the next business day")))
-    new_priorities = {p.code: p for p in new.priorities}
-    for p in old.priorities:
-        if p.code in new_priorities and new_priorities[p.code].kind == p.kind:
-            continue
+    for p in _changed(old.priorities, new.priorities, lambda a, b: a.kind == b.kind):
         using = [t.number for t in active if t.priority == p.code]
         booked = p.kind is PriorityKind.APPOINTMENT and bool(_booked(hall))
         if using or booked:
             what = f"{len(using)} open tickets" if using else "appointments not yet checked in"
             out.append(Conflict(code="priority_in_use", key=p.code, message=(
                 f"priority class {p.code}: {what} use it; change it from the next business day")))
-    new_bundles = {b.code: b for b in new.bundles}
-    for b in old.bundles:
-        nb = new_bundles.get(b.code)
-        if nb is not None and nb.steps == b.steps:
-            continue
-        using = [t.number for t in active if t.bundle == b.code]
-        if using:
+    for b in _changed(old.bundles, new.bundles, lambda a, b: a.steps == b.steps):
+        if using := [t.number for t in active if t.bundle == b.code]:
             out.append(Conflict(code="bundle_in_use", key=b.code, message=(
                 f"bundle {b.code}: {', '.join(using[:5])} are on its steps; change its steps from the next "
                 f"business day")))
-    new_outcomes = {o.code: o for o in new.outcomes}
-    for o in old.outcomes:
-        no = new_outcomes.get(o.code)
-        if no is not None and no.cls == o.cls:
-            continue
+    for o in _changed(old.outcomes, new.outcomes, lambda a, b: a.cls == b.cls):
         if any(t.outcome == o.code for t in today):
             out.append(Conflict(code="outcome_in_use", key=o.code, message=(
                 f"outcome {o.code}: visits finished today carry it (today's 办结率 would change); change it from "
@@ -283,6 +271,15 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
             f"timezone: today's {len(today)} tickets were issued on {old.timezone} time; change it from the next "
             f"business day")))
     return out
+
+
+def _changed(old: Iterable, new: Iterable, same) -> Iterator:
+    """The items of `old` (by code) that `new` drops, or keeps with `same(old_item, new_item)` false."""
+    by_code = {item.code: item for item in new}
+    for item in old:
+        kept = by_code.get(item.code)
+        if kept is None or not same(item, kept):
+            yield item
 
 
 def _booked(hall: Hall) -> list:

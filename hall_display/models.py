@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from qtclient.link import CONNECTING, OFFLINE, ONLINE
-from qtclient.state import HallState, VersionGap
+from qtclient.state import HallState, VersionGap, hall_zone
 from queuecore.model import HallConfig
 from queuecore.protocol import Announcement, Change, Snapshot
 
@@ -64,7 +63,7 @@ class DisplayModel(QObject):
         self.highlight_seconds = highlight_seconds
         self.device_clock = clock or (lambda: datetime.now(timezone.utc))
         self.skew = timedelta(0)  # the server's clock minus the device's, from the last snapshot
-        self.tz: ZoneInfo | None = None  # the hall's timezone: None until the first snapshot
+        self.tz: tzinfo | None = None  # the hall's timezone: None until the first snapshot
         self.state = HallState()
         self.link_state = CONNECTING
         self.last_update: datetime | None = None  # hall time of the last data from the server
@@ -93,11 +92,9 @@ class DisplayModel(QObject):
     def apply_snapshot(self, snap: Snapshot) -> None:
         self.state.apply_snapshot(snap)
         self.skew = snap.now - self.device_clock()  # the transfer's delay is under a second: fine for a wall clock
-        try:
-            self.tz = ZoneInfo(snap.hall.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        self.tz = hall_zone(snap.hall.timezone)
+        if self.tz is None:
             log.error("unknown hall timezone %r: showing the device's", snap.hall.timezone)
-            self.tz = None
         self._zone_filter(snap.hall)
         self._touch()
         self.changed.emit()

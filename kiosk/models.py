@@ -6,9 +6,8 @@ the widgets only render it and report taps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,7 +19,7 @@ from kiosk.texts import (  # noqa: F401 - re-exported: the app and the tests rea
     refusal_text,
     text_of,
 )
-from qtclient.state import HallState
+from qtclient.state import HallState, hall_zone  # noqa: F401 - hall_zone: the app reads it here
 from queuecore.model import HallConfig, PriorityKind, in_lang, pairs_in
 from queuecore.protocol import IssuedTicket
 
@@ -33,14 +32,6 @@ PAGE_GRID: dict[tuple[str, bool], tuple[int, int]] = {
 # Pages of services the home screen may show before it shows categories first: at most two taps
 # to any service (下一页, then the service; or the category, then the service).
 DIRECT_PAGES = {False: 1, True: 2}
-
-
-def hall_zone(timezone: str) -> tzinfo | None:
-    """The hall's zone from its IANA name; None (the device's zone) when empty or unknown here."""
-    try:
-        return ZoneInfo(timezone) if timezone else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # the server checks the name; a kiosk without that zone falls back to its own
 
 
 def hall_time(when: datetime, timezone: str) -> datetime:

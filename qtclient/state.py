@@ -8,13 +8,22 @@ resyncs on gaps, so apply_change never raises there).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queuecore import events as ev
 from queuecore.model import ACTIVE_STATUSES, HallConfig, Notice, Ticket, TicketStatus, WindowState
 from queuecore.protocol import CallView, Change, ServiceState, Snapshot
 
 RECENT_CALLS = 20  # as many as the server keeps in a snapshot
+
+
+def hall_zone(timezone: str) -> tzinfo | None:
+    """The hall's zone from its IANA name; None (the device's zone) when empty or unknown here."""
+    try:
+        return ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # the server checks the name; a device without that zone falls back to its own
 
 
 class VersionGap(Exception):

@@ -182,6 +182,7 @@ $("loginForm").addEventListener("submit", async (ev) => {
     $("password").value = "";
     enter(me);
   } catch (err) {
+    $("password").value = "";
     showLogin(err.code === "locked_out" ? T.lockedOut : T.loginFailed);
   }
 });

@@ -124,8 +124,10 @@ class MessageScreen(QWidget):
         self.back.setText(self.tr("返回首页"))
 
 
-class PausedScreen(QWidget):
-    """暂停取号: the server cannot be reached, so no number can be issued (never a made-up one)."""
+class _CentredScreen(QWidget):
+    """A screen of centred lines, each (attribute, style role, object name) of LINES: the paused and closed screens."""
+
+    LINES: tuple[tuple[str, str | None, str], ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,15 +135,20 @@ class PausedScreen(QWidget):
         root.setContentsMargins(80, 40, 80, 40)
         root.setSpacing(30)
         root.addStretch(1)
-        self.title = label(role="paused", align=Qt.AlignmentFlag.AlignCenter)
-        self.title.setObjectName("pausedTitle")
-        self.reason = label(role="big", align=Qt.AlignmentFlag.AlignCenter)
-        self.last = label(align=Qt.AlignmentFlag.AlignCenter)
-        self.last.setObjectName("lastContact")
-        self.hint = label(role="note", align=Qt.AlignmentFlag.AlignCenter)
-        for w in (self.title, self.reason, self.last, self.hint):
+        for attr, role, name in self.LINES:
+            w = label(role=role, align=Qt.AlignmentFlag.AlignCenter)
+            if name:
+                w.setObjectName(name)
+            setattr(self, attr, w)
             root.addWidget(w)
         root.addStretch(2)
+
+
+class PausedScreen(_CentredScreen):
+    """暂停取号: the server cannot be reached, so no number can be issued (never a made-up one)."""
+
+    LINES = (("title", "paused", "pausedTitle"), ("reason", "big", ""), ("last", None, "lastContact"),
+             ("hint", "note", ""))
 
     def render(self, v: KioskView) -> None:
         self.title.setText(self.tr("暂停取号"))
@@ -154,24 +161,10 @@ class PausedScreen(QWidget):
         self.hint.setText(self.tr("恢复后将自动继续取号。急需办理请到服务台。"))
 
 
-class ClosedScreen(QWidget):
+class ClosedScreen(_CentredScreen):
     """今日已结束办理: the hall closed the day (日终); a new business day brings the tiles back."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        root = QVBoxLayout(self)
-        root.setContentsMargins(80, 40, 80, 40)
-        root.setSpacing(30)
-        root.addStretch(1)
-        self.title = label(role="paused", align=Qt.AlignmentFlag.AlignCenter)
-        self.title.setObjectName("closedTitle")
-        self.body = label(role="big", align=Qt.AlignmentFlag.AlignCenter)
-        self.body.setObjectName("closedBody")
-        self.when = label(align=Qt.AlignmentFlag.AlignCenter)
-        self.when.setObjectName("closedAt")
-        for w in (self.title, self.body, self.when):
-            root.addWidget(w)
-        root.addStretch(2)
+    LINES = (("title", "paused", "closedTitle"), ("body", "big", "closedBody"), ("when", None, "closedAt"))
 
     def render(self, v: KioskView) -> None:
         self.title.setText(self.tr("今日已结束办理"))

@@ -175,6 +175,18 @@ def _m_webhooks(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["channel", "address"])
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on a connection in autocommit mode (`with conn` would not make one): all or nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def stored_config(db_path: str | Path):
     """The hall configuration a store holds (its live version), read-only; None before its first start."""
     from queuecore.model import HallConfig
@@ -317,15 +329,8 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def _transaction(self):
+        return immediate(self.conn)
 
     # ------------------------------------------------------------ hall state
 

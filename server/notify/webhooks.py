@@ -16,8 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ import msgspec
 from queuecore import events as ev
 from queuecore import notify as N
 from queuecore.hall import Hall
+from server.store import immediate
 
 SIGNATURE_HEADER = "X-Hallq-Signature"
 MAX_HOOKS = 20
@@ -94,16 +94,8 @@ class Webhooks:
         for hid, url, events in self.conn.execute("SELECT id, url, events FROM webhooks WHERE deleted_at IS NULL"):
             self.active[hid] = (url, frozenset(json.loads(events)))
 
-    @contextmanager
-    def _tx(self) -> Iterator[None]:
-        """One transaction (the store's connection is in autocommit mode: `with conn` would not make one)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def _tx(self):
+        return immediate(self.conn)
 
     def _has_table(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'webhooks'").fetchone() is not None

@@ -199,14 +199,22 @@ def list_tokens(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_clerk(args: argparse.Namespace) -> int:
-    pin = args.pin
+def read_pin(given: str | None, prompt: str = "PIN: ") -> str | None:
+    """A clerk's PIN from the command line or asked for (not echoed); None (said why) unless it is 4-12 digits."""
+    pin = given
     if pin is None:
         import getpass
 
-        pin = getpass.getpass("PIN: ")
+        pin = getpass.getpass(prompt)
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
         print("error: the PIN must be 4 to 12 digits", file=sys.stderr)
+        return None
+    return pin
+
+
+def add_clerk(args: argparse.Namespace) -> int:
+    pin = read_pin(args.pin)
+    if pin is None:
         return 2
     add_clerk_in(args.data, args.staff_id, args.name, pin)
     print(f"clerk {args.staff_id} ({args.name}) saved")

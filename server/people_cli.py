@@ -6,7 +6,7 @@ import argparse
 import sys
 from urllib.parse import quote
 
-from server.cli import ApiError, api, remote_args
+from server.cli import ApiError, api, read_pin, remote_args
 
 
 def register(csub: argparse._SubParsersAction) -> None:
@@ -56,13 +56,8 @@ def list_clerks(args: argparse.Namespace) -> int:
 def clerk_action(args: argparse.Namespace) -> int:
     body: dict = {}
     if args.action == "reset-pin":
-        pin = args.pin
+        pin = read_pin(args.pin, "New PIN: ")
         if pin is None:
-            import getpass
-
-            pin = getpass.getpass("New PIN: ")
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
-            print("error: the PIN must be 4 to 12 digits", file=sys.stderr)
             return 2
         body = {"pin": pin}
     c = _call(args, "POST", f"/api/clerks/{quote(args.staff_id, safe='')}/{args.action}", body)

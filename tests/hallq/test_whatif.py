@@ -12,11 +12,8 @@ import pytest
 from hallq.cli import main
 from hallq.whatif import Plan, PlanWindow, comparison, recorded_day, whatif
 from queuecore import protocol as P
-from server.service import HallService
-from server.store import Store
-from tests.qtclient.conftest import ADMIN
-from tests.queuecore.conftest import DAY, at, make_config
-from tests.server.conftest import Clock
+from tests.queuecore.conftest import DAY, make_config
+from tests.server.conftest import recording
 
 CONFIG = make_config()
 ROOT = Path(__file__).parents[2]
@@ -24,34 +21,24 @@ ROOT = Path(__file__).parents[2]
 
 def record_day(data: Path) -> None:
     """A small day at windows 2 (social) and 4 (tax): a visit, a transfer to tax, a no-show who comes back."""
-    clock = Clock(at("09:00"))
-    store = Store(data, durable=False)
-    service = HallService(CONFIG, store, clock)
-
-    def do(hhmm: str, *commands: P.Command) -> None:
-        clock.now = at(hhmm)
-        for cmd in commands:
-            reply = service.execute(cmd, ADMIN, pin_ok=True)
-            assert isinstance(reply, P.Result), reply
-
     w2, w4 = 2, 4
-    do("09:00", P.SignIn(window=w2, staff_id="a", pin="x"), P.SignIn(window=w4, staff_id="b", pin="x"),
-       P.IssueTicket(service="social"), P.CallNext(window=w2))  # B001, waits 0
-    do("09:01", P.StartServing(window=w2))
-    do("09:02", P.IssueTicket(service="social"))  # B002
-    do("09:03", P.IssueTicket(service="social"))  # B003: will not come at first
-    do("09:04", P.IssueTicket(service="social"))  # B004
-    do("09:09", P.Finish(window=w2), P.CallNext(window=w2))  # B002 waited 7
-    do("09:10", P.StartServing(window=w2))
-    do("09:15", P.Transfer(window=w2, service="tax"), P.CallNext(window=w4), P.CallNext(window=w2))  # B003 waited 12
-    do("09:16", P.StartServing(window=w4), P.Recall(window=w2))
-    do("09:17", P.Skip(window=w2), P.CallNext(window=w2))  # B004 waited 13
-    do("09:18", P.StartServing(window=w2))
-    do("09:20", P.Finish(window=w4), P.Requeue(window=w2, number="B003"))  # B003 is back
-    do("09:25", P.Finish(window=w2), P.CallNext(window=w2))
-    do("09:26", P.StartServing(window=w2))
-    do("09:30", P.Finish(window=w2))
-    store.close()
+    with recording(CONFIG, data) as do:
+        do("09:00", P.SignIn(window=w2, staff_id="a", pin="x"), P.SignIn(window=w4, staff_id="b", pin="x"),
+           P.IssueTicket(service="social"), P.CallNext(window=w2))  # B001, waits 0
+        do("09:01", P.StartServing(window=w2))
+        do("09:02", P.IssueTicket(service="social"))  # B002
+        do("09:03", P.IssueTicket(service="social"))  # B003: will not come at first
+        do("09:04", P.IssueTicket(service="social"))  # B004
+        do("09:09", P.Finish(window=w2), P.CallNext(window=w2))  # B002 waited 7
+        do("09:10", P.StartServing(window=w2))
+        do("09:15", P.Transfer(window=w2, service="tax"), P.CallNext(window=w4), P.CallNext(window=w2))  # B003 waited 12
+        do("09:16", P.StartServing(window=w4), P.Recall(window=w2))
+        do("09:17", P.Skip(window=w2), P.CallNext(window=w2))  # B004 waited 13
+        do("09:18", P.StartServing(window=w2))
+        do("09:20", P.Finish(window=w4), P.Requeue(window=w2, number="B003"))  # B003 is back
+        do("09:25", P.Finish(window=w2), P.CallNext(window=w2))
+        do("09:26", P.StartServing(window=w2))
+        do("09:30", P.Finish(window=w2))
 
 
 STAFFED = Plan(start="09:00", serve_until="17:00",

@@ -1,6 +1,8 @@
 """Server fixtures: the real app on a real SQLite file, a settable clock, tokens for every role, clerks with PINs."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -63,6 +65,32 @@ def provision(data: Path, windows=(1, 2, 4)) -> dict[str, str]:
     for staff, pin in PINS.items():
         add_clerk_in(data, staff, f"Clerk {staff}", pin)
     return tokens
+
+
+@contextmanager
+def recording(config: HallConfig, data: Path) -> Iterator[Callable[..., None]]:
+    """Record a day into a store through the real service, on a clock set per step: `do("09:10", *commands)` runs
+    the commands as an admin at that hall time (each must succeed); the store is closed at the end."""
+    from queuecore import protocol as P
+    from server.auth import Principal
+    from server.service import HallService
+    from server.store import Store
+
+    clock = Clock(at("09:00"))
+    store = Store(data, durable=False)
+    service = HallService(config, store, clock)
+    admin = Principal(role="admin", name="recorder")
+
+    def do(hhmm: str, *commands) -> None:
+        clock.now = at(hhmm)
+        for cmd in commands:
+            reply = service.execute(cmd, admin, pin_ok=True)
+            assert isinstance(reply, P.Result), reply
+
+    try:
+        yield do
+    finally:
+        store.close()
 
 
 @pytest.fixture

@@ -10,12 +10,9 @@ import msgspec
 from queuecore import protocol as P
 from queuecore.model import Bundle
 from queuecore.whatif import Plan, PlanWindow
-from server.service import HallService
-from server.store import Store
 from server.whatif import whatif
-from tests.qtclient.conftest import ADMIN
-from tests.queuecore.conftest import DAY, at, make_config
-from tests.server.conftest import Clock
+from tests.queuecore.conftest import DAY, make_config
+from tests.server.conftest import recording
 
 START_UP = Bundle(code="startup", name_zh="企业开办", name_en="Business start-up", steps=("estate", "social", "tax"))
 CONFIG = msgspec.structs.replace(make_config(), bundles=(START_UP,))
@@ -26,30 +23,20 @@ STAFFED = Plan(start="09:00", serve_until="17:00", windows=[
 
 def record(data: Path, *, second_step_outcome: str = "completed") -> None:
     """A001 (the bundle) estate@1 09:10-09:20, social@2 09:25-09:40, tax@4 09:50-10:05; B001 (social) 09:41-09:45."""
-    clock = Clock(at("09:00"))
-    store = Store(data, durable=False)
-    service = HallService(CONFIG, store, clock)
-
-    def do(hhmm: str, *commands: P.Command) -> None:
-        clock.now = at(hhmm)
-        for cmd in commands:
-            reply = service.execute(cmd, ADMIN, pin_ok=True)
-            assert isinstance(reply, P.Result), reply
-
-    do("09:00", *(P.SignIn(window=w, staff_id=f"s{w}", pin="x") for w in (1, 2, 4)), P.IssueBundle(bundle="startup"))
-    do("09:05", P.IssueTicket(service="social"))
-    do("09:10", P.CallNext(window=1))
-    do("09:12", P.StartServing(window=1))
-    do("09:20", P.Finish(window=1))
-    do("09:25", P.CallNext(window=2))
-    do("09:26", P.StartServing(window=2))
-    do("09:40", P.Finish(window=2, outcome=second_step_outcome))
-    do("09:41", P.CallNext(window=2), P.StartServing(window=2))
-    do("09:45", P.Finish(window=2))
-    if second_step_outcome == "completed":
-        do("09:50", P.CallNext(window=4), P.StartServing(window=4))
-        do("10:05", P.Finish(window=4))
-    store.close()
+    with recording(CONFIG, data) as do:
+        do("09:00", *(P.SignIn(window=w, staff_id=f"s{w}", pin="x") for w in (1, 2, 4)), P.IssueBundle(bundle="startup"))
+        do("09:05", P.IssueTicket(service="social"))
+        do("09:10", P.CallNext(window=1))
+        do("09:12", P.StartServing(window=1))
+        do("09:20", P.Finish(window=1))
+        do("09:25", P.CallNext(window=2))
+        do("09:26", P.StartServing(window=2))
+        do("09:40", P.Finish(window=2, outcome=second_step_outcome))
+        do("09:41", P.CallNext(window=2), P.StartServing(window=2))
+        do("09:45", P.Finish(window=2))
+        if second_step_outcome == "completed":
+            do("09:50", P.CallNext(window=4), P.StartServing(window=4))
+            do("10:05", P.Finish(window=4))
 
 
 def view(figures) -> dict:

@@ -41,9 +41,16 @@ async def run(fn, *args):
     return await asyncio.to_thread(fn, *args)
 
 
+# WeChat's in-app browser on a cheap Android phone (its XWeb engine is Chromium): the page behind a scanned QR.
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 10; M2006C3LC Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like "
+             "Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 "
+             "MMWEBID/2585 MicroMessenger/8.0.33.2320(0x28002135) WeChat/arm64 Weixin NetType/4G Language/zh_CN "
+             "ABI/arm64")
+
+
 async def phone(browser, url: str, lang: str = "zh"):
     ctx = await browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True,
-                                    has_touch=True, locale="zh-CN" if lang == "zh" else "en-US")
+                                    has_touch=True, locale="zh-CN" if lang == "zh" else "en-US", user_agent=WECHAT_UA)
     page = await ctx.new_page()
     await page.add_init_script(VIBRATE_SPY)
     cdp = await ctx.new_cdp_session(page)

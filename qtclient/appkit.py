@@ -116,5 +116,9 @@ def show_full_screen(widget: QWidget) -> None:
     state is a request that a window manager fulfils, so the screen's geometry is set first."""
     screen = widget.screen() or QApplication.primaryScreen()
     if screen is not None:
+        # Fixed to the screen, as in windowed mode and the layout tests: a page whose texts ask for more room
+        # (every service in extended hours, in English, in elderly type) is fitted into the screen, never
+        # grown past its edge where the bottom buttons could not be reached.
+        widget.setFixedSize(screen.geometry().size())
         widget.setGeometry(screen.geometry())
     widget.showFullScreen()

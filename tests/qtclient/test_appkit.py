@@ -46,6 +46,25 @@ def test_full_screen_takes_the_whole_screen_even_without_a_window_manager(qtbot)
     assert w.geometry() == w.screen().geometry() and w.isFullScreen()
 
 
+def test_full_screen_never_grows_past_the_screen_when_its_content_asks_for_more(qtbot) -> None:
+    """A kiosk page whose texts want more height than the screen (every service in extended hours, English,
+    elderly type) is fitted into the screen; before, the window grew past the bottom edge with its buttons."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from qtclient.appkit import show_full_screen
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    screen = w.screen().geometry()
+    lay = QVBoxLayout(w)
+    for _ in range(3):
+        tall = QWidget()
+        tall.setMinimumHeight(screen.height() // 2)
+        lay.addWidget(tall)
+    show_full_screen(w)
+    assert w.geometry() == screen and w.isFullScreen()
+
+
 def test_screenshot_dir_keeps_a_picture_of_the_visible_windows(qtbot, tmp_path, monkeypatch) -> None:
     from PySide6.QtWidgets import QLabel
 

@@ -20,8 +20,8 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from queuecore import protocol as P
-from server.cli import mask_name
 from server.service import Denied
+from server.views import mask_name
 
 MAX_ROWS = 5000  # CreateAppointments takes at most this many
 MAX_ERRORS = 500  # reported; the count says how many there were

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from server.views import mask_name
+
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "examples" / "county-hall.toml"
 DEFAULT_DATA = Path("data")
 
@@ -261,16 +263,6 @@ def run_server(args: argparse.Namespace) -> int:
 
         cfg = dataclasses.replace(cfg, extra={**cfg.extra, "notify": notify})
     return serve(cfg, args.host, args.port)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张*丰, 张三 -> 张*: the hall never stores a citizen's full name."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def read_appointments_csv(path: Path, tz_name: str) -> list[dict]:

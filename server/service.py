@@ -29,7 +29,6 @@ from server import auth, estimates, views
 from server.followups import FollowUps
 from server.notify.outbox import Cipher, Outbox
 from server.auth import Principal
-from server.cli import mask_name  # a full name sent as name_masked is masked too: it never reaches the store
 from server.store import REPLY_DAYS, Rows, Store, StoreError
 
 log = logging.getLogger("hallq.server")
@@ -406,9 +405,10 @@ class HallService:
             case P.PostNotice():
                 return h.post_notice(cmd.text_zh, cmd.text_en, cmd.until.astimezone(self.tz) if cmd.until else None, now)
             case P.CreateAppointments():
+                # a full name sent as name_masked is masked too: it never reaches the store
                 appts = [Appointment(code=a.code.upper(), service=a.service, day=a.start.astimezone(self.tz).date(),
                                      start=a.start.astimezone(self.tz), end=a.end.astimezone(self.tz),
-                                     name_masked=mask_name(a.name_masked)) for a in cmd.appointments]
+                                     name_masked=views.mask_name(a.name_masked)) for a in cmd.appointments]
                 return h.create_appointments(appts, now)
             case P.CancelAppointment():
                 return h.cancel_appointment(cmd.code, now, cmd.reason)

@@ -91,3 +91,13 @@ def redact_result(data: Any, aud: str) -> Any:
                                        ticket=ticket(data.ticket, aud) if data.ticket else None,
                                        window=window(data.window, aud) if data.window else None)
     return data
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 张三 -> 张*: the hall never stores a citizen's full name."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

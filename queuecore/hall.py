@@ -361,19 +361,10 @@ class Hall:
         """Begin a business day: numbering restarts, leftovers expire, clerks are signed out."""
         if self.day == day:
             return []
-        out: list[ev.Event] = []
-        for t in list(self.tickets.values()):
-            if t.status in ACTIVE_STATUSES:
-                t.status = self._move(t, "expire")
-                self._touch(t)
-                out.append(ev.TicketExpired(at=now, ticket_id=t.id))
-        for ws in self.windows.values():
-            if ws.status is not W.CLOSED:
-                clerk = ws.clerk
-                self._set_window(ws, status=self._wmove(ws, "close_day"), clerk=None, current=None,
-                                 pause_reason=None, priority_streak=0, since=now)
-                out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
-            elif ws.current is not None or ws.priority_streak:
+        out: list[ev.Event] = [self._expire(t, now) for t in list(self.tickets.values()) if t.status in ACTIVE_STATUSES]
+        out += self._close_windows(now)
+        for ws in self.windows.values():  # a closed window keeps nothing of the day before
+            if ws.current is not None or ws.priority_streak:
                 self._set_window(ws, current=None, priority_streak=0)
         out += self._apply_pending_config(now)  # scheduled for this business day: nothing is open now
         self.day = day
@@ -402,25 +393,31 @@ class Hall:
             raise E.VisitsInService(f"still at windows: {', '.join(at_windows)}; finish them or force the close",
                                     numbers=at_windows)
         reason = _text(reason) or "day_closed"
+        out: list[ev.Event] = [self._expire(t, now, reason)
+                               for t in sorted(self.active_tickets(), key=lambda t: (t.rank, t.seq))]
+        expired = len(out)
+        signed_out = self._close_windows(now)
+        out += signed_out
+        self._dirty_services.update(self.services)
+        self.day_closed_at = now
+        out.append(ev.DayClosed(at=now, day=self.day, reason=reason, forced=force and bool(at_windows),
+                                expired=expired, signed_out=len(signed_out)))
+        return out
+
+    def _expire(self, t: Ticket, now: datetime, reason: str = "") -> ev.TicketExpired:
+        t.status = self._move(t, "expire")
+        self._touch(t)
+        return ev.TicketExpired(at=now, ticket_id=t.id, reason=reason)
+
+    def _close_windows(self, now: datetime) -> list[ev.Event]:
+        """Every window with a clerk is signed out (a new day, 日终)."""
         out: list[ev.Event] = []
-        expired = 0
-        for t in sorted(self.active_tickets(), key=lambda t: (t.rank, t.seq)):
-            t.status = self._move(t, "expire")
-            self._touch(t)
-            out.append(ev.TicketExpired(at=now, ticket_id=t.id, reason=reason))
-            expired += 1
-        signed_out = 0
         for ws in self.windows.values():
             if ws.status is not W.CLOSED:
                 clerk = ws.clerk
                 self._set_window(ws, status=self._wmove(ws, "close_day"), clerk=None, current=None,
                                  pause_reason=None, priority_streak=0, since=now)
                 out.append(ev.ClerkSignedOut(at=now, window=ws.id, clerk=clerk or ""))
-                signed_out += 1
-        self._dirty_services.update(self.services)
-        self.day_closed_at = now
-        out.append(ev.DayClosed(at=now, day=self.day, reason=reason, forced=force and bool(at_windows),
-                                expired=expired, signed_out=signed_out))
         return out
 
     # ------------------------------------------------------------ configuration
@@ -880,13 +877,13 @@ class Hall:
         if limit is None:
             return []
         cutoff = now - timedelta(minutes=limit)
+        # Every tick: pick the overdue ones first (almost always none), then order just those.
+        overdue = [t for t in self.tickets.values()
+                   if t.status is T.SUSPENDED and t.suspended_at is not None and t.suspended_at <= cutoff]
         out: list[ev.Event] = []
-        for t in sorted(self.active_tickets(), key=lambda t: (t.rank, t.seq)):
-            if t.status is T.SUSPENDED and t.suspended_at is not None and t.suspended_at <= cutoff:
-                t.status = self._move(t, "expire")
-                t.away_s += max(0.0, (now - t.suspended_at).total_seconds())
-                self._touch(t)
-                out.append(ev.TicketExpired(at=now, ticket_id=t.id, reason=SUSPEND_EXPIRED))
+        for t in sorted(overdue, key=lambda t: (t.rank, t.seq)):
+            t.away_s += max(0.0, (now - t.suspended_at).total_seconds())
+            out.append(self._expire(t, now, SUSPEND_EXPIRED))
         return out
 
     def _check_grace(self, t: Ticket, now: datetime) -> None:

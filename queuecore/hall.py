@@ -779,7 +779,8 @@ class Hall:
         """End the visit with an outcome code from the hall's list (None: its default_outcome)."""
         ws, t = self._current(wid)
         code = self.config.default_outcome if outcome is None else outcome
-        if self.config.outcome(code) is None:
+        found = self.config.outcome(code)
+        if found is None:
             raise E.UnknownOutcome(f"no outcome {code!r}", outcome=code)
         t.status = self._move(t, "finish")
         t.finished_at, t.outcome = now, code
@@ -791,8 +792,7 @@ class Hall:
         self._set_window(ws, current=None)
         out: list[ev.Event] = [ev.TicketFinished(at=now, ticket_id=t.id, window=wid, clerk=t.clerk, outcome=t.outcome)]
         bundle = self.bundles.get(t.bundle) if t.bundle else None
-        if (bundle is not None and t.step + 1 < len(bundle.steps)
-                and self.config.outcome(code).cls in STEP_DONE):
+        if bundle is not None and t.step + 1 < len(bundle.steps) and found.cls in STEP_DONE:
             out.append(self._next_step(t, bundle, wid, now))
         return out
 
@@ -803,8 +803,7 @@ class Hall:
         self._dirty_services.add(old)
         t.status, t.service, t.step, t.step_window = self._move(t, "next_step"), new, t.step + 1, wid
         t.window = t.clerk = t.called_at = t.serving_at = t.finished_at = t.outcome = None
-        t.rating = t.rating_reason = t.rating_comment = t.rated_at = None
-        t.recalls = 0
+        t.recalls = 0  # (its rating was cleared by finish: a step's visit is rated on its own)
         self._touch(t)
         return ev.BundleStepReached(at=now, ticket_id=t.id, number=t.number, bundle=bundle.code, step=t.step,
                                     from_service=old, to_service=new, window=wid)
@@ -1013,22 +1012,23 @@ class Hall:
         self._move(t, "rate")
         if t.window != wid:
             raise E.NotAtWindow(f"{t.number} was served at window {t.window}, not {wid}", number=t.number)
-        if t.rating is not None:
-            raise E.AlreadyRated(f"{t.number} was already rated", number=t.number)
-        if level not in RATING_LEVELS:
-            raise E.InvalidArgument(f"rating level must be one of {sorted(RATING_LEVELS)}", level=level)
-        reason, comment = _text(reason), _text(comment)
-        if level in LOW_RATINGS and not reason:
-            raise E.ReasonRequired(f"{RATING_LEVELS[level][0]} needs a reason", level=level)
-        t.rating, t.rating_reason, t.rating_comment, t.rated_at = level, reason or None, comment or None, now
-        self._touch(t)
+        reason, comment = self._record_rating(t, level, reason, comment, now, "was already rated")
         return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=t.service, window=t.window,
                               clerk=t.clerk, level=level, reason=reason, comment=comment)]
 
     def _rate_step(self, t: Ticket, wid: int, level: int, now: datetime, reason: str, comment: str) -> list[ev.Event]:
         """好差评 of a bundle's step just finished at `wid` while the ticket waits for its next step (once)."""
+        reason, comment = self._record_rating(t, level, reason, comment, now, "already rated this step")
+        done = self.bundles[t.bundle].steps[t.step - 1]
+        return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=done, window=wid,
+                              clerk=self.windows[wid].clerk,
+                              level=level, reason=reason, comment=comment)]
+
+    def _record_rating(self, t: Ticket, level: int, reason: str, comment: str, now: datetime,
+                       already: str) -> tuple[str, str]:
+        """Check and store a rating on the ticket (once; levels 1-2 need a reason): its trimmed reason and comment."""
         if t.rating is not None:
-            raise E.AlreadyRated(f"{t.number} already rated this step", number=t.number)
+            raise E.AlreadyRated(f"{t.number} {already}", number=t.number)
         if level not in RATING_LEVELS:
             raise E.InvalidArgument(f"rating level must be one of {sorted(RATING_LEVELS)}", level=level)
         reason, comment = _text(reason), _text(comment)
@@ -1036,10 +1036,7 @@ class Hall:
             raise E.ReasonRequired(f"{RATING_LEVELS[level][0]} needs a reason", level=level)
         t.rating, t.rating_reason, t.rating_comment, t.rated_at = level, reason or None, comment or None, now
         self._touch(t)
-        done = self.bundles[t.bundle].steps[t.step - 1]
-        return [ev.VisitRated(at=now, ticket_id=t.id, number=t.number, service=done, window=wid,
-                              clerk=self.windows[wid].clerk,
-                              level=level, reason=reason, comment=comment)]
+        return reason, comment
 
     def report_device(self, name: str, kind: str, state: str, detail: str, now: datetime) -> list[ev.Event]:
         """A device's health; only a change of state or detail is an event."""

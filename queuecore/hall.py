@@ -331,8 +331,9 @@ class Hall:
     def _check_issuable(self, svc: Service, now: datetime) -> None:
         self._require_open(svc)
         workday = now.date() in self.config.calendar.workdays  # 调休: a weekend day worked keeps the usual hours
-        if not svc.within_hours(now, workday) and self.extension(svc.code, now) is None:
-            hours = ", ".join(str(r) for r in svc.hours_on(now, workday) or ())
+        ranges = svc.hours_on(now, workday)  # None: at any time
+        if ranges is not None and not any(now.time() in r for r in ranges) and self.extension(svc.code, now) is None:
+            hours = ", ".join(str(r) for r in ranges)
             if not hours:
                 raise E.OutsideHours(f"{svc.name_zh} issues no tickets on {now:%A}s", service=svc.code, hours="")
             raise E.OutsideHours(f"{svc.name_zh} issues tickets {hours}", service=svc.code, hours=hours)

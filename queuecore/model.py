@@ -95,15 +95,6 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     alert_minutes: int = 30  # ... and red
     target_wait_minutes: int = 30  # service level: the share of tickets called within this wait
 
-    def within_hours(self, t: time | datetime, workday: bool = False) -> bool:
-        """Is `t` within the issuing hours? A datetime also picks its weekday's hours (unless the day is a
-        调休 `workday`, which keeps the ordinary hours); a bare time reads the ordinary hours."""
-        ranges = self.hours_on(t, workday) if isinstance(t, datetime) else self.hours
-        if ranges is None:
-            return True
-        clock = t.time() if isinstance(t, datetime) else t
-        return any(clock in r for r in ranges)
-
     def hours_on(self, when: date | datetime, workday: bool = False) -> tuple[TimeRange, ...] | None:
         """The issuing hours of that day: its weekday's, or the ordinary ones; None: at any time."""
         day = WEEKDAYS[when.weekday()]

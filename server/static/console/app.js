@@ -146,6 +146,7 @@ function showTab(tab) {
   if (tab === "audit") actions.audit();
   if (tab === "alerts") alerts.render();
   if (tab === "inbox") inbox.render();
+  if (tab === "devices") renderDevices();
 }
 $("tabs").addEventListener("click", ev => {
   const b = ev.target.closest("button");
@@ -205,7 +206,7 @@ function scheduleRender() {
 }
 function renderAll() {
   if (!S.hall) return;
-  renderTiles(); renderServices(); renderDevices();
+  renderTiles(); renderServices(); renderDevicesIfShown();
   if (S.tab === "alerts") alerts.render();
   if (S.tab === "inbox") inbox.render();
   if (S.tab === "actions") actions.render();
@@ -274,9 +275,12 @@ function renderTiles() {
 }
 function tickTimers() {
   const now = hallNow();
-  for (const e of document.querySelectorAll("#tiles .timer[data-since]")) {
+  const timers = document.querySelectorAll("#tiles .timer[data-since]");
+  if (!timers.length) return;
+  const byCode = new Map(S.hall.services.map(s => [s.code, s]));
+  for (const e of timers) {
     const ms = now - Date.parse(e.dataset.since);
-    const svc = S.hall.services.find(s => s.code === e.dataset.service);
+    const svc = byCode.get(e.dataset.service);
     e.textContent = clockText(ms);
     const m = ms / 60000;
     e.classList.toggle("red", !!svc && m >= svc.alert_minutes);
@@ -286,18 +290,26 @@ function tickTimers() {
 function renderServices() {
   if (!S.hall) return;
   const now = hallNow();
-  const waiting = [...S.tickets.values()].filter(t => t.status === "waiting");
+  // One pass over the waiting tickets: per service, how many and the oldest arrival (ms).
+  const queued = new Map();
+  let waitingCount = 0;
+  for (const t of S.tickets.values()) {
+    if (t.status !== "waiting") continue;
+    waitingCount++;
+    const at = Date.parse(t.arrival_at), q = queued.get(t.service);
+    if (q) { q.count++; if (at < q.oldest) q.oldest = at; } else queued.set(t.service, { count: 1, oldest: at });
+  }
   const rows = [[T().service, T().waiting, T().longest, T().estimated, T().level, T().windowsOpen]];
   const table = $("services");
   const head = el("tr"); for (const h of rows[0]) head.append(el("th", null, h));
   const body = [head];
   for (const svc of S.hall.services) {
     const st = S.services.get(svc.code) || {};
-    const mine = waiting.filter(t => t.service === svc.code);
-    const oldest = mine.length ? Math.min(...mine.map(t => Date.parse(t.arrival_at))) : null;
+    const q = queued.get(svc.code) || { count: 0, oldest: null };
+    const oldest = q.oldest;
     const level = S.levels[svc.code];
     const tr = el("tr"); tr.dataset.service = svc.code;
-    tr.append(el("td", null, nameOf(svc)), el("td", "n", st.waiting ?? mine.length),
+    tr.append(el("td", null, nameOf(svc)), el("td", "n", st.waiting ?? q.count),
               el("td", "n", oldest ? `${mins(now - oldest)} ${T().min}` : "—"),
               el("td", "n", st.estimated_wait_minutes != null ? `${st.estimated_wait_minutes} ${T().min}` : "—"),
               el("td", "n", level != null ? `${(level * 100).toFixed(1)}%` : "—"), el("td", "n", st.windows_open ?? "—"));
@@ -310,7 +322,7 @@ function renderServices() {
   const tot = $("totals");
   tot.replaceChildren();
   for (const [label, value] of [[T().issued, all.reduce((a, s) => a + (s.issued || 0), 0)],
-                                [T().waiting, waiting.length], [T().servingNow, serving]]) {
+                                [T().waiting, waitingCount], [T().servingNow, serving]]) {
     const d = el("span", null, label + " "); d.append(el("b", null, value)); tot.append(d);
   }
   tot.append(el("span", null, T().windowsOpenOf(staffed, S.hall.windows.length)));

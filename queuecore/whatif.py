@@ -127,12 +127,6 @@ def parse_plan(doc: str | dict[str, Any], config: HallConfig) -> Plan:
     return plan
 
 
-def plan_of_hall(config: HallConfig, start: str = "08:30", serve_until: str = "17:30") -> Plan:
-    """The hall's own windows, all staffed: the plan a recorded day is usually compared with."""
-    return Plan(start=start, serve_until=serve_until,
-                windows=[PlanWindow(id=w.id, services=list(w.services), name=w.name_zh) for w in config.windows])
-
-
 class ReplayStopped(RuntimeError):
     """The replay was told to stop (it ran past its time)."""
 
@@ -156,8 +150,9 @@ class Replay:
         self.moved: set[str] = set()  # transferred: on their second visit
         self.step_of: dict[str, int] = {}  # 一票到底: the step a bundle ticket is at ...
         self.step_since: dict[str, datetime] = {}  # ... and since when it waits for it
-        self.open: set[int] = set()
         self.free: set[int] = set()
+        # An outcome that ends a bundle (not a step done: 补正, 不予受理 ...); None: the hall has none.
+        self.ending = next((o.code for o in self.config.outcomes if o.cls not in STEP_DONE), None)
         self.hours = {w.id: (self.at(w.start or plan.start), self.at(w.until or plan.serve_until))
                       for w in plan.windows}
 
@@ -223,13 +218,10 @@ class Replay:
             del self.hall.extended[a.service]
         number = events[0].number
         self.by_number[number] = a
-        for wid in sorted(self.free):
-            if a.service in self.hall.window_configs[wid].services:
-                self.schedule(self.now, "call", wid)
+        self._wake(a.service)
 
     def _open(self, wid: int) -> None:
         self.hall.sign_in(wid, f"whatif{wid}", self.now)
-        self.open.add(wid)
         self.free.add(wid)
         self.schedule(self.now, "call", wid)
 
@@ -265,14 +257,12 @@ class Replay:
         if a.transfer_to and number not in self.moved and a.transfer_to in self.hall.services:
             self.moved.add(number)
             self.hall.transfer(wid, a.transfer_to, self.now)
-            for other in sorted(self.free):
-                if a.transfer_to in self.hall.window_configs[other].services:
-                    self.schedule(self.now, "call", other)
+            self._wake(a.transfer_to)
         else:
             served = self._service(number)
             step = self.step_of.get(number, 0)
             # A bundle ticket goes on as far as it did that day; its recorded last step ends it.
-            outcome = self._ending if a.bundle and step >= len(a.steps) else None
+            outcome = self.ending if a.bundle and step >= len(a.steps) else None
             events = self.hall.finish(wid, self.now, outcome)
             self.figures[served].served += 1
             if any(isinstance(e, ev.BundleStepReached) for e in events) and step < len(a.steps):
@@ -280,15 +270,8 @@ class Replay:
                 self.step_since[number] = self.now
                 nxt = self._service(number)
                 self.figures.setdefault(nxt, Figures()).arrivals += 1
-                for other in sorted(self.free):
-                    if nxt in self.hall.window_configs[other].services:
-                        self.schedule(self.now, "call", other)
+                self._wake(nxt)
         self._release(wid)
-
-    @property
-    def _ending(self) -> str | None:
-        """An outcome that ends a bundle (not a step done: 补正, 不予受理 ...); None: the hall has none."""
-        return next((o.code for o in self.config.outcomes if o.cls not in STEP_DONE), None)
 
     def _skip(self, wid: int, a: Arrival, number: str) -> None:
         self.hall.skip(wid, self.now)
@@ -302,7 +285,10 @@ class Replay:
             self.hall.requeue(number, self.now)
         except E.QueueError:
             return  # past the grace in this replay
-        service = self.hall.by_number[number].service
+        self._wake(self.hall.by_number[number].service)
+
+    def _wake(self, service: str) -> None:
+        """Every free window serving `service` calls now (a ticket of it came into the queue)."""
         for wid in sorted(self.free):
             if service in self.hall.window_configs[wid].services:
                 self.schedule(self.now, "call", wid)

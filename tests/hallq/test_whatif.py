@@ -85,15 +85,15 @@ def test_the_cli_prints_both_sides_and_refuses_an_unknown_service(tmp_path: Path
 
 def test_the_sample_halls_simulated_day_gets_under_30_minutes_with_the_example_plan(tmp_path: Path) -> None:
     from hallq.simulation import simulate_day
-    from hallq.whatif import _total, load_plan
     from queuecore.config import load_config
+    from queuecore.whatif import parse_plan, total
 
     config_path = ROOT / "examples" / "county-hall.toml"
     asyncio.run(simulate_day(config_path, seed=1, day=date(2026, 11, 23), data_dir=tmp_path / "day"))
     config = load_config(str(config_path))
     actual, planned = whatif(config, tmp_path / "day" / "hallq.db", date(2026, 11, 23),
-                             load_plan(ROOT / "examples" / "whatif-one-window.toml"))
-    before, after = _total(actual), _total(planned)
+                             parse_plan((ROOT / "examples" / "whatif-one-window.toml").read_text(), config))
+    before, after = total(actual), total(planned)
     assert before.avg() > 50 and after.avg() < 30 and after.p90() < before.p90()
     assert after.unserved == 0 and after.arrivals == before.arrivals
     assert (round(before.avg(), 1), round(after.avg(), 1)) == pytest.approx((59.1, 26.3), abs=0.05)

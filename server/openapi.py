@@ -13,6 +13,7 @@ import msgspec
 
 from queuecore import protocol as P
 from server.notify.webhooks import openapi_webhooks
+from server.service import RATE_LIMITED
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -30,8 +31,6 @@ REFUSALS: dict[int, tuple[str, tuple[str, ...]]] = {
     503: ("the hall store could not write; nothing changed, try again", ()),
 }
 COMMAND_REFUSALS = (400, 401, 403, 404, 408, 409, 413, 503)
-# The kiosk's issue limit (server.service HallService._check_rate) applies to these commands only.
-RATE_LIMITED = (P.IssueTicket, P.CheckIn)
 
 ANY_FILE = {"*/*": {"schema": {}}}
 TEXT = {"text/plain": {"schema": {"type": "string"}}}

@@ -36,6 +36,8 @@ log = logging.getLogger("hallq.server")
 REFUSAL_CACHE = 4096  # refused commands' replies (nothing stored) kept in memory for repeats
 PIN_FAILURES_ALLOWED = 5
 PIN_LOCKOUT = timedelta(minutes=10)
+# The commands a kiosk's issue limit (HallService._check_rate) counts.
+RATE_LIMITED = (P.IssueTicket, P.IssueBundle, P.CheckIn)
 
 
 class Denied(Exception):
@@ -277,7 +279,7 @@ class HallService:
     def _check_rate(self, cmd: P.Command, who: Principal, now: datetime) -> None:
         """A kiosk issues at most `kiosk_issue_limit` tickets a minute: a stuck button or a prank
         must not empty a service's daily cap."""
-        if who.role != "kiosk" or not isinstance(cmd, P.IssueTicket | P.IssueBundle | P.CheckIn):
+        if who.role != "kiosk" or not isinstance(cmd, RATE_LIMITED):
             return
         recent = self._issue_times.setdefault(who.key, deque())
         while recent and now - recent[0] > timedelta(minutes=1):

@@ -8,6 +8,7 @@ never a decision.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -50,13 +51,19 @@ class WaitEstimates:
 
     def minutes(self, hall: Hall, service: str, ahead: int, now: datetime) -> float:
         """The learned estimate for a place `ahead` in `service`'s queue, now."""
+        return self.minutes_for(hall, now)(service, ahead)
+
+    def minutes_for(self, hall: Hall, now: datetime) -> Callable[[str, int], float]:
+        """The learned estimate of any place in any queue, now: the windows, the service times and the queue
+        lengths are taken once (a view of many tickets asks for many places of the same moment)."""
         windows = [est.WindowNow(services=wc.services, open=hall.windows[wid].status is WindowStatus.OPEN,
                                  busy=hall.windows[wid].current is not None)
                    for wid, wc in hall.window_configs.items() if wid in hall.windows]
-        per_visit = {s: est.service_minutes(s, now, self.learned, self._prior(s, now)) for s in hall.services}
+        learned = self.learned
+        per_visit = {s: est.service_minutes(s, now, learned, self._prior(s, now)) for s in hall.services}
         waiting = {s: len(q) for s, q in hall.waiting.items()}
-        return est.estimate_minutes(service, ahead, now, windows=windows, waiting=waiting, minutes=per_visit,
-                                    learned=self.learned)
+        return lambda service, ahead: est.estimate_minutes(service, ahead, now, windows=windows, waiting=waiting,
+                                                           minutes=per_visit, learned=learned)
 
     def rows_for(self, hall: Hall, events: list[ev.Event]) -> list[Row]:
         """Learn from a decision's events; the estimate rows to store with it."""

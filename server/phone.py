@@ -169,18 +169,24 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
     calls = [{"number": c.number, "window": c.window, "window_name_zh": names.get(c.window, ("", ""))[0],
               "window_name_en": names.get(c.window, ("", ""))[1]}
              for c in list(service.recent_calls)[::-1][:RECENT_CALLS]]
+    # 扫码评价: the window's levels and reasons (the reasons are what is sent back, and stored); from the config
+    # alone: built once per view, when a ticket first shows them, and shared by the entries (encoded, never changed).
+    rating_choices = functools.cache(lambda: {
+        "rating_levels": [[k, zh, en] for k, (zh, en) in sorted(RATING_LEVELS.items(), reverse=True) if k > 0],
+        "rating_reasons": list(config.rating_reasons),
+        "rating_reasons_en": [config.rating_reason(r, "en") for r in config.rating_reasons]})
     order: dict[str, dict[str, int]] = {}  # service -> ticket id -> people ahead
     for code in {t.service for t in tickets if t.status == "waiting"}:
         queue = sorted(hall.waiting.get(code, {}).values(), key=lambda t: call_key(t, hall.priorities, now))
         order[code] = {t.id: i for i, t in enumerate(queue)}
+    # The learned estimate (server.estimates): recent service times, the windows open now, 绿色通道; taken once.
+    minutes = service.estimates.minutes_for(hall, now) if order else None
     out = {}
     for t in tickets:
         svc = hall.services.get(t.service)
         ahead = order.get(t.service, {}).get(t.id, 0) if t.status == "waiting" else 0
         wc = hall.window_configs.get(t.window) if t.window else None
-        # The learned estimate (server.estimates): recent service times, the windows open now, 绿色通道.
-        estimate = round(service.estimates.minutes(hall, t.service, ahead, now)) if svc and t.status == "waiting" \
-            else None
+        estimate = round(minutes(t.service, ahead)) if minutes and svc and t.status == "waiting" else None
         out[t.id] = {
             "number": t.number, "recalls": t.recalls, "service": t.service,
             "service_name_zh": svc.name_zh if svc else t.service, "service_name_en": svc.name_en if svc else t.service,
@@ -200,10 +206,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
                 if done is not None:
                     out[t.id]["rate_step"] = {"service": done.code, "name_zh": done.name_zh, "name_en": done.name("en")}
                     if not t.rating:
-                        out[t.id]["rating_levels"] = [[k, zh, en] for k, (zh, en) in
-                                                      sorted(RATING_LEVELS.items(), reverse=True) if k > 0]
-                        out[t.id]["rating_reasons"] = list(config.rating_reasons)
-                        out[t.id]["rating_reasons_en"] = [config.rating_reason(r, "en") for r in config.rating_reasons]
+                        out[t.id].update(rating_choices())
         if t.status == "suspended":  # 挂起: which kind says where to come back; 不持件 lists what to bring
             kind = getattr(t, "suspend_kind", None)
             back = hall.window_configs.get(getattr(t, "suspended_window", None) or t.window)
@@ -213,10 +216,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
                              bring_en=[svc.material_in(b, "en") if svc else b for b in bring],
                              window_name_zh=back.name_zh if back else None, window_name_en=back.name_en if back else None)
         if t.status == "done" and not t.rating:  # 扫码评价: the window's levels and reasons
-            out[t.id]["rating_levels"] = [[k, zh, en] for k, (zh, en) in sorted(RATING_LEVELS.items(), reverse=True)
-                                          if k > 0]
-            out[t.id]["rating_reasons"] = list(config.rating_reasons)  # what is sent back (and stored)
-            out[t.id]["rating_reasons_en"] = [config.rating_reason(r, "en") for r in config.rating_reasons]
+            out[t.id].update(rating_choices())
     return out
 
 

@@ -348,7 +348,9 @@ class HallService:
                 return h.check_in(cmd.code, now, public_id=new_public_id())
             case P.SignIn():
                 self._check_pin(cmd, pin_ok, now, who)
-                if self.store.clerk_disabled(cmd.staff_id):  # after the PIN: no hint for a wrong one
+                # After the PIN (no hint for a wrong one), and read now rather than with the PIN hash before
+                # the await: a clerk disabled while scrypt ran is still refused.
+                if (self.store.clerk(cmd.staff_id) or {}).get("disabled_at"):
                     raise Denied(403, "clerk_disabled", f"clerk {cmd.staff_id} is disabled: an admin may enable them")
                 return h.sign_in(w, cmd.staff_id, now)
             case P.SignOut():

@@ -336,15 +336,13 @@ class Store:
 
     def rows_for(self, changes: Changes, events: Iterable[Event]) -> Rows:
         """Freeze one command's changes into row tuples, on the deciding thread, before anything mutates them."""
-        enc = self._encoder.encode
         return Rows(
             version=changes.version,
             tickets=[_row(t, _TICKET_FIELDS) for t in changes.tickets],
             windows=[_row(w, _WINDOW_FIELDS) for w in changes.windows],
             appointments=[_row(a, _APPT_FIELDS) for a in changes.appointments],
             devices=[_row(d, _DEVICE_FIELDS) for d in changes.devices],
-            events=[(changes.version, e.__struct_config__.tag, e.at.isoformat(), getattr(e, "ticket_id", None),
-                     getattr(e, "window", None), enc(e).decode()) for e in events],
+            events=[self.event_row(changes.version, e) for e in events],
         )
 
     def event_row(self, version: int, e: Event) -> tuple:
@@ -585,10 +583,6 @@ class Store:
         with self._transaction():
             self.db["clerks"].upsert({"staff_id": staff_id, "name": name, "pin_hash": pin_hash,
                                       "created_at": now.isoformat()}, pk="staff_id")
-
-    def clerk_disabled(self, staff_id: str) -> bool:
-        row = self.conn.execute("SELECT disabled_at FROM clerks WHERE staff_id = ?", (staff_id,)).fetchone()
-        return bool(row and row[0])
 
     def clerk(self, staff_id: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM clerks WHERE staff_id = ?", [staff_id]))

@@ -89,16 +89,14 @@ import { HallLink, wsUrl } from "/static/link.js";
 
   // ------------------------------------------------------------ state
   const S = {
-    hall: null, version: null, services: new Map(), recent: [], link: "connecting", everOnline: false,
-    lastContact: null, zoneWindows: null, zoneServices: null, highlight: null, announcedVersion: -1,
-    announcedKeys: new Set(), spoken: [], played: 0, skew: 0, page: { recent: 0, services: 0 },
+    hall: null, services: new Map(), recent: [], everOnline: false, zoneWindows: null, zoneServices: null,
+    highlight: null, announcedVersion: -1, announcedKeys: new Set(), spoken: [], played: 0, skew: 0, page: { recent: 0, services: 0 },
   };
   const $ = id => document.getElementById(id);
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
 
   function applySnapshot(snap) {
     if (snap.version < S.announcedVersion) { S.announcedVersion = snap.version; S.announcedKeys = new Set(); }
-    S.version = snap.version;
     S.hall = snap.hall;
     // The server's clock, not the device's: tickets carry the server's time (the transfer takes well under a second).
     const now = Date.parse(snap.now);
@@ -118,7 +116,6 @@ import { HallLink, wsUrl } from "/static/link.js";
   }
 
   function applyChange(ch) {  // in order: the link checked its version (and announced it already)
-    S.version = ch.version;
     for (const e of ch.events || []) if (e.type === "day_started") S.recent = [];
     for (const s of ch.services || []) S.services.set(s.code, s);
     for (const a of ch.announcements || []) {
@@ -385,14 +382,15 @@ import { HallLink, wsUrl } from "/static/link.js";
   function hms(d) { const p = parts(d); return `${p.hour}:${p.minute}:${p.second}`; }
   function renderLink() {
     const banner = $("banner");
-    const offline = S.link !== "online" && S.everOnline;
+    const state = link ? link.state : "connecting", lastContact = link && link.lastContact;
+    const offline = state !== "online" && S.everOnline;
     if (offline) {
-      banner.textContent = TEXT.lost(S.lastContact ? hms(new Date(S.lastContact.getTime() + S.skew)) : "—");
+      banner.textContent = TEXT.lost(lastContact ? hms(new Date(lastContact.getTime() + S.skew)) : "—");
       banner.hidden = false;
     } else if (!S.hall) { banner.textContent = TOKEN ? TEXT.connecting : TEXT.noToken; banner.hidden = false; }
     else banner.hidden = true;
     $("body").classList.toggle("stale", offline);
-    document.body.dataset.link = S.link;
+    document.body.dataset.link = state;
     if (S.hall) layout();
   }
   function tick() {
@@ -407,8 +405,6 @@ import { HallLink, wsUrl } from "/static/link.js";
   // ------------------------------------------------------------ link: the browser apps' one HallLink (link.js)
   let link = null;
   function setLink(state) {
-    S.link = state;
-    if (link) S.lastContact = link.lastContact;
     if (state === "online") { S.everOnline = true; heartbeat(); }
     renderLink();
   }

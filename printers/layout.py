@@ -182,18 +182,13 @@ def ticket_layout(ticket: PrintableTicket, width_mm: int = 80) -> TicketLayout:
         # inside 58 mm paper too. Even, so an image QR can be sent at half size (GS v 0 m=3).
         blocks.append(QrCode(clean(ticket.status_url), module_dots=QR_MODULE_DOTS))
         add(_lines(labels["scan"], cols, align="center"))
-    if ticket.steps:
-        blocks.append(Feed(1))
-        add(_lines(labels["steps"], cols, bold=True))
-        for i, step in enumerate(ticket.steps, 1):
-            prefix = f"{i}. "
-            add(_lines(prefix + step, cols, indent=" " * len(prefix)))
-    if ticket.materials:
-        blocks.append(Feed(1))
-        add(_lines(labels["materials"], cols, bold=True))
-        for i, item in enumerate(ticket.materials, 1):
-            prefix = f"{i}. "
-            add(_lines(prefix + item, cols, indent=" " * len(prefix)))
+    for label, items in ((labels["steps"], ticket.steps), (labels["materials"], ticket.materials)):
+        if items:  # 一票到底's steps, then 一次性告知: a bold title over a numbered list
+            blocks.append(Feed(1))
+            add(_lines(label, cols, bold=True))
+            for i, item in enumerate(items, 1):
+                prefix = f"{i}. "
+                add(_lines(prefix + item, cols, indent=" " * len(prefix)))
     blocks.append(TextLine("-" * cols))
     add(_lines(labels["footer"] if ticket.footer is None else ticket.footer, cols, align="center"))
     return TicketLayout(width_dots, tuple(blocks))

@@ -126,5 +126,5 @@ def estimate_minutes(service: str, ahead: int, now: datetime, *, windows: Iterab
 
 
 def baseline_minutes(ahead: int, configured: float, open_windows: int) -> int:
-    """Today's estimate (Hall.estimated_wait_minutes), for comparison: people ahead × average ÷ open windows."""
+    """Today's estimate (what Hall.estimated_wait_minutes gives), for comparison: people ahead × average ÷ open windows."""
     return math.ceil(ahead * configured / max(1, open_windows))

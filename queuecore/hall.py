@@ -5,13 +5,13 @@ changes nothing. Every status change goes through a transition table below.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import msgspec
 
 from queuecore import configedit
+from queuecore.estimate import baseline_minutes
 from queuecore import errors as E
 from queuecore import events as ev
 from queuecore.model import (
@@ -313,7 +313,7 @@ class Hall:
 
     def estimated_wait_minutes(self, service: str, ahead: int) -> int:
         svc = self._service(service)
-        return math.ceil(ahead * svc.avg_service_minutes / max(1, self.open_windows_for(service)))
+        return baseline_minutes(ahead, svc.avg_service_minutes, self.open_windows_for(service))
 
     def issuable(self, service: str, now: datetime) -> str | None:
         """None if a walk-in ticket can be issued now, else the error code that refuses it."""

@@ -197,6 +197,7 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
     out: list[Conflict] = []
     today = [t for t in hall.tickets.values() if t.day == hall.day]
     active = [t for t in today if t.status in ACTIVE_STATUSES]
+    to_check_in = _booked(hall)  # appointments neither checked in nor cancelled
     new_services = {s.code: s for s in new.services}
     # Numbers are unique per day and say their service: a prefix cannot change, move or come back mid-day.
     used_prefixes = {p for p, n in hall.counters.items() if n}
@@ -221,7 +222,7 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
                 f"service {code} has {len(open_tickets)} open tickets today ({', '.join(open_tickets[:5])}"
                 f"{' …' if len(open_tickets) > 5 else ''}); remove it after they are served, or from the next "
                 f"business day")))
-        booked = [a.code for a in _booked(hall) if a.service == code]
+        booked = [a.code for a in to_check_in if a.service == code]
         if booked:
             out.append(Conflict(code="service_has_appointments", key=code, message=(
                 f"service {code} has {len(booked)} appointments not yet checked in; cancel them first")))
@@ -251,7 +252,7 @@ def live_conflicts(hall: Hall, new: HallConfig) -> list[Conflict]:
                 f"that service until the visit ends, or change it from the next business day")))
     for p in _changed(old.priorities, new.priorities, lambda a, b: a.kind == b.kind):
         using = [t.number for t in active if t.priority == p.code]
-        booked = p.kind is PriorityKind.APPOINTMENT and bool(_booked(hall))
+        booked = p.kind is PriorityKind.APPOINTMENT and bool(to_check_in)
         if using or booked:
             what = f"{len(using)} open tickets" if using else "appointments not yet checked in"
             out.append(Conflict(code="priority_in_use", key=p.code, message=(
@@ -285,7 +286,7 @@ def _changed(old: Iterable, new: Iterable, same) -> Iterator:
 def _booked(hall: Hall) -> list:
     """Appointments still to check in (neither checked in nor cancelled)."""
     return [a for a in hall.appointments.values()
-            if a.ticket_id is None and getattr(a, "cancelled_at", None) is None]
+            if a.ticket_id is None and a.cancelled_at is None]
 
 
 def refuse(conflicts: list[Conflict]) -> None:

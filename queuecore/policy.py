@@ -11,11 +11,12 @@ ticket of the window's services compete instead, by (a) then (b). A normal ticke
 any waiting priority ticket is never called ahead of it (it would overtake a green ticket that
 waited longer); if there is no such older normal ticket, the priority ticket is called.
 
-`people_ahead` counts by the same `call_key`; it cannot know a window's priority streak, so
+`people_ahead` (and `queue_positions`, the same for a whole queue) counts by the same `call_key`; it cannot know a window's priority streak, so
 the override is the one way a ticket is called earlier (or later) than it was told.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -92,3 +93,18 @@ def people_ahead(
         for t in waiting
         if t.service == ticket.service and t.id != ticket.id and call_key(t, priorities, now) < mine
     )
+
+
+def queue_positions(
+    waiting: Iterable[Ticket], priorities: Mapping[str, PriorityClass], now: datetime
+) -> dict[str, int]:
+    """`people_ahead` of every ticket in `waiting` at once (ticket id -> people ahead): each service sorted once."""
+    keyed: dict[str, list[tuple[tuple[int, float, int, float, int], str]]] = {}
+    for t in waiting:
+        keyed.setdefault(t.service, []).append((call_key(t, priorities, now), t.id))
+    out: dict[str, int] = {}
+    for queue in keyed.values():
+        keys = sorted(k for k, _ in queue)
+        for k, tid in queue:
+            out[tid] = bisect_left(keys, k)  # the keys strictly smaller than its own, as people_ahead counts
+    return out

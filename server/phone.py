@@ -21,7 +21,7 @@ from aiohttp import web
 
 from queuecore import protocol as P
 from queuecore.model import RATING_LEVELS, Ticket
-from queuecore.policy import call_key
+from queuecore.policy import queue_positions
 from server import views
 from server.auth import Principal
 from server.notify.outbox import CONSENT_ZH, PHONE_RE
@@ -177,8 +177,7 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
         "rating_reasons_en": [config.rating_reason(r, "en") for r in config.rating_reasons]})
     order: dict[str, dict[str, int]] = {}  # service -> ticket id -> people ahead
     for code in {t.service for t in tickets if t.status == "waiting"}:
-        queue = sorted(hall.waiting.get(code, {}).values(), key=lambda t: call_key(t, hall.priorities, now))
-        order[code] = {t.id: i for i, t in enumerate(queue)}
+        order[code] = queue_positions(hall.waiting.get(code, {}).values(), hall.priorities, now)
     # The learned estimate (server.estimates): recent service times, the windows open now, 绿色通道; taken once.
     minutes = service.estimates.minutes_for(hall, now) if order else None
     out = {}

@@ -27,6 +27,7 @@ from typing import Any
 from queuecore import events as ev
 from queuecore import notify as N
 from queuecore.hall import Hall
+from queuecore.policy import queue_positions
 from server.notify.providers import Delivery, Provider, Webhook
 from server.notify.webhooks import Webhooks
 
@@ -122,8 +123,12 @@ class Outbox:
         if any(isinstance(e, ev.DayStarted) for e in events):
             self.load(None)
             return hooks
-        ahead = {tid: hall.people_ahead(t.number, now) for tid in self.subscribed
-                 if (t := hall.tickets.get(tid)) is not None and t.status == "waiting"}
+        waiting = {tid: t for tid in self.subscribed if (t := hall.tickets.get(tid)) is not None
+                   and t.status == "waiting"}
+        positions: dict[str, int] = {}  # each queue with a subscriber scored once, not once per subscriber
+        for code in {t.service for t in waiting.values()}:
+            positions.update(queue_positions(hall.waiting.get(code, {}).values(), hall.priorities, now))
+        ahead = {tid: positions[tid] for tid in waiting}
         names = {wid: wc.name_zh for wid, wc in hall.window_configs.items()}
         messages, self.alerted = N.messages_for(events, self.subscribed, names, ahead, self.positions, self.alerted)
         day = (hall.day or now.date()).isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from queuecore.model import Ticket
-from queuecore.policy import people_ahead, select_next
+from queuecore.policy import people_ahead, queue_positions, select_next
 from tests.queuecore.conftest import DAY, at, make_config
 
 CFG = make_config()
@@ -78,3 +78,18 @@ def test_people_ahead_counts_priority_and_older_tickets_of_the_same_service_only
     green = tk("A005", "estate", "09:30", "green")
     assert people_ahead(green, waiting, PRIOS, at("09:30")) == 1
     assert people_ahead(waiting[0], waiting, PRIOS, at("09:30")) == 1  # only the green ticket
+
+
+MIXED_QUEUE = [  # two services; normal, 绿色通道, an appointment due and one not yet, equal ranks
+    tk("A001", "estate", "09:00"), tk("A002", "estate", "09:05", "green"), tk("B001", "social", "08:00"),
+    tk("A003", "estate", "09:10"), tk("A004", "estate", "08:50", "appt", appt="09:15"),
+    tk("A005", "estate", "08:40", "appt", appt="10:00"), tk("B002", "social", "08:30", "green"),
+    tk("A006", "estate", "09:10"), tk("B003", "social", "09:12", "appt", appt="09:00"),
+    tk("A007", "estate", "09:01", "green"),
+]
+
+
+@pytest.mark.parametrize("now", ["09:00", "09:20", "10:30"])
+def test_queue_positions_equal_people_ahead_for_every_ticket_of_a_mixed_queue(now: str) -> None:
+    positions = queue_positions(MIXED_QUEUE, PRIOS, at(now))
+    assert positions == {t.id: people_ahead(t, MIXED_QUEUE, PRIOS, at(now)) for t in MIXED_QUEUE}

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from central.wire import CURSOR_PATH, INGEST_PATH, TICKET_FIELDS, Ack, Batch
+from server.store import DB_NAME
 
 log = logging.getLogger("hallq.forwarder")
 CURSOR_FILE = "central-cursor.json"
@@ -83,7 +84,7 @@ class Forwarder:
             self._thread.join(wait_s)
 
     def run(self) -> None:
-        conn = sqlite3.connect(self.data_dir / "hallq.db", isolation_level=None, check_same_thread=True)
+        conn = sqlite3.connect(self.data_dir / DB_NAME, isolation_level=None, check_same_thread=True)
         conn.execute("PRAGMA busy_timeout=5000")
         try:
             self._loop(conn)

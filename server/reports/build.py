@@ -80,11 +80,12 @@ def low_ratings(conn, names: Names, tz: ZoneInfo, start: date, end: date) -> Tab
     levels = ", ".join(str(x) for x in sorted(LOW_RATINGS))
     rows = []
     span = (start.isoformat(), end.isoformat())
+    bundles = _has_bundles(conn)
     found = conn.execute(
         f"SELECT day, number, COALESCE(origin_service, service), window, clerk, rating, rating_reason, "
         f"rating_comment, rated_at FROM tickets WHERE day BETWEEN ? AND ? AND rating IN ({levels})"
-        + (" AND COALESCE(bundle, '') = ''" if _has_bundles(conn) else ""), span).fetchall()
-    if _has_bundles(conn):
+        + (" AND COALESCE(bundle, '') = ''" if bundles else ""), span).fetchall()
+    if bundles:
         # 一票到底: each step's rating is its own; a ticket row holds only its last step's, the events hold every one.
         found += conn.execute(
             f"SELECT t.day, t.number, json_extract(e.data, '$.service'), e.window, json_extract(e.data, '$.clerk'), "

@@ -18,6 +18,7 @@ import msgspec
 from queuecore.model import HallConfig
 from server.reports.agg import AGG_DIMS, Agg, aggregate, fingerprint
 from server.reports.facts import FACTS_VERSION, TABLES, DayFacts, build_day, column_types
+from server.store import immediate
 
 
 def kept(name: str) -> str:
@@ -71,8 +72,7 @@ class FactSource:
             with_tx.append(f"CREATE TABLE IF NOT EXISTS {kept('daily')} (day TEXT, fp TEXT, dim TEXT, key TEXT, "
                            f"head TEXT, waits BLOB, services BLOB)")
             with_tx.append(f"CREATE INDEX IF NOT EXISTS {kept('daily')}_fp ON {kept('daily')} (fp, dim, day)")
-            c.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(c):
                 for sql in with_tx:
                     c.execute(sql)
                 # Caches of older fact definitions go.
@@ -81,10 +81,6 @@ class FactSource:
                                                (f"%_v{FACTS_VERSION}",))]
                 for name in old:
                     c.execute(f'DROP TABLE IF EXISTS "{name}"')
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
         self.keeps = c.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (kept("days"),)).fetchone() is not None
         for n, cols in TABLES.items():
             c.execute(f"CREATE TEMP TABLE IF NOT EXISTS live_{n} ({column_types(cols)})")
@@ -149,7 +145,7 @@ class FactSource:
     def _build(self, day: date, closed: bool, now: datetime) -> DayFacts:
         c = self.conn
         if not (closed and self.keeps and not self.read_only):
-            self._transaction("BEGIN")  # a live day is read in one snapshot
+            c.execute("BEGIN")  # a live day is read in one snapshot
             try:
                 facts = build_day(c, day, self.tz, None if closed else now)
             finally:
@@ -158,18 +154,13 @@ class FactSource:
             return facts
         # A kept day is written in a short transaction of its own: the hall's commands never wait long.
         facts = build_day(c, day, self.tz, None)
-        self._transaction("BEGIN IMMEDIATE")
-        try:
+        with immediate(c):
             for n, rows in facts.rows().items():
                 if rows:
                     c.executemany(f"INSERT INTO {kept(n)} VALUES ({', '.join('?' for _ in TABLES[n])})", rows)
             c.execute(f"DELETE FROM {kept('daily')} WHERE day = ?", (day.isoformat(),))
             c.execute(f"INSERT OR REPLACE INTO {kept('days')} (day, built_at) VALUES (?, ?)",
                       (day.isoformat(), now.isoformat()))
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
         return facts
 
     def _kept_facts(self, day: date) -> DayFacts:
@@ -184,14 +175,9 @@ class FactSource:
         if not aggs[""]:
             rows.append((day, self.fp, "", "[]", *Agg().encode()))  # a day without visits is counted too
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(c):
             c.execute(f"DELETE FROM {kept('daily')} WHERE day = ?", (day,))  # and counts of an older config
             c.executemany(f"INSERT INTO {kept('daily')} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
 
     def daily(self, start: date, end: date, dim: str) -> list[tuple[str, tuple, Agg]]:
         """(day, key, counts) of every day of start..end for one of AGG_DIMS (after prepare)."""
@@ -211,7 +197,3 @@ class FactSource:
                     groups = self._counted[(day, dim)] = aggregate(facts.visits, facts.legs, self.config, (dim,))[dim]
                 out.extend((day, key, agg) for key, agg in groups.items())
         return out
-
-    def _transaction(self, begin: str | None) -> None:
-        if begin:
-            self.conn.execute(begin)

@@ -156,8 +156,9 @@ import { HallLink, wsUrl } from "/static/link.js";
     setTimeout(render, HIGHLIGHT_MS + 50);
     const name = a.window_name_zh || "";
     if (name && !nameParts(name)) console.warn("no clips for every word of", name, "- announced as window", a.window);
-    const item = { number: a.number, window: a.window, name, recall: a.recall || 0,
-                   parts: announcementParts(a.number, a.window, REPEAT, name) };
+    const parts = announcementParts(a.number, a.window, REPEAT, name);  // the chime, then the call REPEAT times
+    const item = { number: a.number, window: a.window, name, recall: a.recall || 0, parts,
+                   callLength: (parts.length - 1) / REPEAT };
     S.spoken.push(item);
     queue.push(item);
     pump();
@@ -449,14 +450,13 @@ import { HallLink, wsUrl } from "/static/link.js";
     if (ac.state === "suspended") { try { await ac.resume(); } catch (e) { /* needs a gesture */ } }
     if (ac.state !== "running") { $("soundHint").hidden = false; return; }
     const bufs = await Promise.all(item.parts.map(clip));
-    const callLen = callParts(item.number, item.window, item.name).length;
     let t = ac.currentTime + 0.05, spoken = 0;
     bufs.forEach((b, i) => {
       const src = ac.createBufferSource();
       src.buffer = b; src.connect(ac.destination); src.start(t);
       t += b.duration;
       if (item.parts[i] === "chime") t += CHIME_GAP;
-      else { spoken++; t += spoken % callLen === 0 ? REPEAT_GAP : WORD_GAP; }
+      else { spoken++; t += spoken % item.callLength === 0 ? REPEAT_GAP : WORD_GAP; }
     });
     item.duration = t - ac.currentTime;
     await new Promise(res => setTimeout(res, item.duration * 1000));

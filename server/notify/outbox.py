@@ -11,6 +11,7 @@ shown masked, and deleted once their day is over.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -28,7 +29,7 @@ from queuecore import events as ev
 from queuecore import notify as N
 from queuecore.hall import Hall
 from queuecore.policy import queue_positions
-from server.notify.providers import Delivery, Provider, Webhook
+from server.notify.providers import Attempt, Delivery, Provider, Webhook
 from server.notify.webhooks import Webhooks
 
 log = logging.getLogger("hallq.notify")
@@ -170,6 +171,8 @@ async def run_worker(outbox: Outbox, provider: Provider | None, clock: Callable[
     purged: date | None = None
     channels = ("sms", "webhook") if provider is not None else ("webhook",)
     async with aiohttp.ClientSession() as session:
+        if dataclasses.is_dataclass(provider) and getattr(provider, "session", False) is None:
+            provider = dataclasses.replace(provider, session=session)  # the worker's connections, not a session per SMS
         while True:
             now = clock()
             if purged != now.date():
@@ -222,8 +225,6 @@ async def _deliver_sms(outbox: Outbox, provider: Provider, row: tuple, clock: Ca
 
 async def _deliver_webhook(outbox: Outbox, row: tuple, clock: Callable[[], datetime], retry: N.Retry,
                            timeout_s: float, session) -> None:
-    from server.notify.providers import Attempt
-
     key, status, attempts, hid, event, params, _ = row
     status = N.DeliveryStatus(status)
     target = outbox.webhooks.target(hid)

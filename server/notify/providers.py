@@ -116,17 +116,8 @@ def verify_signature(secret: bytes, header: str, body: bytes, now: float, tolera
 
 async def _post(session: aiohttp.ClientSession | None, url: str, body: bytes, headers: dict[str, str],
                 timeout_s: float) -> Attempt:
-    own = session is None
-    s = session or aiohttp.ClientSession()
-    try:
-        async with s.post(url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
-            return _classify(r.status, await r.text())
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
-        log.warning("delivery to %s failed: %s", url.split("?")[0], type(exc).__name__)
-        return Attempt("failed", "timeout" if isinstance(exc, asyncio.TimeoutError) else type(exc).__name__)
-    finally:
-        if own:
-            await s.close()
+    status, text = await _post_raw(session, url, body, headers, timeout_s)
+    return Attempt("failed", text) if status is None else _classify(status, text)
 
 
 async def _post_raw(session: aiohttp.ClientSession | None, url: str, body: bytes, headers: dict[str, str],

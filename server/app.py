@@ -233,9 +233,16 @@ def close_revoked(app: web.Application) -> int:
     gone = [s for s in service.subscribers if isinstance(s, WsSubscriber) and s.token_hash in revoked]
     for sub in gone:
         log.warning("closing %s: its token was revoked", sub.name)
+    return close_subscribers(service, gone, WS_TOKEN_REVOKED, b"token revoked")
+
+
+def close_subscribers(service: HallService, gone: list[WsSubscriber], code: int, reason: bytes) -> int:
+    """Unsubscribe these sockets and close them with `code` (a revoked token, an ended console session):
+    they hear nothing more from the moment of the call."""
+    for sub in gone:
         sub.revoked = True
         service.unsubscribe(sub)
-        asyncio.ensure_future(sub.close(WS_TOKEN_REVOKED, b"token revoked"))
+        asyncio.ensure_future(sub.close(code, reason))
     return len(gone)
 
 

@@ -87,7 +87,7 @@ def device_health(service, now, rules: A.AlertRules) -> dict[str, dict[str, Any]
 
 def mount(app: web.Application) -> None:
     """Add the console's routes and its session sweeper to the app (call before the catch-all route)."""
-    from server.app import CONFIG, SERVICE, _error, _json, _refused, authenticate
+    from server.app import CONFIG, SERVICE, _error, _json, _refused, authenticate, close_subscribers
     from server.ws import WsSubscriber
 
     def settings(request: web.Request) -> sessions.Settings:
@@ -242,11 +242,7 @@ def mount(app: web.Application) -> None:
             return 0
         live = sessions.live_hashes(service.store, app[SETTINGS], service.clock())
         gone = [s for s in subs if s.token_hash.removeprefix("session:") not in live]
-        for sub in gone:
-            sub.revoked = True
-            service.unsubscribe(sub)
-            asyncio.ensure_future(sub.close(SESSION_CLOSED, b"session ended"))
-        return len(gone)
+        return close_subscribers(service, gone, SESSION_CLOSED, b"session ended")
 
     async def sweeper(app: web.Application):
         async def run() -> None:

@@ -32,6 +32,11 @@ export function toast(text) {
   const t = $("toast"); t.textContent = text; t.hidden = false;
   clearTimeout(toast.timer); toast.timer = setTimeout(() => { t.hidden = true; }, 3000);
 }
+// A panel's message line (its element id): the text in green, or red when bad; a toast as well. Empty: hidden.
+export function say(id, text, bad = false) {
+  const m = $(id); m.textContent = text; m.className = bad ? "error" : "ok"; m.hidden = !text;
+  if (text) toast(text);
+}
 export function clerkName(staffId) { return staffId ? (S.clerks[staffId] || staffId) : T().noClerk; }
 export function windowName(id) {
   const w = S.hall && S.hall.windows.find(x => x.id === id);
@@ -94,17 +99,17 @@ $("loginForm").addEventListener("submit", async ev => {
     showLogin(e.code === "locked_out" ? T().lockedOut : T().loginFailed);
   }
 });
-function ended() {
-  if (!S.me) return;
+// Back to the login form: the link and the panels' polling stop.
+function leave(message) {
   S.me = null;
   if (link) link.stop();
   alerts.stop(); inbox.stop(); central.stop();
-  showLogin(T().sessionEnded);
+  showLogin(message);
 }
+function ended() { if (S.me) leave(T().sessionEnded); }
 $("logoutBtn").addEventListener("click", async () => {
   try { await api("/console/api/logout", { method: "POST" }); } catch (e) { /* gone already */ }
-  S.me = null; if (link) link.stop(); alerts.stop(); inbox.stop(); central.stop();
-  showLogin();
+  leave();
 });
 $("langBtn").addEventListener("click", () => {
   setLang(lang === "en" ? "zh" : "en");

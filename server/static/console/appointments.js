@@ -4,15 +4,11 @@
 import { api } from "/static/console/api.js";
 import { lang } from "/static/console/i18n.js";
 import { P, refusal } from "/static/console/people_i18n.js";
-import { S, el, toast, serviceName } from "/static/console/app.js";
+import { S, el, say, serviceName } from "/static/console/app.js";
 
 const $ = id => document.getElementById(id);
 let day = null;
 
-function say(text, bad = false) {
-  const m = $("apptMsg"); m.textContent = text; m.className = bad ? "error" : "ok"; m.hidden = !text;
-  if (text) toast(text);
-}
 const hhmm = t => (t || "").slice(11, 16);
 
 export function init() {
@@ -30,11 +26,11 @@ export function init() {
   u.replaceChildren(el("b", null, P().importTitle), file, up, bar, state);
   u.onsubmit = ev => {
     ev.preventDefault();
-    if (!file.files.length) { say(P().chooseFile, true); return; }
+    if (!file.files.length) { say("apptMsg", P().chooseFile, true); return; }
     upload(file.files[0], bar, state, up).then(ok => { if (ok) file.value = ""; });
   };
   $("apptHint").textContent = P().importHint;
-  say(""); $("apptErrors").replaceChildren();
+  say("apptMsg", ""); $("apptErrors").replaceChildren();
 }
 
 // XMLHttpRequest, not fetch: it reports the upload's progress. Multipart, the file as the form's `file` field.
@@ -45,7 +41,7 @@ function upload(f, bar, state, button) {
     x.open("POST", "/api/appointments/import");
     x.setRequestHeader("X-CSRF-Token", S.me.csrf);
     x.responseType = "json";
-    bar.hidden = false; bar.value = 0; button.disabled = true; $("apptErrors").replaceChildren(); say("");
+    bar.hidden = false; bar.value = 0; button.disabled = true; $("apptErrors").replaceChildren(); say("apptMsg", "");
     x.upload.onprogress = e => {
       if (!e.lengthComputable) return;
       bar.value = Math.round(100 * e.loaded / e.total);
@@ -59,10 +55,10 @@ function upload(f, bar, state, button) {
         const days = Object.entries(data.days || {}).map(([d, n]) => `${d}: ${n}`).join(", ");
         const first = Object.keys(data.days || {})[0];
         if (first) day = first;
-        init(); say(P().imported(data.imported, days)); show(); resolve(true); return;
+        init(); say("apptMsg", P().imported(data.imported, days)); show(); resolve(true); return;
       }
       if (data.code === "invalid_rows") report(data.details);
-      else say(refusal({ code: data.code || String(x.status), message: data.message || x.statusText }), true);
+      else say("apptMsg", refusal({ code: data.code || String(x.status), message: data.message || x.statusText }), true);
       resolve(false);
     };
     x.send(form);
@@ -72,7 +68,7 @@ function upload(f, bar, state, button) {
 // The server's refusal of a file, row by row: the manager corrects these cells and uploads again.
 function report(details) {
   const bad = new Set(details.errors.map(e => e.row)).size;
-  say(P().importRefused(bad, details.rows), true);
+  say("apptMsg", P().importRefused(bad, details.rows), true);
   const head = el("tr");
   for (const h of [P().row, P().column, P().why]) head.append(el("th", null, h));
   $("apptErrors").replaceChildren(head, ...details.errors.map(e => {
@@ -87,7 +83,7 @@ export async function show() {
   if (!S.me || S.me.role !== "admin") return;
   day = day || S.day;
   let rows;
-  try { rows = await api(`/api/appointments?day=${day}`); } catch (e) { say(refusal(e), true); return; }
+  try { rows = await api(`/api/appointments?day=${day}`); } catch (e) { say("apptMsg", refusal(e), true); return; }
   const head = el("tr");
   for (const h of [P().code, P().service, P().slot, P().citizen, P().state, P().actions]) head.append(el("th", null, h));
   const body = rows.map(a => {
@@ -102,8 +98,8 @@ export async function show() {
         if (reason === null) return;
         try {
           await api(`/api/appointments/${encodeURIComponent(a.code)}/cancel`, { method: "POST", body: { reason: reason.trim() } });
-          say(P().apptCancelled(a.code)); show();
-        } catch (e) { say(refusal(e), true); }
+          say("apptMsg", P().apptCancelled(a.code)); show();
+        } catch (e) { say("apptMsg", refusal(e), true); }
       });
       tools.append(b);
     }

@@ -4,15 +4,11 @@
 import { api } from "/static/console/api.js";
 import { nameOf } from "/static/console/i18n.js";
 import { P, refusal, when } from "/static/console/people_i18n.js";
-import { S, el, toast, windowName } from "/static/console/app.js";
+import { S, el, say, windowName } from "/static/console/app.js";
 
 const $ = id => document.getElementById(id);
 const ROLES = ["kiosk", "window", "display", "supervisor", "admin"];
 
-function say(text, bad = false) {
-  const m = $("tokenMsg"); m.textContent = text; m.className = bad ? "error" : "ok"; m.hidden = !text;
-  if (text) toast(text);
-}
 
 export function init() {
   const f = $("tokenForm");
@@ -27,17 +23,17 @@ export function init() {
   f.replaceChildren(el("b", null, P().createToken), role, win, name, go);
   f.onsubmit = async ev => {
     ev.preventDefault();
-    if (!name.value.trim()) { say(`${P().deviceName}?`, true); name.focus(); return; }
+    if (!name.value.trim()) { say("tokenMsg", `${P().deviceName}?`, true); name.focus(); return; }
     const body = { role: role.value, name: name.value.trim() };
     if (role.value === "window") body.window = Number(win.value);
     try {
       const made = await api("/api/tokens", { method: "POST", body });
       name.value = "";
-      say(""); reveal(made); show();
-    } catch (e) { say(refusal(e), true); }
+      say("tokenMsg", ""); reveal(made); show();
+    } catch (e) { say("tokenMsg", refusal(e), true); }
   };
   $("tokenHint").textContent = P().tokenHint;
-  say("");
+  say("tokenMsg", "");
 }
 
 // The secret, once: the QR code (an SVG the server drew), the token as text, and what the code holds.
@@ -61,7 +57,7 @@ function reveal(made) {
 export async function show() {
   if (!S.me || S.me.role !== "admin") return;
   let rows;
-  try { rows = await api("/api/tokens"); } catch (e) { say(refusal(e), true); return; }
+  try { rows = await api("/api/tokens"); } catch (e) { say("tokenMsg", refusal(e), true); return; }
   const head = el("tr");
   for (const h of [P().deviceCol, P().role, P().window, P().created, P().status, P().actions]) head.append(el("th", null, h));
   rows.sort((a, b) => Number(a.revoked) - Number(b.revoked) || a.name.localeCompare(b.name));
@@ -72,8 +68,8 @@ export async function show() {
       const b = el("button", null, P().revoke); b.type = "button"; b.dataset.act = "revoke";
       b.addEventListener("click", async () => {
         if (!confirm(P().revokeConfirm(t.name))) return;
-        try { await api(`/api/tokens/${t.id}/revoke`, { method: "POST", body: {} }); say(P().tokenRevoked(t.name)); show(); }
-        catch (e) { say(refusal(e), true); }
+        try { await api(`/api/tokens/${t.id}/revoke`, { method: "POST", body: {} }); say("tokenMsg", P().tokenRevoked(t.name)); show(); }
+        catch (e) { say("tokenMsg", refusal(e), true); }
       });
       tools.append(b);
     }

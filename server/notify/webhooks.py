@@ -89,16 +89,8 @@ class Webhooks:
 
     def load(self) -> None:
         self.active = {}
-        if not self._has_table():
-            return
         for hid, url, events in self.conn.execute("SELECT id, url, events FROM webhooks WHERE deleted_at IS NULL"):
             self.active[hid] = (url, frozenset(json.loads(events)))
-
-    def _tx(self):
-        return immediate(self.conn)
-
-    def _has_table(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'webhooks'").fetchone() is not None
 
     # ------------------------------------------------------------ admin
     def register(self, url: str, events: list[str], description: str, now: datetime,
@@ -109,7 +101,7 @@ class Webhooks:
         hid, secret = "wh_" + secrets.token_urlsafe(12), "whsec_" + secrets.token_urlsafe(32)
         from server.store import _AUDIT_INSERT
 
-        with self._tx():
+        with immediate(self.conn):
             self.conn.execute("INSERT INTO webhooks (id, url, events, description, secret, created_at, deleted_at) "
                               "VALUES (?, ?, ?, ?, ?, ?, NULL)", (hid, url, json.dumps(events), description,
                                                                    self.cipher.seal(secret), now.isoformat()))
@@ -123,7 +115,7 @@ class Webhooks:
             raise WebhookError("unknown_webhook", f"no webhook {hid}", 404)
         from server.store import _AUDIT_INSERT
 
-        with self._tx():
+        with immediate(self.conn):
             self.conn.execute("UPDATE webhooks SET deleted_at = ? WHERE id = ?", (now.isoformat(), hid))
             if audit:
                 self.conn.execute(_AUDIT_INSERT, audit)
@@ -170,7 +162,7 @@ class Webhooks:
 
     def log_attempt(self, key: str, hid: str, attempt: int, at: datetime, status_code: int | None, outcome: str,
                     error: str, took_ms: float) -> None:
-        with self._tx():
+        with immediate(self.conn):
             self.conn.execute("INSERT INTO webhook_attempts (key, webhook, attempt, at, status_code, outcome, error, "
                               "took_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               (key, hid, attempt, at.isoformat(), status_code, outcome, error[:200],

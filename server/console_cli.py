@@ -58,8 +58,11 @@ def add_user_in(data: Path, username: str, name: str, role: str, password: str) 
         sessions.add_user(store, username, name, role, sessions.hash_password(password), now)
         import getpass
 
-        store.write_audit([(now.isoformat(), f"cli:{getpass.getuser()}", "user_added",
-                            f'{{"username": "{username}", "role": "{role}"}}')])
+        from server.auth import Principal
+        from server.service import _audit_row
+
+        store.write_audit([_audit_row(now, Principal(role="cli", name=getpass.getuser()), "user_added",
+                                      {"username": username, "role": role})])
 
 
 def add_user(args: argparse.Namespace) -> int:

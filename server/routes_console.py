@@ -145,7 +145,7 @@ def mount(app: web.Application) -> None:
             raise Denied(401, "unauthorized", "no console session")
         now = service.clock()
         sessions.end(service.store, s.hash, now)
-        service.store.write_audit([(now.isoformat(), f"{s.role}:{s.username}", "console_logout", "{}")])
+        service.store.write_audit([_audit_row(now, s.principal, "console_logout", {})])
         close_ended(request.app)
         resp = _json({"ok": True})
         sessions.clear_cookie(resp)

@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from server import auth
-from server.service import Denied, _pin_pool
+from server.service import Denied, _audit_row, _pin_pool
 from server.store import _AUDIT_INSERT, Store
 
 log = logging.getLogger("hallq.sessions")
@@ -127,7 +127,7 @@ async def login(store: Store, settings: Settings, username: str, password: str, 
         store.conn.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE username = ?", (s.username,))
         store.conn.execute("INSERT INTO sessions (hash, username, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)",
                            (s.hash, s.username, s.csrf, now.isoformat(), now.isoformat()))
-        store.conn.execute(_AUDIT_INSERT, (now.isoformat(), f"{s.role}:{s.username}", "console_login", "{}"))
+        store.conn.execute(_AUDIT_INSERT, _audit_row(now, s.principal, "console_login", {}))
     return sid, s
 
 
@@ -139,8 +139,8 @@ def _failed(store: Store, settings: Settings, row: dict, now: datetime) -> None:
                            (0 if locked else failures, (now + settings.lockout).isoformat() if locked else None,
                             row["username"]))
         if locked:
-            store.conn.execute(_AUDIT_INSERT, (now.isoformat(), f"{row['role']}:{row['username']}", "user_locked_out",
-                                               f'{{"failures": {failures}}}'))
+            store.conn.execute(_AUDIT_INSERT, _audit_row(now, auth.Principal(role=row["role"], name=row["username"]),
+                                                         "user_locked_out", {"failures": failures}))
     if locked:
         log.warning("console user %s locked out after %d wrong passwords", row["username"], failures)
 

@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import re
 import sqlite3
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from aiohttp import web
 from queuecore import protocol as P
 from queuecore.errors import QueueError
 from server import auth
-from server.service import PIN_FAILURES_ALLOWED, PIN_LOCKOUT, Denied, _audit_row, _pin_pool
+from server.service import PIN_FAILURES_ALLOWED, Denied, _audit_row, _pin_pool
 from server.store import _AUDIT_INSERT, StoreError
 
 STAFF_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,32}", re.ASCII)
@@ -81,21 +80,18 @@ def token_id(token_hash: str) -> str:
     return hashlib.sha256(b"hallq-token-id:" + token_hash.encode()).hexdigest()[:12]
 
 
-def lockout_state(service, staff_id: str, now: datetime) -> tuple[int, bool]:
-    """(recent wrong PINs, locked out now) as HallService._check_lockout counts them."""
-    fails = [t for t in service._pin_failures.get(staff_id, []) if now - t < PIN_LOCKOUT]
-    return len(fails), len(fails) >= PIN_FAILURES_ALLOWED
-
-
-def clerks(service) -> list[dict[str, Any]]:
+def clerks(service, staff_id: str | None = None) -> list[dict[str, Any]]:
+    """Every clerk, or the one with `staff_id`, with their lockout and the window they are signed in at."""
     now = service.clock()
     at_window = {ws.clerk: ws.id for ws in service.hall.windows.values() if ws.clerk}
     out = []
+    where, args = ("WHERE staff_id = ? ", (staff_id,)) if staff_id is not None else ("", ())
     for sid, name, created, disabled in service.store.conn.execute(
-            "SELECT staff_id, name, created_at, disabled_at FROM clerks ORDER BY staff_id"):
-        fails, locked = lockout_state(service, sid, now)
+            f"SELECT staff_id, name, created_at, disabled_at FROM clerks {where}ORDER BY staff_id", args):
+        fails = len(service.recent_pin_failures(sid, now))
         out.append({"staff_id": sid, "name": name, "created_at": created, "disabled": bool(disabled),
-                    "disabled_at": disabled, "wrong_pins": fails, "locked_out": locked, "window": at_window.get(sid)})
+                    "disabled_at": disabled, "wrong_pins": fails, "locked_out": fails >= PIN_FAILURES_ALLOWED,
+                    "window": at_window.get(sid)})
     return out
 
 
@@ -186,9 +182,8 @@ def mount(app: web.Application) -> None:
         return count
 
     def clerk_row(service, staff_id: str) -> dict[str, Any]:
-        for row in clerks(service):
-            if row["staff_id"] == staff_id:
-                return row
+        for row in clerks(service, staff_id):
+            return row
         raise Denied(404, "unknown_clerk", f"no clerk with staff id {staff_id!r}")
 
     # ------------------------------------------------------------ clerks
@@ -256,16 +251,19 @@ def mount(app: web.Application) -> None:
         pin = _pin(data.get("pin"))
         pin_hash = await asyncio.get_running_loop().run_in_executor(_pin_pool(), auth.hash_pin, pin)
         now = service.clock()
-        had = len(service._pin_failures.get(staff_id, []))
-        try:
-            with service.store._transaction():
-                service.store.conn.execute("UPDATE clerks SET pin_hash = ? WHERE staff_id = ?", (pin_hash, staff_id))
-                service.store.conn.execute("DELETE FROM pin_failures WHERE staff_id = ?", (staff_id,))
-                service.store.conn.execute(_AUDIT_INSERT, _audit_row(now, p, "clerk_pin_reset", {
-                    "staff_id": staff_id, "failures_cleared": had}))
-        except sqlite3.Error as exc:
-            raise StoreError(str(exc)) from exc
-        service._pin_failures.pop(staff_id, None)  # the lockout is lifted with the new PIN
+
+        def store_reset(had: int) -> None:  # the lockout is lifted with the new PIN
+            try:
+                with service.store._transaction():
+                    service.store.conn.execute("UPDATE clerks SET pin_hash = ? WHERE staff_id = ?",
+                                               (pin_hash, staff_id))
+                    service.store.conn.execute("DELETE FROM pin_failures WHERE staff_id = ?", (staff_id,))
+                    service.store.conn.execute(_AUDIT_INSERT, _audit_row(now, p, "clerk_pin_reset", {
+                        "staff_id": staff_id, "failures_cleared": had}))
+            except sqlite3.Error as exc:
+                raise StoreError(str(exc)) from exc
+
+        service.lift_pin_lockout(staff_id, store_reset)
         return _json(clerk_row(service, staff_id))
 
     # ------------------------------------------------------------ device tokens

@@ -291,9 +291,21 @@ class HallService:
 
     # ------------------------------------------------------------ clerk PINs
 
+    def recent_pin_failures(self, staff_id: str, now: datetime) -> list[datetime]:
+        """The staff id's wrong PINs that still count (PIN_FAILURES_ALLOWED of them lock the staff id out)."""
+        return [t for t in self._pin_failures.get(staff_id, []) if now - t < PIN_LOCKOUT]
+
+    def lift_pin_lockout(self, staff_id: str, store_lift: Callable[[int], None]) -> int:
+        """Forget the staff id's wrong PINs; `store_lift(count)` writes that (and its audit row) to the store
+        first, so a failed write forgets nothing. Returns how many there were."""
+        had = len(self._pin_failures.get(staff_id, []))
+        store_lift(had)
+        self._pin_failures.pop(staff_id, None)
+        return had
+
     def _check_lockout(self, staff_id: str, now: datetime) -> list[datetime]:
         """The staff id's recent wrong PINs; Denied(locked_out) when there are too many."""
-        fails = [t for t in self._pin_failures.get(staff_id, []) if now - t < PIN_LOCKOUT]
+        fails = self.recent_pin_failures(staff_id, now)
         if len(fails) >= PIN_FAILURES_ALLOWED:
             left = max(1, int((fails[-PIN_FAILURES_ALLOWED] + PIN_LOCKOUT - now).total_seconds() // 60) + 1)
             raise Denied(403, "locked_out", f"too many wrong PINs for {staff_id}: locked for {left} more min, "
@@ -324,9 +336,8 @@ class HallService:
 
     def _unlock_clerk(self, staff_id: str, now: datetime, who: Principal) -> None:
         """An admin lifts a lockout (audited, even when there was none to lift)."""
-        had = len(self._pin_failures.pop(staff_id, []))
-        self.store.set_pin_failures(staff_id, [], [_audit_row(now, who, "clerk_unlocked",
-                                                              {"staff_id": staff_id, "failures": had})])
+        had = self.lift_pin_lockout(staff_id, lambda n: self.store.set_pin_failures(
+            staff_id, [], [_audit_row(now, who, "clerk_unlocked", {"staff_id": staff_id, "failures": n})]))
         log.info("clerk %s: PIN lockout lifted by %s:%s (%d wrong PINs forgotten)", staff_id, who.role, who.name, had)
 
     async def _verify_pin(self, staff_id: str, pin: str) -> bool:

@@ -9,7 +9,6 @@ beside 完成 once the ticket is printing or printed (a ticket that did not prin
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
@@ -17,12 +16,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from kiosk.models import PrintState, Screen
 from kiosk.widgets.common import button
 from kiosk.widgets.sms_optin import SmsOptInPanel, words
+from queuecore.notify import PHONE_RE  # the server's rule too
 
 if TYPE_CHECKING:
     from kiosk.app import Kiosk
 
 log = logging.getLogger("hallq.kiosk")
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")  # the server's rule too (server.notify.outbox.PHONE_RE)
 DONE_MS = 2500  # how long "已开启" stays before the panel closes
 
 

@@ -7,6 +7,7 @@ worker after a crash) can tell a repeat from a new message.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -115,6 +116,11 @@ def messages_for(events: Iterable[ev.Event], subscribed: Mapping[str, str], wind
             out.append(Message(key=f"{tid}:ahead:{min(passed)}", ticket_id=tid, kind=MessageKind.AHEAD,
                                params=(("number", subscribed[tid]), ("n", str(n)))))
     return out, low
+
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number: the server's check and the kiosk's keypad
+# The consent line the phone page and the kiosk show, stored with each opt-in: one text, so they cannot drift.
+CONSENT_ZH = "我同意本大厅在今天办事期间向此号码发送排队提醒短信；号码加密保存，当天结束后删除。"
 
 
 def mask_phone(phone: str) -> str:

@@ -21,10 +21,10 @@ from aiohttp import web
 
 from queuecore import protocol as P
 from queuecore.model import RATING_LEVELS, Ticket
+from queuecore.notify import CONSENT_ZH, PHONE_RE
 from queuecore.policy import queue_positions
 from server import views
 from server.auth import Principal
-from server.notify.outbox import CONSENT_ZH, PHONE_RE
 from server.service import PUBLIC_ID_MIN_LENGTH, HallService
 
 log = logging.getLogger("hallq.phone")

@@ -1,7 +1,7 @@
 """短信提醒 after issuing: a phone-number keypad over the confirmation screen, with the consent line; optional.
 
 The texts are in this module in both languages (zh, en), not in kiosk_en.ts: the panel is one screen, and its
-words must match the phone page's consent line exactly (server.notify.outbox.CONSENT_ZH, checked by a test).
+words must match the phone page's consent line exactly (queuecore.notify.CONSENT_ZH, which both import).
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.widgets.common import button, label, scaled
+from queuecore.notify import CONSENT_ZH
 
-CONSENT_ZH = "我同意本大厅在今天办事期间向此号码发送排队提醒短信；号码加密保存，当天结束后删除。"
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "open": "短信提醒", "on": "短信提醒已开启",

@@ -17,7 +17,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import secrets
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from typing import Any
 from queuecore import events as ev
 from queuecore import notify as N
 from queuecore.hall import Hall
+from queuecore.notify import CONSENT_ZH
 from queuecore.policy import queue_positions
 from server.notify.providers import Attempt, Delivery, Provider, Webhook
 from server.notify.webhooks import Webhooks
@@ -35,8 +35,6 @@ from server.notify.webhooks import Webhooks
 log = logging.getLogger("hallq.notify")
 
 POSITIONS = (5, 3, 1)  # 前面还有 N 人 at these places
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number
-CONSENT_ZH = "我同意本大厅在今天办事期间向此号码发送排队提醒短信；号码加密保存，当天结束后删除。"
 
 
 class Cipher:

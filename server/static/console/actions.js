@@ -40,7 +40,6 @@ export function render() {
   const head = el("tr");
   for (const h of [T().service, T().status, "", ""]) head.append(el("th", null, h));
   const rows = [head];
-  const offset = !S.nowText ? "+08:00" : S.nowText.endsWith("Z") ? "Z" : S.nowText.slice(-6);  // the hall's
   for (const svc of S.hall.services) {
     const st = S.services.get(svc.code) || {};
     const tr = el("tr"); tr.dataset.service = svc.code;
@@ -54,7 +53,7 @@ export function render() {
       : button(T().closeService, () => reason.value.trim() ? run(`/api/services/${svc.code}/close`, { reason: reason.value.trim() }) : reason.focus());
     const until = input("HH:MM", "time");
     const extend = button(T().extend, () => until.value && run(`/api/services/${svc.code}/extend`,
-      { until: `${S.day}T${until.value}:00${offset}` }));
+      { until: `${S.day}T${until.value}:00${S.offset}` }));
     const endExt = st.extended_until ? button(T().endExtension, () => run(`/api/services/${svc.code}/end-extension`, {})) : "";
     const c1 = el("td"); c1.append(reason, openClose);
     const c2 = el("td"); c2.append(until, extend, endExt);
@@ -73,12 +72,11 @@ export function init() {
   const notice = $("noticeForm");
   const zh = input(T().noticeZh), en = input(T().noticeEn), until = input("HH:MM", "time");
   zh.size = 40; en.size = 40; until.title = T().noticeUntil;
-  const offset = () => !S.nowText ? "+08:00" : S.nowText.endsWith("Z") ? "Z" : S.nowText.slice(-6);  // the hall's
   notice.replaceChildren(el("b", null, T().postNotice), zh, en, el("span", null, T().noticeUntil), until,
     button(T().postNotice, async () => {
       if (!zh.value.trim()) { zh.focus(); return; }
       const body = { text_zh: zh.value.trim(), text_en: en.value.trim() };
-      if (until.value) body.until = `${S.day}T${until.value}:00${offset()}`;
+      if (until.value) body.until = `${S.day}T${until.value}:00${S.offset}`;
       if (await run("/api/notice", body)) { zh.value = ""; en.value = ""; until.value = ""; }
     }),
     button(T().takeDown, () => run("/api/notice", { text_zh: "", text_en: "" })), el("span", "muted", ""));

@@ -163,7 +163,9 @@ $("tabs").addEventListener("click", ev => {
 window.hallqPerf = { changes: [], firstRender: null };
 let changeMs = 0;
 function applySnapshot(snap) {
-  S.hall = snap.hall; S.day = snap.day; S.skew = Date.parse(snap.now) - Date.now(); S.nowText = snap.now;
+  S.hall = snap.hall; S.day = snap.day; S.skew = Date.parse(snap.now) - Date.now();
+  // The hall's UTC offset, as its clock writes it ("+08:00", or "Z"): the times the console sends are the hall's.
+  S.offset = !snap.now ? "+08:00" : snap.now.endsWith("Z") ? "Z" : snap.now.slice(-6);
   S.windows = new Map(snap.windows.map(w => [w.id, w]));
   S.tickets = new Map(snap.tickets.map(t => [t.id, t]));
   S.services = new Map(snap.services.map(s => [s.code, s]));

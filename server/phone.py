@@ -20,7 +20,7 @@ import msgspec
 from aiohttp import web
 
 from queuecore import protocol as P
-from queuecore.model import RATING_LEVELS, Ticket
+from queuecore.model import ACTIVE_STATUSES, RATING_LEVELS, Ticket
 from queuecore.notify import CONSENT_ZH, PHONE_RE
 from queuecore.policy import queue_positions
 from server import views
@@ -219,16 +219,13 @@ def public_view(service: HallService, tickets: list[Ticket]) -> dict[str, dict[s
     return out
 
 
-ENDED = frozenset({"done", "no_show", "cancelled", "expired"})
-
-
 def bundle_steps(config, t: Ticket) -> dict[str, Any]:
     """A bundle ticket's steps for the phone: before its step, done; its step, current (done once the ticket is);
     after it, next (off once the ticket has ended: a step finished 补正 or 不予受理 ends the bundle there)."""
     bundle = next((b for b in config.bundles if b.code == t.bundle), None)
     if bundle is None:
         return {}
-    ended = str(t.status) in ENDED
+    ended = t.status not in ACTIVE_STATUSES
     steps = []
     for i, code in enumerate(bundle.steps):
         svc = config.service(code)
@@ -364,7 +361,7 @@ async def notify_by_sms(request: web.Request) -> web.Response:
         return _refusal("consent_required", "tick the consent line to get messages", 400)
     if not PHONE_RE.fullmatch(phone_number):
         return _refusal("invalid_argument", "a mobile number has 11 digits and starts with 1", 400)
-    if t.status not in ("waiting", "called", "serving", "suspended"):
+    if t.status not in ACTIVE_STATUSES:
         return _refusal("ticket_ended", f"{t.number} is {t.status}", 409)
     service = request.app[HUB].service
     if not service.sms_available:

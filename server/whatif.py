@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time as clock
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,8 @@ from aiohttp import web
 from queuecore.model import HallConfig
 from queuecore.whatif import (DEFAULT_WALK, Arrival, Figures, Plan, PlanError, Replay, ReplayStopped,
                               comparison_view, parse_plan)
+from server.reports.source import open_reading
+from server.store import DB_NAME
 
 log = logging.getLogger("hallq.whatif")
 
@@ -30,7 +31,7 @@ MAX_BODY = 256 << 10
 
 def recorded_day(db: Path, day: date, tz) -> tuple[list[Arrival], dict[str, Figures]]:
     """The day's arrivals and what happened to them (waits to the first call, served, never called)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = open_reading(db, read_only=True)
     try:
         tickets = conn.execute(
             "SELECT id, number, service, origin_service, priority, issued_at, appointment_start, status FROM tickets "
@@ -172,7 +173,7 @@ def mount(app: web.Application) -> None:
             return _error(exc.code, str(exc), status=400)
         if running.locked():
             return _error("whatif_busy", "another what-if is running: try again when it is done", status=409)
-        db = request.app[CONFIG].data_dir / "hallq.db"
+        db = request.app[CONFIG].data_dir / DB_NAME
         deadline = clock.monotonic() + WHATIF_SECONDS
         async with running:
             started = clock.perf_counter()

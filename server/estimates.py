@@ -28,12 +28,10 @@ class WaitEstimates:
                  today: date | None) -> None:
         """`visits`: finished visits of earlier days and of `today` (the store's business day); `pending`:
         today's logged estimates whose ticket was not called yet."""
-        self.config = config
         self.learned = est.Learned()
         self.history: list[est.Visit] = []
         self.pending = dict(pending)
-        self._priors: dict[tuple[str, date, int], float] = {}
-        self._green = {p.code for p in config.priorities if p.kind is PriorityKind.PRIORITY}
+        self.use_config(config)
         self._seen: list[est.Visit] = []  # today's visits: tomorrow's history
         for v in sorted(visits, key=lambda v: v.called_at):
             if today is not None and v.called_at.date() == today:
@@ -41,6 +39,13 @@ class WaitEstimates:
                 self.learned = est.observe(self.learned, v)
             else:
                 self.history.append(v)
+
+    def use_config(self, config: HallConfig) -> None:
+        """At creation and after a live change: what is derived from the configuration is derived again (the
+        green priority classes; the priors, which fall back on each service's configured average)."""
+        self.config = config
+        self._priors: dict[tuple[str, date, int], float] = {}
+        self._green = {p.code for p in config.priorities if p.kind is PriorityKind.PRIORITY}
 
     def _prior(self, service: str, now: datetime) -> float:
         key = (service, now.date(), now.hour)

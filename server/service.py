@@ -99,6 +99,8 @@ class HallService:
         self._readers: list[tuple[asyncio.Future, str]] = []
         self.followups = FollowUps(config, store, self.tz)
         self._side: tuple[Any, ev.Event, tuple] | None = None  # a follow-up step decided, for _stage
+        self._config_cmd: tuple[P.ChangeConfig, Principal] | None = None  # decided, for its row (_config_rows)
+        self._seed_warned = False  # the hall file differs from the stored configuration: said once
         self._load()
         self._roll(self.clock())
         self.flush()
@@ -114,6 +116,7 @@ class HallService:
                                 version=state.version, devices=state.devices, extended_services=state.extended_services,
                                 notice=state.notice, config_version=max(state.config_version, 1),
                                 pending_config=state.pending_config)
+        self.estimates = estimates.load(config, self.store, state.day)  # learned wait estimates
         self._use_config(config)
         hall.day_closed_at = self.store.day_closed_at(state.day)  # 日终 survives a restart
         self._refused.clear()
@@ -130,7 +133,6 @@ class HallService:
                 e = msgspec.json.decode(data, type=ev.AnyEvent)
                 if isinstance(e, ev.ANNOUNCED):
                     self.recent_calls.append(self._call_view(e))
-        self.estimates = estimates.load(config, self.store, state.day)  # learned wait estimates
         self.outbox = Outbox(self.store.conn, Cipher.from_dir(self.store.path.parent), state.day)  # SMS opt-ins
         log.info("hall loaded: day %s, version %d, %d tickets today, %d active",
                  state.day, state.version, len(state.tickets), len(hall.active_tickets()))
@@ -146,7 +148,7 @@ class HallService:
             stored = msgspec.json.decode(state.config_doc, type=HallConfig)
         except msgspec.ValidationError as exc:  # written by this code: only a hand-edited file gets here
             raise StoreError(f"the stored hall configuration is unreadable: {exc}") from exc
-        if stored != self.seed and not getattr(self, "_seed_warned", False):
+        if stored != self.seed and not self._seed_warned:
             self._seed_warned = True
             log.warning("configuration: the hall file differs from the stored configuration (version %d), which "
                         "the hall runs; `hallq config import FILE` applies a file as a change", state.config_version)
@@ -159,8 +161,7 @@ class HallService:
         self.tz = ZoneInfo(config.timezone)
         self.followups.config, self.followups.tz = config, self.tz
         if changed:
-            if hasattr(self, "estimates"):
-                self.estimates.config = config
+            self.estimates.use_config(config)
             for listener in self.config_listeners:
                 listener(config)
 
@@ -471,7 +472,7 @@ class HallService:
     def _config_rows(self, staged: Staged, events: list[ev.Event]) -> None:
         """A configuration change made, scheduled, applied or failed: its history row and the configuration
         itself, in the change's own transaction. An applied one reaches every device as a fresh snapshot."""
-        cmd, who = getattr(self, "_config_cmd", None) or (None, None)
+        cmd, who = self._config_cmd or (None, None)
         self._config_cmd = None
         for e in events:
             if isinstance(e, ev.ConfigChanged | ev.ConfigScheduled | ev.ConfigUnscheduled) and cmd is not None:

@@ -22,7 +22,7 @@ import socket
 import statistics
 import time
 
-from bench.harness import ServerProcess
+from bench.harness import ServerProcess, percentile
 
 PAGES = int(os.environ.get("HALLQ_PHONE_PAGES", "10000"))
 CLIENTS = int(os.environ.get("HALLQ_PHONE_CLIENTS", "4"))
@@ -111,10 +111,6 @@ def measure(srv: ServerProcess, kiosk: str, window: str) -> tuple[list[float], f
     return heard, t0, before, after, opened
 
 
-def percentile(xs: list[float], q: float) -> float:
-    return xs[max(0, int(len(xs) * q) - 1)] if xs else float("nan")
-
-
 def run() -> list[tuple[str, str]]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, PAGES + 1000)), hard))
@@ -129,7 +125,7 @@ def run() -> list[tuple[str, str]]:
                                       r"writes (\d+) ms; wall ([\d.]+) to ([\d.]+)\)", log)
                if float(m.group(6)) >= t0 - 0.001]
     heard = sorted(h - t0 for h in heard)
-    p50, p99 = (statistics.median(heard) if heard else float("nan")), percentile(heard, 0.99)
+    p50, p99 = (statistics.median(heard), percentile(heard, 99)) if heard else (float("nan"), float("nan"))
     ok = len(heard) == PAGES and p99 <= GOAL_P99_S
     rows = [(f"phone pages: {PAGES} open over SSE, one call (end to end)",
              f"{len(heard)} heard it: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, last "
@@ -145,7 +141,7 @@ def run() -> list[tuple[str, str]]:
                                                     f"{f.group(2)} socket writes {f.group(5)} ms)"),
                  ("phone pages: the clients' part", f"receipt minus the fan-out's end: p50 "
                                                     f"{statistics.median(client_part) * 1000:+.0f} ms (read while the "
-                                                    f"server still wrote), p99 {percentile(client_part, 0.99) * 1000:+.0f}"
+                                                    f"server still wrote), p99 {percentile(client_part, 99) * 1000:+.0f}"
                                                     f" ms, last {client_part[-1] * 1000:+.0f} ms")]
     else:
         rows.append(("phone pages: the server's part", "no fan-out line in the server's log"))

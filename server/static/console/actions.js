@@ -2,7 +2,7 @@
 // issuing hours today (延时服务), post a notice to the displays' ticker, cancel a ticket, lift a clerk's PIN lockout;
 // and the audit viewer (admin).
 import { api } from "/static/console/api.js";
-import { T, lang, nameOf } from "/static/console/i18n.js";
+import { T, lang, listText, nameOf } from "/static/console/i18n.js";
 import { S, el, toast } from "/static/console/app.js";
 
 const $ = id => document.getElementById(id);
@@ -16,11 +16,7 @@ async function run(path, body) {
 
 // The hall's close reasons (its configuration, zh/en): offered as the reason, stored as the Chinese text so that
 // kiosks in English find its English; a reason typed by hand is stored as typed.
-function closeReasonText(reason) {
-  const i = (S.hall.close_reasons || []).indexOf(reason);
-  const en = i >= 0 ? (S.hall.close_reasons_en || [])[i] : "";
-  return lang === "en" && en ? en : reason;
-}
+const closeReasonText = reason => listText(reason, S.hall.close_reasons, S.hall.close_reasons_en);
 
 function closeReasonList() {
   const list = el("datalist"); list.id = "closeReasons";

@@ -2,7 +2,7 @@
 // Live state comes from the shared link (../link.js); alerts, inbox, reports and accounts are modules.
 import { HallLink, renderBanner, wsUrl } from "/static/link.js";
 import { api, login, setCsrf, whenEnded } from "/static/console/api.js";
-import { T, lang, setLang, nameOf, clockText, mins } from "/static/console/i18n.js";
+import { T, lang, setLang, nameOf, listText, clockText, mins } from "/static/console/i18n.js";
 import * as alerts from "/static/console/alerts.js";
 import * as inbox from "/static/console/inbox.js";
 import * as reports from "/static/console/reports.js";
@@ -238,9 +238,8 @@ setInterval(() => { if (S.me) loadLevels(); }, 60000);
 // A stored pause reason ("休息", or "休息：a note") in the console's language: the hall's list has its English.
 function pauseText(stored) {
   const [reason, ...note] = stored.split("：");
-  const i = (S.hall?.pause_reasons || []).indexOf(reason);
-  const en = i >= 0 ? (S.hall.pause_reasons_en || [])[i] : "";
-  if (lang !== "en" || !en) return stored;
+  const en = listText(reason, S.hall?.pause_reasons, S.hall?.pause_reasons_en, null);
+  if (en === null) return stored;
   return note.length ? `${en}: ${note.join("：")}` : en;
 }
 const bracket = s => (lang === "en" ? ` (${s})` : `（${s}）`);

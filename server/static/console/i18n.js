@@ -92,6 +92,13 @@ if (lang !== "en") lang = "zh";
 export const T = () => (lang === "en" ? EN : ZH);
 export function setLang(l) { lang = l === "en" ? "en" : "zh"; localStorage.setItem("hallq.console.lang", lang); }
 export function nameOf(obj) { return obj ? (lang === "en" ? obj.name_en : obj.name_zh) : ""; }
+// An item of one of the hall's zh/en lists (stored as its Chinese text) in the console's language: in English, the
+// English list's item at the same position; otherwise (or with no English for it) `otherwise`, the stored text.
+export function listText(stored, zh, en, otherwise = stored) {
+  const i = (zh || []).indexOf(stored);
+  const text = i >= 0 ? (en || [])[i] : "";
+  return lang === "en" && text ? text : otherwise;
+}
 export function mins(ms) { return Math.max(0, Math.floor(ms / 60000)); }
 export function clockText(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));

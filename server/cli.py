@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,24 @@ def remote_args(p: argparse.ArgumentParser) -> None:
     """--server and --token, for the commands that act through a running hall server."""
     p.add_argument("--server", default="http://127.0.0.1:8700")
     p.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"), help="an admin token (default: $HALLQ_TOKEN)")
+
+
+def need_token(args: argparse.Namespace) -> bool:
+    """Whether a command of remote_args has its admin token; says what is missing when not."""
+    if not args.token:
+        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+    return bool(args.token)
+
+
+def call(args: argparse.Namespace, method: str, path: str, body: dict | None = None, **kw) -> dict | str:
+    """api() with the command's --server and --token (raises one of CALL_ERRORS)."""
+    return api(args.server, args.token, method, path, body, **kw)
+
+
+def call_failed(args: argparse.Namespace, exc: Exception) -> int:
+    """Print a failed call (a refusal or an unreachable server) with the server's address; exit code 1."""
+    print(f"error: {args.server}: {exc}", file=sys.stderr)
+    return 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -234,34 +253,22 @@ def run_server(args: argparse.Namespace) -> int:
         return 2
     from server.app import ServerConfig
 
+    from server.console_cli import console_table
+    from server.notify.settings import notify_table
+
     extra = {}
     if args.central_url:
         extra["central"] = {"url": args.central_url,
                             "token": args.central_token or os.environ.get("HALLQ_CENTRAL_TOKEN", "")}
+    try:
+        extra["console"] = console_table(args.config)  # [console]: 超时预警 rules and session limits
+        extra["notify"] = notify_table(args.config)  # [notify]: positions, the SMS provider, templates, webhooks
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    extra = {k: v for k, v in extra.items() if v}
     cfg = ServerConfig(hall=hall, data_dir=args.data, outbox_bytes=args.outbox_kib * 1024, durable=not args.no_fsync,
                        kiosk_issue_limit=args.kiosk_limit, extra=extra)
-    from server.console_cli import console_table
-
-    try:
-        console = console_table(args.config)  # [console]: 超时预警 rules and session limits
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if console:
-        import dataclasses
-
-        cfg = dataclasses.replace(cfg, extra={**cfg.extra, "console": console})
-    from server.notify.settings import notify_table
-
-    try:
-        notify = notify_table(args.config)  # [notify]: positions, the SMS provider, templates, webhooks
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if notify:
-        import dataclasses
-
-        cfg = dataclasses.replace(cfg, extra={**cfg.extra, "notify": notify})
     return serve(cfg, args.host, args.port)
 
 
@@ -292,8 +299,6 @@ def read_appointments_csv(path: Path, tz_name: str) -> list[dict]:
 
 
 def import_appointments(args: argparse.Namespace) -> int:
-    import urllib.error
-
     try:
         tz = api(args.server, args.token, "GET", "/api/hall")["hall"]["timezone"]
         rows = read_appointments_csv(args.file, tz)
@@ -322,8 +327,6 @@ def api(server: str, token: str, method: str, path: str, body: dict | None = Non
         content_type: str = "application/json", text: bool = False) -> dict | str:
     """One request to the hall server's REST API; a refusal raises ApiError. `data`: a raw body (e.g. a TOML
     file, with its content_type); `text`: the answer is text (e.g. an export), not JSON."""
-    import json
-    import urllib.error
     import urllib.request
 
     req = urllib.request.Request(server.rstrip("/") + path, method=method,
@@ -340,9 +343,11 @@ def api(server: str, token: str, method: str, path: str, body: dict | None = Non
         raise ApiError(exc.code, refusal.get("code", "http_error"), refusal.get("message", exc.reason)) from None
 
 
+CALL_ERRORS = (ApiError, urllib.error.URLError, OSError)  # what a call to the hall server may raise
+
+
 def extend_services(args: argparse.Namespace) -> int:
     """`hallq service extend` / `end-extension`: one service or --all, each its own command (and result)."""
-    import urllib.error
     from datetime import datetime, time
     from urllib.parse import quote
     from zoneinfo import ZoneInfo
@@ -350,8 +355,7 @@ def extend_services(args: argparse.Namespace) -> int:
     if bool(args.service) == args.all:
         print("error: give a SERVICE or --all", file=sys.stderr)
         return 2
-    if not args.token:
-        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+    if not need_token(args):
         return 2
     end = args.service_command == "end-extension"
     if not end:
@@ -361,10 +365,9 @@ def extend_services(args: argparse.Namespace) -> int:
             print(f"error: --until must be HH:MM, got {args.until!r}", file=sys.stderr)
             return 2
     try:
-        snap = api(args.server, args.token, "GET", "/api/hall")
-    except (ApiError, urllib.error.URLError, OSError, ValueError) as exc:
-        print(f"error: {args.server}: {exc}", file=sys.stderr)
-        return 1
+        snap = call(args, "GET", "/api/hall")
+    except (*CALL_ERRORS, ValueError) as exc:
+        return call_failed(args, exc)
     names = {s["code"]: s["name_zh"] for s in snap["hall"]["services"]}
     tz = ZoneInfo(snap["hall"]["timezone"])
     # Today is the server's today, in the hall's time zone (this machine's clock may differ).
@@ -373,8 +376,8 @@ def extend_services(args: argparse.Namespace) -> int:
     for code in names if args.all else [args.service]:
         path = f"/api/services/{quote(code, safe='')}/" + ("end-extension" if end else "extend")
         try:
-            api(args.server, args.token, "POST", path, None if end else {"until": until.isoformat()})
-        except (ApiError, urllib.error.URLError, OSError) as exc:
+            call(args, "POST", path, None if end else {"until": until.isoformat()})
+        except CALL_ERRORS as exc:
             print(f"error: {code}: {exc}", file=sys.stderr)
             failed += 1
             continue
@@ -385,38 +388,31 @@ def extend_services(args: argparse.Namespace) -> int:
 
 def unlock_clerk(args: argparse.Namespace) -> int:
     """`hallq clerk unlock STAFF_ID`: through the running server, so that it forgets the lockout at once."""
-    import urllib.error
     from urllib.parse import quote
 
-    if not args.token:
-        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+    if not need_token(args):
         return 2
     try:
-        api(args.server, args.token, "POST", f"/api/clerks/{quote(args.staff_id, safe='')}/unlock", {})
-    except (ApiError, urllib.error.URLError, OSError) as exc:
-        print(f"error: {args.server}: {exc}", file=sys.stderr)
-        return 1
+        call(args, "POST", f"/api/clerks/{quote(args.staff_id, safe='')}/unlock", {})
+    except CALL_ERRORS as exc:
+        return call_failed(args, exc)
     print(f"clerk {args.staff_id}: PIN lockout lifted; they may sign in again")
     return 0
 
 
 def close_day(args: argparse.Namespace) -> int:
     """`hallq day close`: one command on the running server; prints what expired and where the backup went."""
-    import urllib.error
-
-    if not args.token:
-        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+    if not need_token(args):
         return 2
     try:
-        result = api(args.server, args.token, "POST", "/api/day/close", {"force": args.force, "reason": args.reason})
+        result = call(args, "POST", "/api/day/close", {"force": args.force, "reason": args.reason})
     except ApiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if "visits_in_service" in str(exc):
             print("finish those visits, or close with --force to end them", file=sys.stderr)
         return 1
     except (urllib.error.URLError, OSError) as exc:
-        print(f"error: {args.server}: {exc}", file=sys.stderr)
-        return 1
+        return call_failed(args, exc)
     closed = next((e for e in result["events"] if e["type"] == "day_closed"), {})
     print(f"day {closed.get('day')} closed: {closed.get('expired', 0)} open tickets expired, "
           f"{closed.get('signed_out', 0)} clerks signed out" + (" (forced)" if closed.get("forced") else ""))

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import urllib.error
 from pathlib import Path
 from urllib.parse import urlencode
 
-from server.cli import ApiError, api, remote_args
+from server.cli import CALL_ERRORS, ApiError, call, need_token, remote_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _call(args: argparse.Namespace, *a, **kw):
-    if not args.token:
-        raise SystemExit("error: an admin token is needed: --token or $HALLQ_TOKEN")
-    return api(args.server, args.token, *a, **kw)
+    if not need_token(args):
+        raise SystemExit(1)
+    return call(args, *a, **kw)
 
 
 def _fail(args: argparse.Namespace, exc: Exception) -> int:
@@ -46,7 +45,7 @@ def _fail(args: argparse.Namespace, exc: Exception) -> int:
 def export_config(args: argparse.Namespace) -> int:
     try:
         text = _call(args, "GET", "/api/config/export", text=True)
-    except (ApiError, urllib.error.URLError, OSError) as exc:
+    except CALL_ERRORS as exc:
         return _fail(args, exc)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
@@ -65,7 +64,7 @@ def import_config(args: argparse.Namespace) -> int:
     query = urlencode({"effective": "next_day" if args.next_day else "now", "note": args.note})
     try:
         result = _call(args, "POST", f"/api/config/import?{query}", data=data, content_type="text/plain; charset=utf-8")
-    except (ApiError, urllib.error.URLError, OSError) as exc:
+    except CALL_ERRORS as exc:
         rc = _fail(args, exc)
         if isinstance(exc, ApiError) and "next business day" in str(exc):
             print("the file conflicts with today's hall: `--next-day` applies it when the next business day starts",
@@ -79,7 +78,7 @@ def import_config(args: argparse.Namespace) -> int:
 def config_history(args: argparse.Namespace) -> int:
     try:
         rows = _call(args, "GET", "/api/config/history")
-    except (ApiError, urllib.error.URLError, OSError) as exc:
+    except CALL_ERRORS as exc:
         return _fail(args, exc)
     for row in rows:
         what = "; ".join(row["summary"]) or "-"

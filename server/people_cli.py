@@ -3,10 +3,9 @@ REST routes (server.routes_people), so they are checked and audited there exactl
 from __future__ import annotations
 
 import argparse
-import sys
 from urllib.parse import quote
 
-from server.cli import ApiError, api, read_pin, remote_args
+from server.cli import CALL_ERRORS, call, call_failed, need_token, read_pin, remote_args
 
 
 def register(csub: argparse._SubParsersAction) -> None:
@@ -29,15 +28,13 @@ def register(csub: argparse._SubParsersAction) -> None:
 
 
 def _call(args: argparse.Namespace, method: str, path: str, body: dict | None = None):
-    import urllib.error
-
-    if not args.token:
-        print("error: an admin token is needed: --token or $HALLQ_TOKEN", file=sys.stderr)
+    """The answer, or None once a missing token or a failed call is printed."""
+    if not need_token(args):
         return None
     try:
-        return api(args.server, args.token, method, path, body)
-    except (ApiError, urllib.error.URLError, OSError) as exc:
-        print(f"error: {args.server}: {exc}", file=sys.stderr)
+        return call(args, method, path, body)
+    except CALL_ERRORS as exc:
+        call_failed(args, exc)
         return None
 
 

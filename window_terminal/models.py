@@ -273,12 +273,6 @@ class TerminalModel(QObject):
                                 and t.suspended_window != self.window_id)),
                       key=lambda t: (t.suspended_at or t.issued_at, t.seq))
 
-    def materials_of_current(self) -> tuple[str, ...]:
-        """The 一次性告知 materials list of the current ticket's service: the clerk's pick list for 不持件."""
-        t, hall = self.current(), self.state.hall
-        svc = hall.service(t.service) if t is not None and hall is not None else None
-        return svc.materials if svc is not None else ()
-
     def material_choices(self) -> list[tuple[str, str]]:
         """(stored item, shown text) of the 不持件 pick list: the items are stored as the hall lists them in
         Chinese, and shown in the terminal's language."""

@@ -33,8 +33,3 @@ export async function login(username, password) {
   csrf = data.csrf;
   return data;
 }
-
-// Today in the hall's time zone (YYYY-MM-DD), from the server's clock skew-free: the snapshot's `now`.
-export function isoDay(d) {
-  return d.slice ? d.slice(0, 10) : d.toISOString().slice(0, 10);
-}

@@ -56,6 +56,14 @@ def _db_down(exc: Exception) -> web.Response:
     return _error("database_unavailable", "the city database is not answering; retry later", 503)
 
 
+def _db_error(exc: Exception, *, timeouts: bool = False) -> web.Response:
+    """A handler's unexpected error: psycopg's (the pool's PoolTimeout too; with `timeouts`, a bare TimeoutError)
+    means the database is away, 503; anything else is re-raised."""
+    if type(exc).__module__.startswith("psycopg") or (timeouts and isinstance(exc, TimeoutError)):
+        return _db_down(exc)
+    raise exc
+
+
 async def post_ingest(request: web.Request) -> web.Response:
     try:
         hall = await _hall_of(request)
@@ -71,12 +79,8 @@ async def post_ingest(request: web.Request) -> web.Response:
         return _error("invalid_batch", str(exc), 400)
     except I.Gap as gap:
         return _error("gap", str(gap), 409, seq=gap.seq)
-    except (psycopg.OperationalError, psycopg.InterfaceError, TimeoutError) as exc:
-        return _db_down(exc)
-    except Exception as exc:  # the pool's PoolTimeout and friends: the database is away
-        if type(exc).__module__.startswith("psycopg"):
-            return _db_down(exc)
-        raise
+    except Exception as exc:  # psycopg's errors, the pool's PoolTimeout, a timeout: the database is away
+        return _db_error(exc, timeouts=True)
     return web.Response(body=msgspec.json.encode(ack), content_type="application/json")
 
 
@@ -88,9 +92,7 @@ async def get_cursor(request: web.Request) -> web.Response:
         async with request.app[POOL].connection(timeout=5) as conn:
             held = await I.cursor(conn, hall, request.query.get("epoch", ""))
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
-            return _db_down(exc)
-        raise
+        return _db_error(exc)
     return web.json_response({"hall": hall, **held})
 
 
@@ -111,9 +113,7 @@ def _readers(handler):
         except U.ReaderError as exc:
             return _error(exc.code, exc.message, exc.status)
         except Exception as exc:
-            if type(exc).__module__.startswith("psycopg") or isinstance(exc, TimeoutError):
-                return _db_down(exc)
-            raise
+            return _db_error(exc, timeouts=True)
 
     wrapped.__name__ = handler.__name__
     return wrapped
@@ -138,9 +138,7 @@ async def post_login(request: web.Request) -> web.Response:
     except U.ReaderError as exc:
         return _error(exc.code, exc.message, exc.status)
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
-            return _db_down(exc)
-        raise
+        return _db_error(exc)
     resp = web.json_response(reader.as_json())
     resp.set_cookie(U.COOKIE, sid, httponly=True, samesite="Strict", path="/", secure=request.secure)
     return resp

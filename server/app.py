@@ -6,7 +6,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +28,7 @@ from server import whatif as whatif_routes
 from server.openapi import build_openapi, schema_json
 from server.reports import DayReport, day_report
 from server.service import Denied, HallService
-from server.store import Store
+from server.store import Store, StoreError
 from server.ws import WsSubscriber
 
 log = logging.getLogger("hallq.server")
@@ -313,16 +313,26 @@ async def openapi(request: web.Request) -> web.Response:
     return web.Response(body=_openapi_document(), content_type="application/json")
 
 
-def _reader(roles: set[str] | None = None) -> Callable:
+def guard(roles: Collection[str] | None = None, *, refusal: str = "a {role} token may not read this",
+          errors: tuple[type[Exception], ...] = (), token: bool = True) -> Callable:
+    """A route that is not a hall command: `fn(request, who)` runs for a principal of `roles` (None: any), and
+    a refusal becomes its JSON Error: Denied, QueueError and ProtocolError with their status, StoreError as
+    503, and `errors` (types with .code, .message and .status, e.g. WebhookError). `refusal`: the 403's
+    message ({role}). `token=False`: the handler authenticates in its own way (console login) and gets
+    who=None."""
     def wrap(fn: Callable) -> Callable:
-        async def handler(request: web.Request) -> web.Response:
+        async def handler(request: web.Request) -> web.StreamResponse:
             try:
-                who = authenticate(request)
-                if roles and who.role not in roles:
-                    raise Denied(403, "forbidden", f"a {who.role} token may not read this")
+                who = authenticate(request) if token else None
+                if who is not None and roles and who.role not in roles:
+                    raise Denied(403, "forbidden", refusal.format(role=who.role))
                 return await fn(request, who)
             except (Denied, QueueError, P.ProtocolError) as exc:
                 return _refused(exc)
+            except StoreError as exc:
+                return _refused(Denied(503, exc.code, "the hall store could not write; nothing changed, try again"))
+            except errors as exc:
+                return _error(exc.code, exc.message, status=exc.status)
 
         handler.__name__ = fn.__name__
         return handler
@@ -330,13 +340,34 @@ def _reader(roles: set[str] | None = None) -> Callable:
     return wrap
 
 
-@_reader()
+_reader = guard  # the reads' name (server.routes_config and server.whatif import it)
+
+
+async def json_body(request: web.Request, *, empty_ok: bool = False) -> dict[str, Any]:
+    """A request's JSON object (`empty_ok`: an empty body is {}); refused as too_large, invalid_json or
+    invalid_format."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise Denied(413, "too_large", f"the body is over {request.client_max_size} bytes") from None
+    if empty_ok and not raw.strip():
+        return {}
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        raise Denied(400, "invalid_json", "send a JSON object") from None
+    if not isinstance(data, dict):
+        raise Denied(400, "invalid_format", "send a JSON object")
+    return data
+
+
+@guard()
 async def hall_snapshot(request: web.Request, who: auth.Principal) -> web.Response:
     # Nothing not yet stored, and only what this role may see.
     return _json(await request.app[SERVICE].durable_snapshot(views.audience(who.role)))
 
 
-@_reader()
+@guard()
 async def whoami(request: web.Request, who: auth.Principal) -> web.Response:
     """Which device this token is: a window terminal learns its window (and clerk) before signing in."""
     ws = request.app[SERVICE].hall.windows.get(who.window) if who.window else None
@@ -346,7 +377,7 @@ async def whoami(request: web.Request, who: auth.Principal) -> web.Response:
                   "clerk_name": row["name"] if row else None})
 
 
-@_reader()
+@guard()
 async def ticket_status(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(request.app[SERVICE].ticket_status(request.match_info["number"], views.audience(who.role)))
 
@@ -360,7 +391,7 @@ def _day(request: web.Request, name: str = "day", default: date | None = None) -
         raise P.ProtocolError("invalid_format", f"{name} must be YYYY-MM-DD, got {raw!r}") from None
 
 
-@_reader({"admin"})
+@guard({"admin"})
 async def list_appointments(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(request.app[SERVICE].store.appointments_for_day(_day(request)))
 
@@ -376,7 +407,7 @@ def _period(request: web.Request) -> tuple[date, date]:
     return start, end
 
 
-@_reader({"admin"})
+@guard({"admin"})
 async def audit_log(request: web.Request, who: auth.Principal) -> web.Response:
     """Who did what: admin commands, supervisor actions, lockouts, revocations (?from=&to= days, &actor=, &kind=)."""
     service = request.app[SERVICE]
@@ -388,7 +419,7 @@ async def audit_log(request: web.Request, who: auth.Principal) -> web.Response:
                                          request.query.get("kind") or None))
 
 
-@_reader({"supervisor", "admin"})
+@guard({"supervisor", "admin"})
 async def list_followups(request: web.Request, who: auth.Principal) -> web.Response:
     service = request.app[SERVICE]
     start, end = _period(request)
@@ -399,21 +430,21 @@ async def list_followups(request: web.Request, who: auth.Principal) -> web.Respo
     return _json([followups.view(c, now, service.config) for c in service.store.followups(start, end, status)])
 
 
-@_reader({"supervisor", "admin"})
+@guard({"supervisor", "admin"})
 async def get_followup(request: web.Request, who: auth.Principal) -> web.Response:
     service = request.app[SERVICE]
     case = service.followups.get(request.match_info["case_id"])
     return _json(followups.view(case, service.clock(), service.config))
 
 
-@_reader({"supervisor", "admin"})
+@guard({"supervisor", "admin"})
 async def estimate_accuracy(request: web.Request, who: auth.Principal) -> web.Response:
     start, end = _period(request)
     rows = request.app[SERVICE].store.wait_estimates(start, end, called=True)
     return _json(estimates.accuracy([(r[1], r[4], r[5], r[6]) for r in rows]))
 
 
-@_reader({"admin"})
+@guard({"admin"})
 async def get_day_report(request: web.Request, who: auth.Principal) -> web.Response:
     return _json(day_report(request.app[SERVICE].store.conn, _day(request)))
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from queuecore import protocol as P
+from server.auth import Principal
 from server.service import Denied
 from server.views import mask_name
 
@@ -243,26 +244,21 @@ async def file_of(request: web.Request) -> tuple[bytes, str]:
 
 
 def mount(app: web.Application) -> None:
-    from server.app import SERVICE, _error, _json, _refused, authenticate
+    from server.app import SERVICE, _error, _json, guard
 
-    async def import_appointments(request: web.Request) -> web.StreamResponse:
-        try:
-            who = authenticate(request)
-            if who.role != "admin":
-                raise Denied(403, "forbidden", f"a {who.role} may not import appointments")
-            raw, filename = await file_of(request)
-            service = request.app[SERVICE]
-            rows = read_rows(raw, filename)
-            now = service.clock()
-            appts, errors, total = check(rows, service.hall.services, set(service.hall.appointments), service.tz,
-                                         now.astimezone(service.tz).date())
-            if errors:
-                bad_rows = len({e.row for e in errors})
-                raise Refused("invalid_rows", f"{bad_rows} of {total} rows have errors; nothing was imported",
-                              errors=[msgspec.to_builtins(e) for e in errors[:MAX_ERRORS]],
-                              error_count=len(errors), rows=total)
-        except (Denied, P.ProtocolError) as exc:
-            return _refused(exc)
+    @guard({"admin"}, refusal="a {role} may not import appointments")
+    async def import_appointments(request: web.Request, who: Principal) -> web.StreamResponse:
+        raw, filename = await file_of(request)
+        service = request.app[SERVICE]
+        rows = read_rows(raw, filename)
+        now = service.clock()
+        appts, errors, total = check(rows, service.hall.services, set(service.hall.appointments), service.tz,
+                                     now.astimezone(service.tz).date())
+        if errors:
+            bad_rows = len({e.row for e in errors})
+            raise Refused("invalid_rows", f"{bad_rows} of {total} rows have errors; nothing was imported",
+                          errors=[msgspec.to_builtins(e) for e in errors[:MAX_ERRORS]],
+                          error_count=len(errors), rows=total)
         reply = await service.submit(P.CreateAppointments(appointments=appts), who)
         if isinstance(reply, P.Error):
             return _error(reply.code, reply.message, reply.details)

@@ -15,7 +15,6 @@ import msgspec
 from aiohttp import web
 
 from queuecore import alerts as A
-from queuecore import protocol as P
 from server import auth, sessions
 from server.service import Denied, _audit_row
 from server.store import _AUDIT_INSERT
@@ -87,36 +86,15 @@ def device_health(service, now, rules: A.AlertRules) -> dict[str, dict[str, Any]
 
 def mount(app: web.Application) -> None:
     """Add the console's routes and its session sweeper to the app (call before the catch-all route)."""
-    from server.app import CONFIG, SERVICE, _error, _json, _refused, authenticate, close_subscribers
+    from server.app import CONFIG, SERVICE, _error, _json, close_subscribers, guard, json_body
     from server.ws import WsSubscriber
 
     def settings(request: web.Request) -> sessions.Settings:
         return request.app[SETTINGS]
 
-    async def body(request: web.Request) -> dict[str, Any]:
-        try:
-            data = msgspec.json.decode(await request.read())
-        except msgspec.DecodeError:
-            raise Denied(400, "invalid_json", "send a JSON object") from None
-        if not isinstance(data, dict):
-            raise Denied(400, "invalid_format", "send a JSON object")
-        return data
-
-    def who(request: web.Request, roles=ROLES) -> auth.Principal:
-        p = authenticate(request)
-        if p.role not in roles:
-            raise Denied(403, "forbidden", f"a {p.role} may not do this")
-        return p
-
-    def guarded(fn):
-        async def handler(request: web.Request) -> web.StreamResponse:
-            try:
-                return await fn(request)
-            except (Denied, P.ProtocolError) as exc:
-                return _refused(exc)
-
-        handler.__name__ = fn.__name__
-        return handler
+    session = guard(token=False)  # login, logout, me: the session cookie itself, or nothing yet
+    staff = guard(ROLES, refusal="a {role} may not do this")
+    admin = guard({"admin"}, refusal="a {role} may not do this")
 
     async def page(request: web.Request) -> web.StreamResponse:
         return web.FileResponse(CONSOLE_DIR / "index.html", headers={
@@ -124,11 +102,11 @@ def mount(app: web.Application) -> None:
             "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
                                        "connect-src 'self' ws: wss:; frame-ancestors 'none'"})
 
-    @guarded
-    async def login(request: web.Request) -> web.StreamResponse:
+    @session
+    async def login(request: web.Request, _: None) -> web.StreamResponse:
         if request.headers.get(sessions.LOGIN_HEADER) != "1" or not sessions.same_origin(request):
             raise Denied(403, "forbidden", f"log in from the console page (with {sessions.LOGIN_HEADER}: 1)")
-        data = await body(request)
+        data = await json_body(request)
         service = request.app[SERVICE]
         sid, s = await sessions.login(service.store, settings(request), str(data.get("username", "")),
                                       str(data.get("password", "")), service.clock())
@@ -137,8 +115,8 @@ def mount(app: web.Application) -> None:
         sessions.set_cookie(resp, sid, request)
         return resp
 
-    @guarded
-    async def logout(request: web.Request) -> web.StreamResponse:
+    @session
+    async def logout(request: web.Request, _: None) -> web.StreamResponse:
         service = request.app[SERVICE]
         s = sessions.from_cookie(request, service.store, settings(request), service.clock())
         if s is None:
@@ -151,8 +129,8 @@ def mount(app: web.Application) -> None:
         sessions.clear_cookie(resp)
         return resp
 
-    @guarded
-    async def me(request: web.Request) -> web.StreamResponse:
+    @session
+    async def me(request: web.Request, _: None) -> web.StreamResponse:
         service = request.app[SERVICE]
         s = sessions.from_cookie(request, service.store, settings(request), service.clock())
         if s is None:
@@ -160,15 +138,13 @@ def mount(app: web.Application) -> None:
         return _json({"username": s.username, "name": s.name, "role": s.role, "csrf": s.csrf,
                       "idle_s": settings(request).idle.total_seconds()})
 
-    @guarded
-    async def list_users(request: web.Request) -> web.StreamResponse:
-        who(request, {"admin"})
+    @admin
+    async def list_users(request: web.Request, p: auth.Principal) -> web.StreamResponse:
         return _json(sessions.users(request.app[SERVICE].store))
 
-    @guarded
-    async def add_user(request: web.Request) -> web.StreamResponse:
-        p = who(request, {"admin"})
-        data = await body(request)
+    @admin
+    async def add_user(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        data = await json_body(request)
         username, name = str(data.get("username", "")), str(data.get("name", ""))
         role, password = str(data.get("role", "")), str(data.get("password", ""))
         sessions.check_new_user(username, name, role, password)
@@ -179,15 +155,13 @@ def mount(app: web.Application) -> None:
         service.store.write_audit([_audit_row(now, p, "user_added", {"username": username, "role": role})])
         return _json({"username": username, "name": name, "role": role})
 
-    @guarded
-    async def clerks(request: web.Request) -> web.StreamResponse:
-        who(request)
+    @staff
+    async def clerks(request: web.Request, p: auth.Principal) -> web.StreamResponse:
         rows = request.app[SERVICE].store.conn.execute("SELECT staff_id, name FROM clerks").fetchall()
         return _json({sid: name for sid, name in rows})
 
-    @guarded
-    async def list_alerts(request: web.Request) -> web.StreamResponse:
-        who(request)
+    @staff
+    async def list_alerts(request: web.Request, p: auth.Principal) -> web.StreamResponse:
         service = request.app[SERVICE]
         now = service.clock()
         seen = service.device_seen
@@ -204,10 +178,9 @@ def mount(app: web.Application) -> None:
                       "devices_seen": {name: at for name, (at, _, _) in seen.items()},
                       "devices_health": device_health(service, now, request.app[ALERT_RULES])})
 
-    @guarded
-    async def ack_alert(request: web.Request) -> web.StreamResponse:
-        p = who(request)
-        data = await body(request)
+    @staff
+    async def ack_alert(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        data = await json_body(request)
         note = str(data.get("note", "")).strip()
         if not note or len(note) > 500:
             raise Denied(400, "invalid_argument", "acknowledge with a note of 1-500 characters")

@@ -14,11 +14,8 @@ import sqlite3
 from typing import Any
 from urllib.parse import urlencode
 
-import msgspec
 from aiohttp import web
 
-from queuecore import protocol as P
-from queuecore.errors import QueueError
 from server import auth
 from server.service import PIN_FAILURES_ALLOWED, Denied, _audit_row, _pin_pool
 from server.store import _AUDIT_INSERT, StoreError
@@ -136,40 +133,9 @@ def _pin(value: Any) -> str:
 
 def mount(app: web.Application) -> None:
     """Add the routes (before the catch-all)."""
-    from server.app import SERVICE, _json, _refused, authenticate, close_revoked
+    from server.app import SERVICE, _json, close_revoked, guard, json_body
 
-    async def body(request: web.Request) -> dict[str, Any]:
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            raise Denied(413, "too_large", f"the body is over {request.client_max_size} bytes") from None
-        if not raw.strip():
-            return {}
-        try:
-            data = msgspec.json.decode(raw)
-        except msgspec.DecodeError:
-            raise Denied(400, "invalid_json", "send a JSON object") from None
-        if not isinstance(data, dict):
-            raise Denied(400, "invalid_format", "send a JSON object")
-        return data
-
-    def admin(request: web.Request) -> auth.Principal:
-        p = authenticate(request)
-        if p.role != "admin":
-            raise Denied(403, "forbidden", f"a {p.role} may not manage clerks and devices")
-        return p
-
-    def guarded(fn):
-        async def handler(request: web.Request) -> web.StreamResponse:
-            try:
-                return await fn(request)
-            except (Denied, QueueError, P.ProtocolError, StoreError) as exc:
-                if isinstance(exc, StoreError):
-                    exc = Denied(503, exc.code, "the hall store could not write; nothing changed, try again")
-                return _refused(exc)
-
-        handler.__name__ = fn.__name__
-        return handler
+    guarded = guard({"admin"}, refusal="a {role} may not manage clerks and devices")
 
     def write(store, sql: str, args: tuple, audit: tuple) -> int:
         """One change and its audit row, in one transaction."""
@@ -189,14 +155,12 @@ def mount(app: web.Application) -> None:
     # ------------------------------------------------------------ clerks
 
     @guarded
-    async def list_clerks(request: web.Request) -> web.StreamResponse:
-        admin(request)
+    async def list_clerks(request: web.Request, p: auth.Principal) -> web.StreamResponse:
         return _json(clerks(request.app[SERVICE]))
 
     @guarded
-    async def add_clerk(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        data = await body(request)
+    async def add_clerk(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        data = await json_body(request, empty_ok=True)
         staff_id = data.get("staff_id")
         if not isinstance(staff_id, str) or not STAFF_ID_RE.fullmatch(staff_id):
             raise Denied(400, "invalid_argument", "staff_id: 1-32 of A-Z a-z 0-9 . _ -")
@@ -214,9 +178,8 @@ def mount(app: web.Application) -> None:
         return _json(clerk_row(service, staff_id))
 
     @guarded
-    async def disable_clerk(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        await body(request)
+    async def disable_clerk(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        await json_body(request, empty_ok=True)
         service = request.app[SERVICE]
         staff_id = request.match_info["staff_id"]
         row = clerk_row(service, staff_id)
@@ -230,9 +193,8 @@ def mount(app: web.Application) -> None:
         return _json(clerk_row(service, staff_id))
 
     @guarded
-    async def enable_clerk(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        await body(request)
+    async def enable_clerk(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        await json_body(request, empty_ok=True)
         service = request.app[SERVICE]
         staff_id = request.match_info["staff_id"]
         if clerk_row(service, staff_id)["disabled"]:
@@ -242,9 +204,8 @@ def mount(app: web.Application) -> None:
         return _json(clerk_row(service, staff_id))
 
     @guarded
-    async def reset_pin(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        data = await body(request)
+    async def reset_pin(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        data = await json_body(request, empty_ok=True)
         service = request.app[SERVICE]
         staff_id = request.match_info["staff_id"]
         clerk_row(service, staff_id)
@@ -269,14 +230,12 @@ def mount(app: web.Application) -> None:
     # ------------------------------------------------------------ device tokens
 
     @guarded
-    async def list_tokens(request: web.Request) -> web.StreamResponse:
-        admin(request)
+    async def list_tokens(request: web.Request, p: auth.Principal) -> web.StreamResponse:
         return _json(tokens(request.app[SERVICE].store))
 
     @guarded
-    async def create_token(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        data = await body(request)
+    async def create_token(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        data = await json_body(request, empty_ok=True)
         role = data.get("role")
         if role not in auth.ROLES:
             raise Denied(400, "invalid_argument", f"role: one of {', '.join(auth.ROLES)}")
@@ -307,9 +266,8 @@ def mount(app: web.Application) -> None:
                       "created_at": now.isoformat(), "token": secret, "pairing": text, "qr_svg": qr_svg(text)})
 
     @guarded
-    async def revoke_token(request: web.Request) -> web.StreamResponse:
-        p = admin(request)
-        await body(request)
+    async def revoke_token(request: web.Request, p: auth.Principal) -> web.StreamResponse:
+        await json_body(request, empty_ok=True)
         service = request.app[SERVICE]
         wanted = request.match_info["token_id"]
         for h, name, revoked in service.store.conn.execute("SELECT hash, name, revoked_at FROM tokens").fetchall():

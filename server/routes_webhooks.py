@@ -9,34 +9,17 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from queuecore import protocol as P
 from server.notify.webhooks import OPENAPI_ROUTES, WebhookError, check_registration
-from server.service import Denied, _audit_row
+from server.service import _audit_row
 
 __all__ = ["OPENAPI_ROUTES", "mount"]
 
 
 def mount(app: web.Application) -> None:
     """Add the webhook routes (admin only); call before the catch-all route."""
-    from server.app import SERVICE, _error, _json, _refused, authenticate
+    from server.app import SERVICE, _json, guard
 
-    def admin(request: web.Request):
-        who = authenticate(request)
-        if who.role != "admin":
-            raise Denied(403, "forbidden", f"a {who.role} may not manage webhooks")
-        return who
-
-    def guarded(fn):
-        async def handler(request: web.Request) -> web.StreamResponse:
-            try:
-                return await fn(request, admin(request))
-            except (Denied, P.ProtocolError) as exc:
-                return _refused(exc)
-            except WebhookError as exc:
-                return _error(exc.code, exc.message, status=exc.status)
-
-        handler.__name__ = fn.__name__
-        return handler
+    guarded = guard({"admin"}, refusal="a {role} may not manage webhooks", errors=(WebhookError,))
 
     @guarded
     async def register_webhook(request: web.Request, who) -> web.Response:

@@ -200,14 +200,11 @@ class DisplayModel(QObject):
                                 recall=c.recall))
         return rows
 
-    def newest_call(self) -> CallRow | None:
-        """The call shown largest."""
+    def wall_calls(self) -> tuple[CallRow | None, list[CallRow]]:
+        """The call shown largest, and the calls before it: big_rows + recent_rows calls are on the wall in all
+        (the list pages). From one pass over the calls."""
         calls = self.calls()
-        return calls[0] if calls else None
-
-    def recent_calls(self) -> list[CallRow]:
-        """The calls before it: big_rows + recent_rows calls are on the wall in all (the list pages)."""
-        return self.calls()[1:self.big_rows + self.recent_rows]
+        return (calls[0] if calls else None), calls[1:self.big_rows + self.recent_rows]
 
     def services(self) -> list[ServiceRow]:
         hall = self.state.hall

@@ -328,8 +328,7 @@ class DisplayBoard(QWidget):
         self._last_refresh = time.monotonic()
         m = self.model
         self.hall_name.setText(m.hall_name)
-        calls = m.calls()  # once: the newest is shown largest, the ones before it in the recent list (see the model)
-        self.call = calls[0] if calls else None
+        self.call, recent = m.wall_calls()  # the newest shown largest, the ones before it in the recent list
         has_hall = m.state.hall is not None
         self.hero.setVisible(has_hall)
         self.recent.setVisible(has_hall)
@@ -340,7 +339,6 @@ class DisplayBoard(QWidget):
         self.number.setText(self.call.number if self.call else "")
         self.window.setText(self.call.window_name if self.call else "")
         self.tag.setText(self.tr("重呼") if self.call and self.call.recall else "")
-        recent = calls[1:m.big_rows + m.recent_rows]
         self.recent.set_rows([(c.number, c.window_name) for c in recent])
         shown = (self.call.key if self.call else None, len(recent))
         if self.call and shown != self._logged:  # what the wall shows, for whoever set it up (and the e2e tests)

@@ -103,11 +103,6 @@ def build_openapi(routes: list, read_routes: list[dict[str, Any]], result_types:
             op["security"] = []
         op["responses"].update(refusals(*sorted(read_refused)))
         paths.setdefault(rr["path"], {})[rr.get("method", "get")] = op
-    if "/t/{ticket_id}" in paths:  # Accept: text/html asks for the phone page instead of JSON
-        paths["/t/{ticket_id}"]["get"]["responses"]["200"]["content"].update(HTML)
-    if "/t/{ticket_id}/events" in paths:  # a stream of the ticket's public entries
-        paths["/t/{ticket_id}/events"]["get"]["responses"]["200"]["content"] = {
-            "text/event-stream": {"schema": {"type": "string"}}}
     paths["/ws"] = {"get": _websocket(by_type, refusals)}
     paths["/display"] = {"get": _display_page(error)}
     paths["/static/{path}"] = {"get": _static_file(error)}

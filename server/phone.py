@@ -377,9 +377,12 @@ HUB = web.AppKey("phone_hub", PhoneHub)
 READ_ROUTES: list[dict[str, Any]] = [
     {"path": "/t/{ticket_id}", "operationId": "public_ticket", "summary": "A ticket's public entry for the citizen's "
      "phone (the QR code's target; no token; JSON, or the phone page for browsers)", "auth": False,
+     "response_content": {"application/json": {"schema": {"type": "object"}},  # Accept: text/html: the page
+                          "text/html": {"schema": {"type": "string"}}},
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/t/{ticket_id}/events", "operationId": "public_ticket_events", "summary": "Server-sent events: the "
      "ticket's public entry now and after every change that alters it (no token)", "auth": False,
+     "response_content": {"text/event-stream": {"schema": {"type": "string"}}},
      "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}]},
     {"path": "/t/{ticket_id}/rate", "method": "post", "operationId": "rate_by_phone", "summary": "扫码评价: rate "
      "the finished visit, 5..1 with a reason for 2 and 1 (the window's levels and reasons); once per visit, "
